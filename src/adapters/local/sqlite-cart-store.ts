@@ -1,0 +1,261 @@
+/**
+ * The cart list on SQLite. A cart change and its audit rows commit in one transaction; writes are
+ * conditional on the version the writer read, so two writers racing on one cart cannot clobber.
+ */
+import type { AuditEntry, StoredAuditEntry } from '../../domain/audit.ts';
+import type { Cart } from '../../domain/cart.ts';
+import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../ports/cart-store.ts';
+import type { SqliteDatabase } from './sqlite.ts';
+
+interface CartRow {
+  id: string;
+  wake_at: number | null;
+  version: number;
+  data: string;
+}
+
+interface AuditRow {
+  seq: number;
+  cart_id: string | null;
+  email: string | null;
+  action: string;
+  actor: string;
+  at: number;
+  reason: string | null;
+  detail: string | null;
+  before: string | null;
+  after: string | null;
+}
+
+const PAGE = 1000;
+
+function toCart(row: CartRow): Cart {
+  const cart = JSON.parse(row.data) as Cart;
+  // The due time and version live in their own columns (the timer loop leases wake_at).
+  return { ...cart, wakeAt: row.wake_at, version: row.version };
+}
+
+function toAudit(row: AuditRow): StoredAuditEntry {
+  return {
+    id: String(row.seq).padStart(12, '0'),
+    cartId: row.cart_id,
+    email: row.email,
+    action: row.action as StoredAuditEntry['action'],
+    actor: row.actor,
+    at: row.at,
+    reason: row.reason,
+    detail: row.detail === null ? null : JSON.parse(row.detail),
+    before: row.before === null ? null : JSON.parse(row.before),
+    after: row.after === null ? null : JSON.parse(row.after),
+  };
+}
+
+export interface SqliteCartStore extends CartStore {
+  /**
+   * The local timer's claim: due carts, oldest first, each leased for `leaseMs` so a crash
+   * mid-wake makes it due again rather than lost. The waiter's save replaces the lease.
+   */
+  claimDue(now: number, limit: number, leaseMs: number): string[];
+  /** Earliest armed wake-up, so the loop can sleep exactly until then. */
+  nextDueAt(): number | null;
+  countOpen(): number;
+}
+
+export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
+  const getStmt = db.prepare<[string], CartRow>(
+    'SELECT id, wake_at, version, data FROM carts WHERE id = ?',
+  );
+  const insertStmt = db.prepare(
+    `INSERT INTO carts (id, status, email, last_activity_at, wake_at, version, data)
+     VALUES (@id, @status, @email, @lastActivityAt, @wakeAt, @version, @data)
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  const updateStmt = db.prepare(
+    `UPDATE carts SET status = @status, email = @email, last_activity_at = @lastActivityAt,
+       wake_at = @wakeAt, version = @version, data = @data
+     WHERE id = @id AND version = @expectedVersion`,
+  );
+  const insertEvent = db.prepare(
+    'INSERT INTO events (id, cart_id, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+  );
+  const insertAudit = db.prepare(
+    `INSERT INTO audit (cart_id, email, action, actor, at, reason, detail, before, after)
+     VALUES (@cartId, @email, @action, @actor, @at, @reason, @detail, @before, @after)`,
+  );
+  const activityPage = db.prepare<[number, number, number, string, number], CartRow>(
+    `SELECT id, wake_at, version, data FROM carts
+     WHERE last_activity_at < ? AND (last_activity_at > ? OR (last_activity_at = ? AND id > ?))
+       AND last_activity_at >= ?
+     ORDER BY last_activity_at, id LIMIT ${PAGE}`,
+  );
+  const openForEmail = db.prepare<[string], CartRow>(
+    `SELECT id, wake_at, version, data FROM carts
+     WHERE email = ? AND status = 'open' ORDER BY last_activity_at DESC, id DESC`,
+  );
+  const sendsStmt = db.prepare<[string, number], { at: number }>(
+    `SELECT at FROM audit WHERE email = ? AND action = 'reminder_sent' AND at >= ? ORDER BY at`,
+  );
+  const auditCart = db.prepare<[string], AuditRow>(
+    'SELECT * FROM audit WHERE cart_id = ? ORDER BY seq',
+  );
+  const auditEmail = db.prepare<[string], AuditRow>(
+    'SELECT * FROM audit WHERE email = ? ORDER BY seq',
+  );
+  const auditPage = db.prepare<[number, number, number], AuditRow>(
+    `SELECT * FROM audit WHERE at >= ? AND at < ? AND seq > ? ORDER BY seq LIMIT ${PAGE}`,
+  );
+  const dueStmt = db.prepare<[number, number], { id: string }>(
+    'SELECT id FROM carts WHERE wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?',
+  );
+  const leaseStmt = db.prepare('UPDATE carts SET wake_at = ? WHERE id = ?');
+  const nextDueStmt = db.prepare<[], { at: number | null }>(
+    'SELECT MIN(wake_at) AS at FROM carts WHERE wake_at IS NOT NULL',
+  );
+  const countOpenStmt = db.prepare<[], { n: number }>(
+    "SELECT COUNT(*) AS n FROM carts WHERE status = 'open'",
+  );
+
+  function writeAudit(entries: readonly AuditEntry[]): void {
+    for (const entry of entries) {
+      insertAudit.run({
+        cartId: entry.cartId,
+        email: entry.email,
+        action: entry.action,
+        actor: entry.actor,
+        at: entry.at,
+        reason: entry.reason,
+        detail: entry.detail === null ? null : JSON.stringify(entry.detail),
+        before: entry.before === null ? null : JSON.stringify(entry.before),
+        after: entry.after === null ? null : JSON.stringify(entry.after),
+      });
+    }
+  }
+
+  /** Runs inside a transaction. Returns null when the condition failed (a conflict). */
+  function writeCart({ cart, expectedVersion, audit }: SaveCart): Cart | null {
+    const version = (expectedVersion ?? 0) + 1;
+    const stored: Cart = { ...cart, version };
+    const params = {
+      id: cart.id,
+      status: cart.status,
+      email: cart.email,
+      lastActivityAt: cart.lastActivityAt,
+      wakeAt: cart.wakeAt,
+      version,
+      expectedVersion,
+      data: JSON.stringify(stored),
+    };
+    const changes =
+      expectedVersion === null ? insertStmt.run(params).changes : updateStmt.run(params).changes;
+    if (changes !== 1) return null;
+    writeAudit(audit.map((entry) => (entry.after === null ? entry : { ...entry, after: stored })));
+    return stored;
+  }
+
+  class Conflict extends Error {}
+
+  const saveTx = db.transaction((input: SaveCart): Cart => {
+    const saved = writeCart(input);
+    if (saved === null) throw new Conflict();
+    return saved;
+  });
+
+  const recordTx = db.transaction(
+    (eventId: string, cartId: string, now: number, change: SaveCart | null): RecordEventResult => {
+      if (insertEvent.run(eventId, cartId, now).changes === 0) return { kind: 'duplicate' };
+      if (change === null) return { kind: 'saved', cart: null };
+      const saved = writeCart(change);
+      // Throwing rolls back the event id too, so a retry after the conflict is not a "duplicate".
+      if (saved === null) throw new Conflict();
+      return { kind: 'saved', cart: saved };
+    },
+  );
+
+  const claimTx = db.transaction((now: number, limit: number, leaseMs: number): string[] => {
+    const ids = dueStmt.all(now, limit).map((row) => row.id);
+    for (const id of ids) leaseStmt.run(now + leaseMs, id);
+    return ids;
+  });
+
+  return {
+    async get(cartId) {
+      const row = getStmt.get(cartId);
+      return row === undefined ? null : toCart(row);
+    },
+
+    async save(input): Promise<SaveResult> {
+      try {
+        return { kind: 'saved', cart: saveTx(input) };
+      } catch (error) {
+        if (error instanceof Conflict) return { kind: 'conflict' };
+        throw error;
+      }
+    },
+
+    async recordEvent(eventId, change) {
+      try {
+        return recordTx(eventId, change?.cart.id ?? '', Date.now(), change);
+      } catch (error) {
+        if (error instanceof Conflict) return { kind: 'conflict' };
+        throw error;
+      }
+    },
+
+    async *listByActivity(from, to) {
+      let lastAt = from - 1;
+      let lastId = '';
+      for (;;) {
+        const rows = activityPage.all(to, lastAt, lastAt, lastId, from);
+        for (const row of rows) yield toCart(row);
+        const last = rows.at(-1);
+        if (last === undefined || rows.length < PAGE) return;
+        const cart = toCart(last);
+        lastAt = cart.lastActivityAt;
+        lastId = cart.id;
+      }
+    },
+
+    async openCartsFor(email) {
+      return openForEmail.all(email).map(toCart);
+    },
+
+    async sendsTo(email, since) {
+      return sendsStmt.all(email, since).map((row) => row.at);
+    },
+
+    async auditFor(cartId) {
+      return auditCart.all(cartId).map(toAudit);
+    },
+
+    async auditForEmail(email) {
+      return auditEmail.all(email).map(toAudit);
+    },
+
+    async *auditBetween(from, to) {
+      let lastSeq = 0;
+      for (;;) {
+        const rows = auditPage.all(from, to, lastSeq);
+        for (const row of rows) yield toAudit(row);
+        const last = rows.at(-1);
+        if (last === undefined || rows.length < PAGE) return;
+        lastSeq = last.seq;
+      }
+    },
+
+    async appendAudit(entries) {
+      db.transaction(() => writeAudit(entries))();
+    },
+
+    claimDue(now, limit, leaseMs) {
+      return claimTx(now, limit, leaseMs);
+    },
+
+    nextDueAt() {
+      return nextDueStmt.get()?.at ?? null;
+    },
+
+    countOpen() {
+      return countOpenStmt.get()?.n ?? 0;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Opens (and migrates) the embedded SQLite database: one file in the data dir holding the cart
+ * list, the audit trail, seen event ids and the unsubscribe list.
+ */
+import Database from 'better-sqlite3';
+
+export type SqliteDatabase = Database.Database;
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE carts (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    email TEXT,
+    last_activity_at INTEGER NOT NULL,
+    -- The local timer: one indexed due time per cart, claimed by one loop. No timer objects.
+    wake_at INTEGER,
+    version INTEGER NOT NULL,
+    data TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX carts_due ON carts (wake_at) WHERE wake_at IS NOT NULL;
+  CREATE INDEX carts_activity ON carts (last_activity_at, id);
+  CREATE INDEX carts_open_email ON carts (email, last_activity_at) WHERE status = 'open' AND email IS NOT NULL;
+
+  CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    cart_id TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    cart_id TEXT,
+    email TEXT,
+    action TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    reason TEXT,
+    detail TEXT,
+    before TEXT,
+    after TEXT
+  ) STRICT;
+  CREATE INDEX audit_cart ON audit (cart_id, seq) WHERE cart_id IS NOT NULL;
+  CREATE INDEX audit_email ON audit (email, action, at) WHERE email IS NOT NULL;
+  CREATE INDEX audit_at ON audit (at);
+
+  CREATE TABLE unsubscribes (
+    email TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX unsubscribes_at ON unsubscribes (at);
+  `,
+];
+
+export interface OpenDatabaseOptions {
+  /** A file path, or ':memory:' for tests that do not need restarts. */
+  readonly path: string;
+}
+
+export function openDatabase({ path }: OpenDatabaseOptions): SqliteDatabase {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // FULL: an event is on disk before we answer 200, even if the machine (not just the process) dies.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: SqliteDatabase): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    const sql = MIGRATIONS[version];
+    if (sql === undefined) break;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,44 @@
+/** Audit rows: "why did this cart go quiet?" is one lookup. */
+import type { Cart } from './cart.ts';
+
+export const AuditAction = {
+  created: 'created',
+  checkout: 'checkout',
+  reopened: 'reopened',
+  reminderSent: 'reminder_sent',
+  reminderHeld: 'reminder_held',
+  skipped: 'skipped',
+  expired: 'expired',
+  suppress: 'suppress',
+  writeOff: 'write_off',
+  unsubscribe: 'unsubscribe',
+  resubscribe: 'resubscribe',
+  bounced: 'bounced',
+  complained: 'complained',
+  clicked: 'clicked',
+} as const;
+export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
+
+/** `system` for automatic moves, `shopper` for the shopper's own links, else the owner's name. */
+export type Actor = string;
+export const SYSTEM: Actor = 'system';
+export const SHOPPER: Actor = 'shopper';
+
+export interface AuditEntry {
+  readonly cartId: string | null;
+  readonly email: string | null;
+  readonly action: AuditAction;
+  readonly actor: Actor;
+  readonly at: number;
+  /** Free text from an owner, or the rule that decided (e.g. "quiet_hours", "holdout"). */
+  readonly reason: string | null;
+  /** Extra facts: the reminder step, the gate rule, the message id. Small and JSON-safe. */
+  readonly detail: Readonly<Record<string, string | number | boolean | null>> | null;
+  readonly before: Cart | null;
+  readonly after: Cart | null;
+}
+
+/** A stored audit row has a store-assigned id that sorts in write order within a cart. */
+export interface StoredAuditEntry extends AuditEntry {
+  readonly id: string;
+}

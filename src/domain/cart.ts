@@ -1,0 +1,99 @@
+/**
+ * The cart row: one per cart id, the single source of truth the waiter reads.
+ * All times are epoch milliseconds; JSON output turns them into ISO strings at the edge.
+ */
+
+export const CartStatus = { open: 'open', bought: 'bought', closed: 'closed' } as const;
+export type CartStatus = (typeof CartStatus)[keyof typeof CartStatus];
+
+export const ClosedReason = {
+  suppressed: 'suppressed',
+  written_off: 'written_off',
+  expired: 'expired',
+} as const;
+export type ClosedReason = (typeof ClosedReason)[keyof typeof ClosedReason];
+
+export interface CartItem {
+  readonly sku: string;
+  readonly name: string;
+  readonly quantity: number;
+  /** Unit price in minor units of the cart's currency. */
+  readonly priceMinor: number;
+  readonly url: string | null;
+  readonly imageUrl: string | null;
+}
+
+/** What the store tells us about a cart: the whole current cart, in every event. */
+export interface CartSnapshot {
+  readonly id: string;
+  /** Normalised (trimmed, lower-cased); null until the shopper types one. */
+  readonly email: string | null;
+  readonly currency: string;
+  readonly totalMinor: number;
+  readonly items: readonly CartItem[];
+  readonly restoreUrl: string | null;
+  readonly savedLink: boolean;
+  /** IANA zone of the shopper, when the store knows it. */
+  readonly timezone: string | null;
+  /** null: the store did not say. Only an explicit false blocks mail under CR_REQUIRE_CONSENT. */
+  readonly consent: boolean | null;
+}
+
+export interface Cart extends CartSnapshot {
+  readonly status: CartStatus;
+  readonly closedReason: ClosedReason | null;
+  readonly createdAt: number;
+  /** Newest occurredAt of the cart's shopper events: every timing decision starts here. */
+  readonly lastActivityAt: number;
+  /** Id of the event that set lastActivityAt; breaks ties between events with equal times. */
+  readonly lastEventId: string;
+  /** Reminder steps sent in the current sequence (a reopened cart starts again at 0). */
+  readonly remindersSent: number;
+  readonly firstReminderAt: number | null;
+  readonly lastReminderAt: number | null;
+  /**
+   * A step claimed by a waiter before it sends. A claimed step is never sent again, even if the
+   * process dies before recording it: a missed reminder is better than a duplicate.
+   */
+  readonly claimedStep: number | null;
+  readonly boughtAt: number | null;
+  readonly orderId: string | null;
+  /** Set when bought within the recovery window after a reminder. */
+  readonly recoveredAt: number | null;
+  readonly clickedAt: number | null;
+  readonly closedAt: number | null;
+  /** When the one wake-up of this cart is due; null when none is armed. */
+  readonly wakeAt: number | null;
+  /** Bumped on every write; writers condition on it so a lost race becomes a conflict, not a clobber. */
+  readonly version: number;
+}
+
+export function isFinal(cart: Pick<Cart, 'status' | 'closedReason'>): boolean {
+  return cart.status === CartStatus.bought || cart.status === CartStatus.closed;
+}
+
+/** A cart row for JSON: ISO times, decimal money. The shape of the owner API's cart objects. */
+export interface CartView {
+  id: string;
+  status: CartStatus;
+  closedReason: ClosedReason | null;
+  email: string | null;
+  total: string;
+  currency: string;
+  items: Array<{
+    sku: string;
+    name: string;
+    quantity: number;
+    price: string;
+    url: string | null;
+    imageUrl: string | null;
+  }>;
+  remindersSent: number;
+  savedLink: boolean;
+  lastActivityAt: string;
+  recoveredAt: string | null;
+  boughtAt: string | null;
+  restoreUrl: string | null;
+  createdAt: string;
+  wakeAt: string | null;
+}

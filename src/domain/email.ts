@@ -1,0 +1,23 @@
+/**
+ * Email addresses are normalised once, at the edge (trimmed, lower-cased), so the unsubscribe
+ * list, the frequency cap and the per-address lookups all compare the same string.
+ */
+
+export type NormaliseEmailResult =
+  | { readonly ok: true; readonly email: string }
+  | { readonly ok: false; readonly problem: string };
+
+// Deliberately plain: one @, a dotted domain, no spaces, quotes, angle brackets or control
+// characters. Anything that could smuggle a header (CR, LF) or a second recipient fails here.
+const SHAPE =
+  /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+export function normaliseEmail(raw: string): NormaliseEmailResult {
+  const email = raw.trim().toLowerCase();
+  if (email.length > 254) return { ok: false, problem: 'is longer than 254 characters' };
+  const [local = ''] = email.split('@');
+  if (local.length > 64 || !SHAPE.test(email) || email.includes('..')) {
+    return { ok: false, problem: `"${raw.slice(0, 80)}" is not an email address` };
+  }
+  return { ok: true, email };
+}

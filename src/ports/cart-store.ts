@@ -1,0 +1,60 @@
+/**
+ * The cart list (`cr-state`) and its audit trail (`cr-audit`). They live behind one port because a
+ * cart change and its audit row are written in one transaction: a stop that is not audited, or an
+ * audit row for a change that did not happen, cannot exist.
+ */
+import type { AuditEntry, StoredAuditEntry } from '../domain/audit.ts';
+import type { Cart } from '../domain/cart.ts';
+
+export type SaveResult =
+  | { readonly kind: 'saved'; readonly cart: Cart }
+  /** Another writer changed the row first (version moved, or a row appeared). Reload and decide again. */
+  | { readonly kind: 'conflict' };
+
+export type RecordEventResult =
+  | { readonly kind: 'saved'; readonly cart: Cart | null }
+  /** This event id was recorded before: nothing was written. */
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'conflict' };
+
+export interface SaveCart {
+  /** The new row. Its `version` is ignored: the store writes expectedVersion + 1 (or 1 when new). */
+  readonly cart: Cart;
+  /** The version read before deciding; null when the row must not exist yet. */
+  readonly expectedVersion: number | null;
+  readonly audit: readonly AuditEntry[];
+}
+
+export interface CartStore {
+  get(cartId: string): Promise<Cart | null>;
+
+  /** Conditional write of a row and its audit rows, all or nothing. */
+  save(input: SaveCart): Promise<SaveResult>;
+
+  /**
+   * Marks a store event id as seen and applies its change, all or nothing. `change` is null for
+   * an event that changes no row (stale, or the cart is final): the id is still remembered.
+   */
+  recordEvent(eventId: string, change: SaveCart | null): Promise<RecordEventResult>;
+
+  /** Carts whose last shopper activity is in [from, to), oldest first. */
+  listByActivity(from: number, to: number): AsyncIterable<Cart>;
+
+  /** Every open cart of one address (the gate chases only the newest). */
+  openCartsFor(email: string): Promise<Cart[]>;
+
+  /** Times of reminders sent to an address at or after `since` (for the frequency cap). */
+  sendsTo(email: string, since: number): Promise<number[]>;
+
+  /** Audit rows of one cart, oldest first. */
+  auditFor(cartId: string): Promise<StoredAuditEntry[]>;
+
+  /** Audit rows about one address (unsubscribe, bounce) and its carts' sends, oldest first. */
+  auditForEmail(email: string): Promise<StoredAuditEntry[]>;
+
+  /** Every audit row in [from, to), oldest first: the monthly summary's source. */
+  auditBetween(from: number, to: number): AsyncIterable<StoredAuditEntry>;
+
+  /** Writes audit rows that change no cart (e.g. an unsubscribe with no cart attached). */
+  appendAudit(entries: readonly AuditEntry[]): Promise<void>;
+}

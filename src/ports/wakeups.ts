@@ -1,0 +1,10 @@
+/**
+ * The one wake-up timer per cart. The cart row's `wakeAt` says when it should fire; `set` makes
+ * the timer match. Locally the row *is* the timer (an indexed due-time column, claimed by one
+ * loop), so the SQLite adapter has nothing to do; on AWS it is an EventBridge Scheduler schedule.
+ * Timers may fire late or twice: the waiter re-reads the row and stays safe either way.
+ */
+export interface Wakeups {
+  /** Arms, moves (at is a time) or cancels (at is null) the cart's wake-up. Idempotent. */
+  set(cartId: string, at: number | null): Promise<void>;
+}
