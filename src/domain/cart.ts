@@ -49,6 +49,8 @@ export interface Cart extends CartSnapshot {
   readonly lastEventId: string;
   /** Reminder steps sent in the current sequence (a reopened cart starts again at 0). */
   readonly remindersSent: number;
+  /** When the first reminder step first came due (the cart counts as abandoned), in this sequence. */
+  readonly abandonedAt: number | null;
   readonly firstReminderAt: number | null;
   readonly lastReminderAt: number | null;
   /**
