@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import type { Cart } from './cart.ts';
+import { checkGate, type GateInput, GateRule, SENDER_HEALTH_WAIT_MS, shopperZone } from './gate.ts';
+import { DEFAULT_POLICY, HOUR } from './policy.ts';
+
+const at = (iso: string) => Date.parse(iso);
+// Midday in Paris and New York alike: no quiet hours unless a test moves the clock.
+const NOON_UTC = at('2026-06-10T15:00:00Z');
+
+function cart(over: Partial<Cart> = {}): Cart {
+  return {
+    id: 'c_1',
+    email: 'sam@example.com',
+    currency: 'EUR',
+    totalMinor: 8450,
+    items: [],
+    restoreUrl: null,
+    savedLink: false,
+    timezone: null,
+    consent: null,
+    status: 'open',
+    closedReason: null,
+    createdAt: NOON_UTC - 2 * HOUR,
+    lastActivityAt: NOON_UTC - 2 * HOUR,
+    lastEventId: 'evt_1',
+    remindersSent: 0,
+    abandonedAt: null,
+    firstReminderAt: null,
+    lastReminderAt: null,
+    claimedStep: null,
+    boughtAt: null,
+    orderId: null,
+    recoveredAt: null,
+    clickedAt: null,
+    closedAt: null,
+    wakeAt: null,
+    version: 1,
+    ...over,
+  };
+}
+
+function input(over: Partial<GateInput> = {}): GateInput {
+  return {
+    cart: cart(),
+    addressBlock: null,
+    recentSendsToAddress: [],
+    newestOpenCartId: 'c_1',
+    senderPaused: false,
+    policy: DEFAULT_POLICY,
+    now: NOON_UTC,
+    ...over,
+  };
+}
+
+describe('checkGate', () => {
+  it('is open when nothing holds', () => {
+    expect(checkGate(input())).toEqual({ verdict: 'open' });
+  });
+
+  it.each(['unsubscribed', 'bounced', 'complained'] as const)(
+    'never mails an address that %s, whatever else holds',
+    (kind) => {
+      const everything = input({
+        addressBlock: kind,
+        cart: cart({ consent: false }),
+        policy: { ...DEFAULT_POLICY, requireConsent: true },
+        now: at('2026-06-10T23:00:00Z'),
+        senderPaused: true,
+      });
+      expect(checkGate(everything)).toEqual({ verdict: 'never', rule: kind });
+    },
+  );
+
+  it('consent: only an explicit false blocks, and only when the store requires consent', () => {
+    const requiring = { ...DEFAULT_POLICY, requireConsent: true };
+    expect(checkGate(input({ policy: requiring, cart: cart({ consent: false }) }))).toEqual({
+      verdict: 'never',
+      rule: GateRule.noConsent,
+    });
+    expect(checkGate(input({ policy: requiring, cart: cart({ consent: null }) })).verdict).toBe(
+      'open',
+    );
+    expect(checkGate(input({ cart: cart({ consent: false }) })).verdict).toBe('open');
+  });
+
+  it("quiet hours follow the shopper's zone, else the store's", () => {
+    // 22:30 UTC: 00:30 in Paris (quiet), 18:30 in New York (not quiet).
+    const now = at('2026-06-10T22:30:00Z');
+    const paris = cart({ timezone: 'Europe/Paris' });
+    const ny = cart({ timezone: 'America/New_York' });
+    expect(checkGate(input({ now, cart: paris }))).toEqual({
+      verdict: 'wait',
+      rule: GateRule.quietHours,
+      until: at('2026-06-11T06:00:00Z'),
+    });
+    expect(checkGate(input({ now, cart: ny })).verdict).toBe('open');
+    const nyStore = { ...DEFAULT_POLICY, storeTimeZone: 'America/New_York' };
+    expect(checkGate(input({ now, policy: nyStore })).verdict).toBe('open');
+    const parisStore = { ...DEFAULT_POLICY, storeTimeZone: 'Europe/Paris' };
+    expect(checkGate(input({ now, policy: parisStore }))).toMatchObject({ rule: 'quiet_hours' });
+    // The shopper's zone wins over the store's.
+    expect(checkGate(input({ now, policy: parisStore, cart: ny })).verdict).toBe('open');
+  });
+
+  it('quiet hours off lets a night send through', () => {
+    const now = at('2026-06-10T23:30:00Z');
+    expect(checkGate(input({ now })).verdict).toBe('wait');
+    expect(checkGate(input({ now, policy: { ...DEFAULT_POLICY, quietHours: null } })).verdict).toBe(
+      'open',
+    );
+  });
+
+  it('an unknown shopper zone falls back to the store zone instead of failing', () => {
+    expect(shopperZone('Not/AZone', 'Europe/Paris')).toBe('Europe/Paris');
+    const now = at('2026-06-10T22:30:00Z');
+    const policy = { ...DEFAULT_POLICY, storeTimeZone: 'Europe/Paris' };
+    expect(checkGate(input({ now, policy, cart: cart({ timezone: 'Not/AZone' }) }))).toMatchObject({
+      verdict: 'wait',
+      rule: 'quiet_hours',
+    });
+  });
+
+  it('frequency cap: waits until the newest send to the address plus the cap', () => {
+    const sends = [NOON_UTC - 19 * HOUR, NOON_UTC - 5 * HOUR];
+    expect(checkGate(input({ recentSendsToAddress: sends }))).toEqual({
+      verdict: 'wait',
+      rule: GateRule.frequencyCap,
+      until: NOON_UTC + 15 * HOUR,
+    });
+    // Exactly one cap after the newest send, the gate opens.
+    expect(checkGate(input({ recentSendsToAddress: [NOON_UTC - 20 * HOUR] })).verdict).toBe('open');
+    const noCap = { ...DEFAULT_POLICY, frequencyCapMs: null };
+    expect(checkGate(input({ recentSendsToAddress: sends, policy: noCap })).verdict).toBe('open');
+  });
+
+  it('only the newest open cart of an address is chased', () => {
+    expect(checkGate(input({ newestOpenCartId: 'c_2' }))).toEqual({
+      verdict: 'not_this_cart',
+      rule: GateRule.olderCart,
+    });
+    expect(checkGate(input({ newestOpenCartId: null })).verdict).toBe('open');
+  });
+
+  it('sender health: every nudge waits an hour', () => {
+    expect(checkGate(input({ senderPaused: true }))).toEqual({
+      verdict: 'wait',
+      rule: GateRule.senderHealth,
+      until: NOON_UTC + SENDER_HEALTH_WAIT_MS,
+    });
+    expect(SENDER_HEALTH_WAIT_MS).toBe(HOUR);
+  });
+
+  it('applies the rules in SPEC order', () => {
+    const night = at('2026-06-10T23:30:00Z');
+    const all = input({
+      policy: { ...DEFAULT_POLICY, requireConsent: true },
+      cart: cart({ consent: false }),
+      now: night,
+      recentSendsToAddress: [night - HOUR],
+      newestOpenCartId: 'c_2',
+      senderPaused: true,
+    });
+    const order: string[] = [];
+    let current = all;
+    const peel = [
+      (i: GateInput) => ({ ...i, cart: cart({ consent: true }) }),
+      (i: GateInput) => ({ ...i, now: NOON_UTC, recentSendsToAddress: [NOON_UTC - HOUR] }),
+      (i: GateInput) => ({ ...i, newestOpenCartId: 'c_1' }),
+      (i: GateInput) => ({ ...i, recentSendsToAddress: [] }),
+      (i: GateInput) => ({ ...i, senderPaused: false }),
+    ];
+    for (const next of peel) {
+      const v = checkGate(current);
+      order.push(v.verdict === 'open' ? 'open' : v.rule);
+      current = next(current);
+    }
+    const last = checkGate(current);
+    order.push(last.verdict === 'open' ? 'open' : last.rule);
+    expect(order).toEqual([
+      'no_consent',
+      'quiet_hours',
+      'older_cart',
+      'frequency_cap',
+      'sender_health',
+      'open',
+    ]);
+  });
+});
