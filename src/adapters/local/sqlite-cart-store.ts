@@ -96,13 +96,16 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     `SELECT at FROM audit WHERE email = ? AND action = 'reminder_sent' AND at >= ? ORDER BY at`,
   );
   const auditCart = db.prepare<[string], AuditRow>(
-    'SELECT * FROM audit WHERE cart_id = ? ORDER BY seq',
+    'SELECT * FROM audit WHERE cart_id = ? ORDER BY at, seq',
   );
   const auditEmail = db.prepare<[string], AuditRow>(
-    'SELECT * FROM audit WHERE email = ? ORDER BY seq',
+    'SELECT * FROM audit WHERE email = ? ORDER BY at, seq',
   );
-  const auditPage = db.prepare<[number, number, number], AuditRow>(
-    `SELECT * FROM audit WHERE at >= ? AND at < ? AND seq > ? ORDER BY seq LIMIT ${PAGE}`,
+  // Oldest first means by `at` (ties in write order), not by write order alone: a row computed
+  // earlier can commit later (an owner's stop racing a waiter), and the port promises time order.
+  const auditPage = db.prepare<[number, number, number, number, number], AuditRow>(
+    `SELECT * FROM audit WHERE at >= ? AND at < ? AND (at > ? OR (at = ? AND seq > ?))
+     ORDER BY at, seq LIMIT ${PAGE}`,
   );
   const dueStmt = db.prepare<[number, number], { id: string }>(
     'SELECT id FROM carts WHERE wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?',
@@ -232,12 +235,14 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     },
 
     async *auditBetween(from, to) {
+      let lastAt = from - 1;
       let lastSeq = 0;
       for (;;) {
-        const rows = auditPage.all(from, to, lastSeq);
+        const rows = auditPage.all(from, to, lastAt, lastAt, lastSeq);
         for (const row of rows) yield toAudit(row);
         const last = rows.at(-1);
         if (last === undefined || rows.length < PAGE) return;
+        lastAt = last.at;
         lastSeq = last.seq;
       }
     },
