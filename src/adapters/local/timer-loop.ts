@@ -1,0 +1,112 @@
+/**
+ * The local timer: one loop over the indexed due-time column. No timer object per cart, so a
+ * million open carts cost a B-tree, not a million closures. Claims are leased: if the process dies
+ * mid-wake, the cart falls due again after the lease and the waiter (idempotent) runs once more.
+ */
+import type { Clock } from '../../ports/clock.ts';
+import type { SqliteCartStore } from './sqlite-cart-store.ts';
+
+export interface TimerLoopOptions {
+  readonly store: Pick<SqliteCartStore, 'claimDue' | 'nextDueAt'>;
+  readonly clock: Clock;
+  readonly onWake: (cartId: string) => Promise<void>;
+  /** How many due carts one claim takes. */
+  readonly batchSize?: number;
+  /** How long a claimed wake-up stays invisible before it is retried. */
+  readonly leaseMs?: number;
+  /** Longest sleep between looks, so an arm from another process is seen promptly. */
+  readonly pollMs?: number;
+  /** Wake-ups handled at once. */
+  readonly concurrency?: number;
+  readonly onError?: (cartId: string, error: unknown) => void;
+}
+
+export interface TimerLoop {
+  start(): void;
+  /** Stops claiming and waits for wake-ups in flight. */
+  stop(): Promise<void>;
+  /** Runs every wake-up due at the clock's now, until none is left. For tests and the demo. */
+  drain(): Promise<number>;
+  /** Something was armed: look again now rather than at the next poll. */
+  poke(): void;
+}
+
+export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
+  const { store, clock, onWake } = options;
+  const batchSize = options.batchSize ?? 200;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const pollMs = options.pollMs ?? 200;
+  const concurrency = options.concurrency ?? 8;
+  const onError =
+    options.onError ??
+    ((cartId: string, error: unknown) => console.error(`[waiter] cart ${cartId} failed:`, error));
+
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<unknown> = Promise.resolve();
+
+  async function runBatch(ids: readonly string[]): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const id = ids[next++];
+        if (id === undefined) return;
+        try {
+          await onWake(id);
+        } catch (error) {
+          // The lease stays: the cart falls due again after it, and is retried then.
+          onError(id, error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+  }
+
+  async function drain(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const ids = store.claimDue(clock.now(), batchSize, leaseMs);
+      if (ids.length === 0) return handled;
+      await runBatch(ids);
+      handled += ids.length;
+    }
+  }
+
+  function schedule(delay: number): void {
+    if (!running) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, Math.max(0, delay));
+  }
+
+  let draining = false;
+  function tick(): void {
+    // One drain at a time; a poke during a drain is picked up by the reschedule at its end.
+    if (!running || draining) return;
+    draining = true;
+    inFlight = drain()
+      .catch((error) => console.error('[timer] claiming due wake-ups failed:', error))
+      .finally(() => {
+        draining = false;
+        const nextDue = store.nextDueAt();
+        const untilDue = nextDue === null ? pollMs : nextDue - clock.now();
+        schedule(Math.min(pollMs, untilDue));
+      });
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      schedule(0);
+    },
+    async stop() {
+      running = false;
+      clearTimeout(timer);
+      await inFlight;
+    },
+    drain,
+    poke() {
+      schedule(0);
+    },
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * Configuration from the CR_* variables of SPEC section 6. Parsing is pure (the environment is
+ * passed in) and collects every bad value, so a wrong setting is one clear message at start-up.
+ */
+import { InvalidDurationError, parseCadence, parseDuration } from '../domain/duration.ts';
+import { isTimeZone } from '../domain/events.ts';
+import { DAY, type Policy, type QuietHours } from '../domain/policy.ts';
+import { InvalidQuietHoursError, parseQuietHours } from '../domain/zoned-time.ts';
+
+export interface OwnerToken {
+  readonly name: string;
+  readonly token: string;
+}
+
+export interface Config {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  /** Undefined: generate on first run into the data dir. */
+  readonly webhookSecret: string | undefined;
+  /** Undefined: one owner "owner" with a generated token kept in the data dir. */
+  readonly owners: readonly OwnerToken[] | undefined;
+  readonly policy: Policy;
+  readonly mail:
+    | { readonly kind: 'outbox' }
+    | { readonly kind: 'smtp'; readonly url: string }
+    | { readonly kind: 'ses' };
+  readonly from: string;
+  readonly storeName: string;
+  readonly storeAddress: string;
+  readonly shopifySecret: string | undefined;
+  readonly reportTo: readonly string[];
+  readonly templatesDir: string | undefined;
+  /** Local time (HH:MM, store zone) of the nightly export in `serve`. */
+  readonly exportAt: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function parseClock(text: string): number | null {
+  const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
+  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
+}
+
+function parsePercent(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
+  const value = match ? Number(match[1]) / 100 : Number(text);
+  return Number.isFinite(value) && value >= 0 && value <= 1 ? value : null;
+}
+
+function parseOwners(text: string, problems: string[]): OwnerToken[] {
+  const owners: OwnerToken[] = [];
+  for (const pair of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const colon = pair.indexOf(':');
+    const name = pair.slice(0, colon).trim();
+    const token = pair.slice(colon + 1).trim();
+    if (colon <= 0 || !/^[A-Za-z0-9_.-]{1,64}$/.test(name) || token.length < 16) {
+      problems.push(
+        `CR_OWNERS: "${name || pair.slice(0, 20)}" must be name:TOKEN with a token of at least 16 characters`,
+      );
+      continue;
+    }
+    owners.push({ name, token });
+  }
+  if (owners.length === 0) problems.push('CR_OWNERS: no owner given; use name:TOKEN,name:TOKEN');
+  return owners;
+}
+
+export function parseConfig(env: Env): Config {
+  const problems: string[] = [];
+  const get = (name: string) => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const duration = (name: string, fallback: string): number => {
+    try {
+      return parseDuration(get(name) ?? fallback, name);
+    } catch (error) {
+      problems.push((error as Error).message);
+      return parseDuration(fallback);
+    }
+  };
+
+  const port = Number(get('CR_PORT') ?? '8787');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`CR_PORT: "${get('CR_PORT')}" is not a port number (0-65535)`);
+  }
+
+  const publicUrl = (get('CR_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    const url = new URL(publicUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    problems.push(`CR_PUBLIC_URL: "${publicUrl}" is not an http(s) URL`);
+  }
+
+  let cadenceMs: number[] = [3_600_000, 86_400_000, 259_200_000];
+  try {
+    cadenceMs = parseCadence(get('CR_CADENCE') ?? '1h,24h,72h', 'CR_CADENCE');
+  } catch (error) {
+    if (!(error instanceof InvalidDurationError)) throw error;
+    problems.push(error.message);
+  }
+  const giveUpAfterMs = duration('CR_GIVE_UP_AFTER', '7d');
+  if (giveUpAfterMs <= (cadenceMs.at(-1) ?? 0)) {
+    problems.push('CR_GIVE_UP_AFTER must be later than the last CR_CADENCE step');
+  }
+
+  let quiet: QuietHours | null = null;
+  try {
+    quiet = parseQuietHours(get('CR_QUIET_HOURS') ?? '21:00-08:00');
+  } catch (error) {
+    if (!(error instanceof InvalidQuietHoursError)) throw error;
+    problems.push(error.message);
+  }
+  const storeTimeZone = get('CR_TIMEZONE') ?? 'UTC';
+  if (!isTimeZone(storeTimeZone)) {
+    problems.push(`CR_TIMEZONE: "${storeTimeZone}" is not an IANA time zone like Europe/Paris`);
+  }
+  const capText = get('CR_FREQUENCY_CAP') ?? '20h';
+  const frequencyCapMs =
+    capText.toLowerCase() === 'off' ? null : duration('CR_FREQUENCY_CAP', '20h');
+
+  const consentText = (get('CR_REQUIRE_CONSENT') ?? 'false').toLowerCase();
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(consentText)) {
+    problems.push(`CR_REQUIRE_CONSENT: "${consentText}" must be true or false`);
+  }
+  const holdoutShare = parsePercent(get('CR_HOLDOUT') ?? '0%');
+  if (holdoutShare === null) {
+    problems.push(`CR_HOLDOUT: "${get('CR_HOLDOUT')}" must be a share like 10% (0% to 100%)`);
+  }
+
+  const mailText = get('CR_MAIL') ?? 'outbox';
+  let mail: Config['mail'] = { kind: 'outbox' };
+  if (mailText === 'ses') mail = { kind: 'ses' };
+  else if (/^smtps?:\/\//.test(mailText)) mail = { kind: 'smtp', url: mailText };
+  else if (mailText !== 'outbox') {
+    problems.push('CR_MAIL: must be outbox, ses, or smtp://user:pass@host:port');
+  }
+
+  const ownersText = get('CR_OWNERS');
+  const owners = ownersText === undefined ? undefined : parseOwners(ownersText, problems);
+  const webhookSecret = get('CR_WEBHOOK_SECRET');
+  if (webhookSecret !== undefined && webhookSecret.length < 16) {
+    problems.push('CR_WEBHOOK_SECRET: must be at least 16 characters');
+  }
+  const exportAt = get('CR_EXPORT_AT') ?? '23:55';
+  if (parseClock(exportAt) === null) problems.push(`CR_EXPORT_AT: "${exportAt}" must be HH:MM`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    dataDir: get('CR_DATA_DIR') ?? './data',
+    port,
+    host: get('CR_HOST') ?? '127.0.0.1',
+    publicUrl,
+    webhookSecret,
+    owners,
+    policy: {
+      cadenceMs,
+      giveUpAfterMs,
+      quietHours: quiet,
+      storeTimeZone,
+      frequencyCapMs,
+      requireConsent: ['true', '1', 'yes'].includes(consentText),
+      holdoutShare: holdoutShare ?? 0,
+      recoveryWindowMs: 7 * DAY,
+    },
+    mail,
+    from: get('CR_FROM') ?? 'Demo Store <reminders@shop.example>',
+    storeName: get('CR_STORE_NAME') ?? 'Demo Store',
+    storeAddress: get('CR_STORE_ADDRESS') ?? '1 Example Street, Springfield',
+    shopifySecret: get('CR_SHOPIFY_SECRET'),
+    reportTo: (get('CR_REPORT_TO') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    templatesDir: get('CR_TEMPLATES_DIR'),
+    exportAt,
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The stops a person makes (SPEC section 4): suppress one cart, write one off, unsubscribe one
+ * address, and the shopper's own way back. Each change and its audit row commit together, and the
+ * cart's wake-up is cancelled. The automatic stop, checkout, lives in intake.
+ */
+import { BlockKind } from '../domain/address.ts';
+import { type Actor, AuditAction, type AuditEntry, SHOPPER } from '../domain/audit.ts';
+import { type Cart, CartStatus, ClosedReason } from '../domain/cart.ts';
+import { giveUpAt, type Policy } from '../domain/policy.ts';
+import type { CartStore } from '../ports/cart-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
+import type { Wakeups } from '../ports/wakeups.ts';
+
+export type CartStopResult =
+  | { readonly kind: 'stopped'; readonly cart: Cart }
+  /** Already bought or closed: nothing to stop, nothing changed. */
+  | { readonly kind: 'already_final'; readonly cart: Cart }
+  | { readonly kind: 'not_found' };
+
+export type UnsubscribeResult = {
+  readonly kind: 'unsubscribed' | 'already';
+  readonly email: string;
+};
+export type ResubscribeResult = {
+  readonly kind: 'resubscribed' | 'not_unsubscribed';
+  readonly email: string;
+};
+
+export interface StopsDeps {
+  readonly store: CartStore;
+  readonly unsubscribes: UnsubscribeList;
+  readonly wakeups: Wakeups;
+  readonly clock: Clock;
+  readonly policy: Policy;
+}
+
+export class StopConflictError extends Error {
+  override readonly name = 'StopConflictError';
+}
+
+const MAX_ATTEMPTS = 8;
+
+export function createStops({ store, unsubscribes, wakeups, clock, policy }: StopsDeps) {
+  async function closeCart(
+    cartId: string,
+    closedReason: typeof ClosedReason.suppressed | typeof ClosedReason.written_off,
+    actor: Actor,
+    reason: string | null,
+  ): Promise<CartStopResult> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const before = await store.get(cartId);
+      if (before === null) return { kind: 'not_found' };
+      if (before.status !== CartStatus.open) return { kind: 'already_final', cart: before };
+      const now = clock.now();
+      const after: Cart = {
+        ...before,
+        status: CartStatus.closed,
+        closedReason,
+        closedAt: now,
+        wakeAt: null,
+        claimedStep: null,
+      };
+      const audit: AuditEntry = {
+        cartId,
+        email: before.email,
+        action:
+          closedReason === ClosedReason.suppressed ? AuditAction.suppress : AuditAction.writeOff,
+        actor,
+        at: now,
+        reason,
+        detail: null,
+        before,
+        after,
+      };
+      const saved = await store.save({
+        cart: after,
+        expectedVersion: before.version,
+        audit: [audit],
+      });
+      if (saved.kind === 'conflict') continue;
+      await wakeups.set(cartId, null);
+      return { kind: 'stopped', cart: saved.cart };
+    }
+    throw new StopConflictError(
+      `cart ${cartId}: could not stop it after ${MAX_ATTEMPTS} conflicting writes`,
+    );
+  }
+
+  /**
+   * The address's open carts will never be mailed, so their reminder wake-ups go: each is moved to
+   * its give-up time, when the waiter closes it as expired instead of leaving it open forever.
+   */
+  async function parkOpenCarts(email: string): Promise<void> {
+    for (const cart of await store.openCartsFor(email)) {
+      const wakeAt = giveUpAt(cart, policy);
+      if (cart.wakeAt === wakeAt) continue;
+      const saved = await store.save({
+        cart: { ...cart, wakeAt },
+        expectedVersion: cart.version,
+        audit: [],
+      });
+      // A conflict means someone else just wrote the cart; the waiter's gate still blocks the mail.
+      if (saved.kind === 'saved') await wakeups.set(cart.id, wakeAt);
+    }
+  }
+
+  return {
+    suppress(cartId: string, actor: Actor, reason: string | null = null) {
+      return closeCart(cartId, ClosedReason.suppressed, actor, reason);
+    },
+
+    writeOff(cartId: string, actor: Actor, reason: string) {
+      return closeCart(cartId, ClosedReason.written_off, actor, reason);
+    },
+
+    /** The shopper's one-click link and the owner's button take this same path. */
+    async unsubscribe(
+      email: string,
+      actor: Actor,
+      cartId: string | null = null,
+    ): Promise<UnsubscribeResult> {
+      const at = clock.now();
+      const added = await unsubscribes.add(
+        { email, kind: BlockKind.unsubscribed, at, actor },
+        {
+          cartId,
+          email,
+          action: AuditAction.unsubscribe,
+          actor,
+          at,
+          reason:
+            actor === SHOPPER ? 'one-click unsubscribe link' : 'owner unsubscribed the address',
+          detail: null,
+          before: null,
+          after: null,
+        },
+      );
+      await parkOpenCarts(email);
+      return { kind: added === 'added' ? 'unsubscribed' : 'already', email };
+    },
+
+    /** Only the shopper can opt back in, through their own signed link: the system never re-adds anyone. */
+    async resubscribe(email: string): Promise<ResubscribeResult> {
+      // A bounce or complaint is the mail system's word, not the shopper's: a link cannot undo it.
+      const block = await unsubscribes.get(email);
+      if (block === null || block.kind !== BlockKind.unsubscribed) {
+        return { kind: 'not_unsubscribed', email };
+      }
+      const removed = await unsubscribes.remove(email, {
+        cartId: null,
+        email,
+        action: AuditAction.resubscribe,
+        actor: SHOPPER,
+        at: clock.now(),
+        reason: 'shopper opted back in',
+        detail: null,
+        before: null,
+        after: null,
+      });
+      return { kind: removed === 'removed' ? 'resubscribed' : 'not_unsubscribed', email };
+    },
+  };
+}
+
+export type Stops = ReturnType<typeof createStops>;

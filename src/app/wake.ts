@@ -1,0 +1,316 @@
+/**
+ * Wake: what runs when a cart's timer fires. Read the row fresh, ask the waiter for one move,
+ * apply it. A nudge claims its step with a conditional write before sending and records it after,
+ * so two waiters on one cart, a duplicate timer, or a retried send never mail a step twice.
+ *
+ *   waiter A reads v7 ──claim step 1 (v7→v8)──send──record (v8→v9)
+ *   waiter B reads v7 ──claim step 1 (v7) ✗ conflict → re-read v8: step 1 claimed → still_shopping
+ */
+import { AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
+import { type Cart, CartStatus, ClosedReason } from '../domain/cart.ts';
+import { isHeldOut } from '../domain/holdout.ts';
+import { type Move, StillShoppingReason } from '../domain/moves.ts';
+import { nextWakeAt, type Policy } from '../domain/policy.ts';
+import { decide } from '../domain/waiter.ts';
+import type { CartStore } from '../ports/cart-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Mailer, OutgoingEmail } from '../ports/mailer.ts';
+import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
+import type { Wakeups } from '../ports/wakeups.ts';
+
+export interface WakeDeps {
+  readonly store: CartStore;
+  readonly unsubscribes: UnsubscribeList;
+  readonly wakeups: Wakeups;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly policy: Policy;
+  /** Builds reminder `step` for a cart (copy, links, headers). */
+  readonly compose: (cart: Cart, step: number) => OutgoingEmail;
+  /** Sender health: true while bounce/complaint rates are near what gets a sender reviewed. */
+  readonly senderPaused?: (now: number) => Promise<boolean>;
+}
+
+export type WakeReport =
+  | { readonly kind: 'missing'; readonly cartId: string }
+  | { readonly kind: 'moved'; readonly cartId: string; readonly move: Move }
+  /** The send failed: the claim was released and the cart retries at `retryAt`. */
+  | {
+      readonly kind: 'send_failed';
+      readonly cartId: string;
+      readonly step: number;
+      readonly retryAt: number;
+      readonly error: string;
+    };
+
+/** Reasons that mean "a step was due but this cart is not mailed": audited as skipped. */
+const SKIP_REASONS: ReadonlySet<string> = new Set([
+  StillShoppingReason.unsubscribed,
+  StillShoppingReason.bounced,
+  StillShoppingReason.complained,
+  StillShoppingReason.noConsent,
+  StillShoppingReason.olderCart,
+  StillShoppingReason.holdout,
+]);
+
+export const SEND_RETRY_MS = 15 * 60_000;
+const MAX_ATTEMPTS = 8;
+
+export class WakeConflictError extends Error {
+  override readonly name = 'WakeConflictError';
+}
+
+/** Whether the move means the first step had come due: the cart counts as abandoned. */
+function stepWasDue(move: Move): boolean {
+  switch (move.move) {
+    case 'nudge':
+    case 'wait':
+    case 'let_go':
+      return true;
+    case 'still_shopping':
+      return SKIP_REASONS.has(move.reason);
+  }
+}
+
+export function createWake(deps: WakeDeps) {
+  const { store, unsubscribes, wakeups, mailer, clock, policy, compose } = deps;
+  const senderPaused = deps.senderPaused ?? (async () => false);
+
+  function audit(
+    before: Cart,
+    after: Cart | null,
+    action: AuditEntry['action'],
+    reason: string | null,
+    detail: AuditEntry['detail'],
+    at: number,
+  ): AuditEntry {
+    return {
+      cartId: before.id,
+      email: before.email,
+      action,
+      actor: SYSTEM,
+      at,
+      reason,
+      detail,
+      before,
+      after,
+    };
+  }
+
+  async function decideFor(cart: Cart, now: number): Promise<Move> {
+    const email = cart.email;
+    const [addressBlock, recentSends, openCarts, paused] = await Promise.all([
+      email === null ? null : unsubscribes.get(email),
+      email === null || policy.frequencyCapMs === null
+        ? []
+        : store.sendsTo(email, now - policy.frequencyCapMs),
+      email === null ? [] : store.openCartsFor(email),
+      senderPaused(now),
+    ]);
+    return decide({
+      cart,
+      addressBlock: addressBlock?.kind ?? null,
+      recentSendsToAddress: recentSends,
+      newestOpenCartId: openCarts[0]?.id ?? null,
+      senderPaused: paused,
+      heldOut: isHeldOut(cart.id, policy.holdoutShare),
+      policy,
+      now,
+    });
+  }
+
+  /** Applies every move but nudge. Returns null on a lost race (the caller re-reads). */
+  async function applyQuietMove(cart: Cart, move: Exclude<Move, { move: 'nudge' }>, now: number) {
+    const abandonedAt =
+      cart.abandonedAt ??
+      (stepWasDue(move) ? cart.lastActivityAt + (policy.cadenceMs[0] ?? 0) : null);
+    let after: Cart;
+    let entries: AuditEntry[] = [];
+    switch (move.move) {
+      case 'still_shopping':
+        after = {
+          ...cart,
+          abandonedAt,
+          wakeAt: cart.status === CartStatus.open ? move.wakeAt : null,
+        };
+        if (SKIP_REASONS.has(move.reason)) {
+          entries = [
+            audit(
+              cart,
+              after,
+              AuditAction.skipped,
+              move.reason,
+              { step: cart.remindersSent + 1 },
+              now,
+            ),
+          ];
+        }
+        break;
+      case 'wait':
+        after = { ...cart, abandonedAt, wakeAt: move.wakeAt };
+        entries = [
+          audit(
+            cart,
+            after,
+            AuditAction.reminderHeld,
+            move.reason,
+            { step: cart.remindersSent + 1, until: move.wakeAt },
+            now,
+          ),
+        ];
+        break;
+      case 'let_go':
+        after = {
+          ...cart,
+          abandonedAt,
+          status: CartStatus.closed,
+          closedReason: ClosedReason.expired,
+          closedAt: now,
+          wakeAt: null,
+          claimedStep: null,
+        };
+        entries = [audit(cart, after, AuditAction.expired, move.reason, null, now)];
+        break;
+    }
+    const unchanged =
+      entries.length === 0 &&
+      after.wakeAt === cart.wakeAt &&
+      after.abandonedAt === cart.abandonedAt;
+    if (unchanged) return cart;
+    const saved = await store.save({ cart: after, expectedVersion: cart.version, audit: entries });
+    return saved.kind === 'saved' ? saved.cart : null;
+  }
+
+  /** Records a sent step on the freshest row, whatever else happened to the cart meanwhile. */
+  async function recordSend(
+    cartId: string,
+    step: number,
+    email: OutgoingEmail,
+    receipt: string,
+    sentAt: number,
+    wakeAtAfter: number,
+  ) {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await store.get(cartId);
+      if (current === null) return;
+      const base: Cart = {
+        ...current,
+        remindersSent: Math.max(current.remindersSent, step),
+        claimedStep: current.claimedStep === step ? null : current.claimedStep,
+        firstReminderAt: current.firstReminderAt ?? sentAt,
+        lastReminderAt: Math.max(current.lastReminderAt ?? 0, sentAt),
+      };
+      // A checkout or stop that landed mid-send keeps its status and its cancelled timer.
+      const wakeAt =
+        base.status !== CartStatus.open
+          ? null
+          : current.lastActivityAt > sentAt
+            ? nextWakeAt(base, policy)
+            : wakeAtAfter;
+      const after: Cart = { ...base, wakeAt };
+      const entry = audit(
+        current,
+        after,
+        AuditAction.reminderSent,
+        'gate open',
+        { step, messageId: email.messageId, receipt, to: email.to },
+        sentAt,
+      );
+      const saved = await store.save({
+        cart: after,
+        expectedVersion: current.version,
+        audit: [{ ...entry, email: email.to }],
+      });
+      if (saved.kind === 'saved') {
+        await wakeups.set(cartId, saved.cart.wakeAt);
+        return;
+      }
+    }
+    throw new WakeConflictError(
+      `cart ${cartId}: sent step ${step} but could not record it after ${MAX_ATTEMPTS} tries`,
+    );
+  }
+
+  async function nudge(
+    cart: Cart,
+    move: Extract<Move, { move: 'nudge' }>,
+    now: number,
+  ): Promise<WakeReport | null> {
+    const abandonedAt = cart.abandonedAt ?? cart.lastActivityAt + (policy.cadenceMs[0] ?? 0);
+    // The claim: only one waiter gets past this write for this step, ever.
+    const claimed = await store.save({
+      cart: { ...cart, abandonedAt, claimedStep: move.step },
+      expectedVersion: cart.version,
+      audit: [],
+    });
+    if (claimed.kind === 'conflict') return null;
+    const email = compose(claimed.cart, move.step);
+    let receipt: string;
+    try {
+      receipt = (await mailer.send(email)).receipt;
+    } catch (error) {
+      return releaseClaim(claimed.cart, move.step, now, error);
+    }
+    await recordSend(cart.id, move.step, email, receipt, clock.now(), move.wakeAtAfter);
+    return { kind: 'moved', cartId: cart.id, move };
+  }
+
+  /** The mail never left: give the step back so a later wake-up can try it again. */
+  async function releaseClaim(
+    claimed: Cart,
+    step: number,
+    now: number,
+    error: unknown,
+  ): Promise<WakeReport> {
+    const retryAt = now + SEND_RETRY_MS;
+    const message = error instanceof Error ? error.message : String(error);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = attempt === 0 ? claimed : await store.get(claimed.id);
+      if (current === null || current.claimedStep !== step) break;
+      const after: Cart = {
+        ...current,
+        claimedStep: null,
+        wakeAt: current.status === CartStatus.open ? retryAt : null,
+      };
+      const entry = audit(
+        current,
+        after,
+        AuditAction.reminderHeld,
+        'send_failed',
+        { step, error: message.slice(0, 300) },
+        now,
+      );
+      const saved = await store.save({
+        cart: after,
+        expectedVersion: current.version,
+        audit: [entry],
+      });
+      if (saved.kind === 'saved') {
+        await wakeups.set(current.id, saved.cart.wakeAt);
+        break;
+      }
+    }
+    return { kind: 'send_failed', cartId: claimed.id, step, retryAt, error: message };
+  }
+
+  return async function wake(cartId: string): Promise<WakeReport> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const cart = await store.get(cartId);
+      if (cart === null) return { kind: 'missing', cartId };
+      const now = clock.now();
+      const move = await decideFor(cart, now);
+      if (move.move === 'nudge') {
+        const report = await nudge(cart, move, now);
+        if (report !== null) return report;
+        continue;
+      }
+      const saved = await applyQuietMove(cart, move, now);
+      if (saved === null) continue;
+      await wakeups.set(cartId, saved.wakeAt);
+      return { kind: 'moved', cartId, move };
+    }
+    throw new WakeConflictError(`cart ${cartId}: ${MAX_ATTEMPTS} conflicting writes in a row`);
+  };
+}
+
+export type Wake = ReturnType<typeof createWake>;

@@ -1,0 +1,26 @@
+/** The one Hono app, served the same by Node locally and behind a Lambda Function URL. */
+import { Hono } from 'hono';
+import { HttpError, handleError } from './errors.ts';
+import { type EventsRouteDeps, eventsRoute } from './events-route.ts';
+import { type OwnerApiDeps, ownerApi } from './owner-api.ts';
+
+export interface AppDeps extends EventsRouteDeps, OwnerApiDeps {
+  /** Extra route groups (shopper links, owner pages, Shopify) mounted as they are wired. */
+  // biome-ignore lint/suspicious/noExplicitAny: route groups carry their own Env types
+  readonly extraRoutes?: readonly Hono<any>[];
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.onError(handleError);
+  app.notFound((c) =>
+    c.json({ error: `no route ${c.req.method} ${c.req.path}`, details: [] }, 404),
+  );
+  app.get('/health', (c) => c.json({ ok: true }));
+  app.route('/', eventsRoute(deps));
+  app.route('/', ownerApi(deps));
+  for (const routes of deps.extraRoutes ?? []) app.route('/', routes);
+  return app;
+}
+
+export { HttpError };
