@@ -19,7 +19,10 @@ export interface LocalParts {
 
 const DAY_MS = 86_400_000;
 
+// Building a formatter is the slow part. Zone strings come from shoppers' carts, and Intl accepts
+// any letter case, so the cache is bounded rather than trusting the input to repeat.
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const MAX_FORMATTERS = 1_000;
 
 function formatterFor(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
@@ -35,6 +38,7 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
       minute: 'numeric',
       second: 'numeric',
     });
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
     formatters.set(zone, f);
   }
   return f;
