@@ -1,0 +1,310 @@
+/**
+ * What a month costs on AWS, line by line, from usage counts and a dated price table. Money is
+ * computed exactly: prices are parsed into integer picodollars and each line is rounded once,
+ * to whole micro-dollars, so the lines add up to the total to the last digit.
+ */
+import { AWS_PRICES_US_EAST_1, type PricePoint, type PriceTable } from './aws-prices.ts';
+import { parseMoney, toDecimalString } from './money.ts';
+
+export interface UsageCounts {
+  readonly lambdaInvocations: number;
+  readonly lambdaGbSeconds: number;
+  readonly dynamoWrites: number;
+  readonly dynamoReads: number;
+  /** Average GB held in the tables over the month. */
+  readonly storageGb: number;
+  readonly schedulerInvocations: number;
+  readonly emailsSent: number;
+  /** GB of logs written this month; also charged one month of storage. */
+  readonly logGb: number;
+  readonly recoveredOrders: number;
+}
+
+export const AwsService = {
+  lambda: 'Lambda',
+  dynamodb: 'DynamoDB',
+  scheduler: 'EventBridge Scheduler',
+  ses: 'SES',
+  logs: 'CloudWatch Logs',
+} as const;
+export type AwsService = (typeof AwsService)[keyof typeof AwsService];
+
+export interface CostLine {
+  readonly service: AwsService;
+  readonly item: string;
+  /** Used this month, in `unit`s. */
+  readonly quantity: number;
+  readonly unit: string;
+  /** Dollars per `per` units, as in the price table. */
+  readonly unitPrice: string;
+  readonly per: number;
+  /** Part of `quantity` covered by the free tier (0 without it). */
+  readonly freeQuantity: number;
+  readonly costMicros: number;
+  /** Dollars, 4 decimals. */
+  readonly cost: string;
+}
+
+export interface CostBreakdown {
+  readonly region: string;
+  readonly pricesAsKnownOn: string;
+  readonly freeTier: boolean;
+  readonly lines: readonly CostLine[];
+  readonly totalMicros: number;
+  readonly total: string;
+  readonly recoveredOrders: number;
+  /** null when nothing was recovered: a cost per zero orders is not a number. */
+  readonly costPerRecoveredOrder: string | null;
+}
+
+const PICO_PER_DOLLAR = 1_000_000_000_000n;
+const MICRO_PER_UNIT = 1_000_000n;
+
+/** "0.0000133334" dollars -> 13_333_400n picodollars, without a float. */
+export function dollarsToPico(usd: string): bigint {
+  const match = /^(\d+)(?:\.(\d{1,12}))?$/.exec(usd);
+  if (!match) throw new RangeError(`price "${usd}" is not a decimal dollar amount`);
+  return BigInt(match[1] ?? '0') * PICO_PER_DOLLAR + BigInt((match[2] ?? '').padEnd(12, '0'));
+}
+
+/** Quantities may be fractional (GB-seconds); a millionth of a unit is far below any price. */
+function toMicroUnits(quantity: number): bigint {
+  if (!(quantity >= 0) || !Number.isFinite(quantity)) {
+    throw new RangeError(`usage quantity ${quantity} is not a non-negative number`);
+  }
+  return Number.isInteger(quantity)
+    ? BigInt(quantity) * MICRO_PER_UNIT
+    : BigInt(Math.round(quantity * 1e6));
+}
+
+/** Micro-dollars for `quantity` units at `price`, rounded half up once. */
+export function lineCostMicros(quantity: number, price: PricePoint): number {
+  const numerator = toMicroUnits(quantity) * dollarsToPico(price.usd);
+  // micro-units x picodollars = 1e-18 dollar-units; a micro-dollar is 1e12 of those per unit.
+  const denominator = BigInt(price.per) * MICRO_PER_UNIT * 1_000_000n;
+  return Number((numerator + denominator / 2n) / denominator);
+}
+
+/** 143249 micro-dollars -> "0.1432" (4 decimals, half up). */
+export function formatDollars(micros: number): string {
+  const sign = micros < 0 ? '-' : '';
+  const tenThousandths = Math.floor((Math.abs(micros) + 50) / 100);
+  const whole = Math.floor(tenThousandths / 10_000);
+  return `${sign}${whole}.${String(tenThousandths % 10_000).padStart(4, '0')}`;
+}
+
+interface LineSpec {
+  readonly service: AwsService;
+  readonly item: string;
+  readonly quantity: number;
+  readonly price: PricePoint;
+  readonly free: number;
+}
+
+function line(spec: LineSpec): CostLine {
+  const freeQuantity = Math.min(spec.quantity, Math.max(0, spec.free));
+  const costMicros = lineCostMicros(spec.quantity - freeQuantity, spec.price);
+  return {
+    service: spec.service,
+    item: spec.item,
+    quantity: spec.quantity,
+    unit: spec.price.unit,
+    unitPrice: spec.price.usd,
+    per: spec.price.per,
+    freeQuantity,
+    costMicros,
+    cost: formatDollars(costMicros),
+  };
+}
+
+type Row = readonly [AwsService, string, number, PricePoint, number | undefined];
+
+function lineSpecs(u: UsageCounts, p: PriceTable, freeTier: boolean): LineSpec[] {
+  const f = freeTier ? (p.freeTier ?? {}) : {};
+  // CloudWatch's 5 GB allowance covers ingestion and storage together: ingestion uses it first.
+  const logsFree = f.logsGb ?? 0;
+  const { lambda, dynamodb: ddb, scheduler, ses, cloudwatchLogs: logs } = p;
+  const S = AwsService;
+  const rows: Row[] = [
+    [S.lambda, 'requests', u.lambdaInvocations, lambda.requests, f.lambdaRequests],
+    [S.lambda, 'compute (arm64)', u.lambdaGbSeconds, lambda.gbSecondsArm64, f.lambdaGbSeconds],
+    [S.dynamodb, 'writes (on-demand)', u.dynamoWrites, ddb.writeRequestUnits, 0],
+    [S.dynamodb, 'reads (on-demand)', u.dynamoReads, ddb.readRequestUnits, 0],
+    [S.dynamodb, 'storage', u.storageGb, ddb.storageGbMonth, f.dynamodbStorageGb],
+    [
+      S.scheduler,
+      'wake-ups',
+      u.schedulerInvocations,
+      scheduler.invocations,
+      f.schedulerInvocations,
+    ],
+    [S.ses, 'reminder emails', u.emailsSent, ses.outboundEmails, f.sesEmails],
+    [S.logs, 'ingestion', u.logGb, logs.ingestedGb, logsFree],
+    [S.logs, 'storage', u.logGb, logs.storedGbMonth, Math.max(0, logsFree - u.logGb)],
+  ];
+  return rows.map(([service, item, quantity, price, free]) => ({
+    service,
+    item,
+    quantity,
+    price,
+    free: free ?? 0,
+  }));
+}
+
+export function costForMonth(
+  counts: UsageCounts,
+  prices: PriceTable,
+  opts: { readonly freeTier: boolean },
+): CostBreakdown {
+  const lines = lineSpecs(counts, prices, opts.freeTier).map(line);
+  const totalMicros = lines.reduce((sum, l) => sum + l.costMicros, 0);
+  const orders = counts.recoveredOrders;
+  return {
+    region: prices.region,
+    pricesAsKnownOn: prices.asKnownOn,
+    freeTier: opts.freeTier,
+    lines,
+    totalMicros,
+    total: formatDollars(totalMicros),
+    recoveredOrders: orders,
+    costPerRecoveredOrder: orders > 0 ? formatDollars(Math.round(totalMicros / orders)) : null,
+  };
+}
+
+/**
+ * What a month's counts imply about AWS usage. Every number here is a guess about how the
+ * service behaves, so each is named, has a default, and is printed beside any estimate.
+ */
+export interface CostAssumptions {
+  /** Webhook events per cart (adds, quantity changes, email entered, checkout). */
+  readonly eventsPerCart: number;
+  /** Share of carts whose first reminder step comes due. */
+  readonly shareAbandoned: number;
+  /** Share of abandoned carts with an address to write to. */
+  readonly shareWithEmail: number;
+  /** Reminder steps sent to each abandoned cart with an email. */
+  readonly steps: number;
+  /** Waiter runs per abandoned cart: one per step, one to let go, and gate waits. */
+  readonly wakeUpsPerAbandonedCart: number;
+  /** Cart-link clicks per reminder sent (each is one HTTP invocation). */
+  readonly clicksPerReminder: number;
+  /** DynamoDB write request units per event (cart row, de-duplication record). */
+  readonly wruPerEvent: number;
+  /** Write units per wake-up (cart row and its audit row). */
+  readonly wruPerWakeUp: number;
+  readonly rruPerEvent: number;
+  /** Read units per wake-up (cart row, unsubscribe list, recent sends to the address). */
+  readonly rruPerWakeUp: number;
+  readonly lambdaMsPerInvocation: number;
+  readonly lambdaMemoryMb: number;
+  readonly logBytesPerInvocation: number;
+  /** Bytes kept per cart in the tables (row, audit rows, indexes). */
+  readonly bytesStoredPerCart: number;
+  /** Months of carts kept in the tables. */
+  readonly monthsKept: number;
+  /** Nightly exports and the monthly summary. */
+  readonly scheduledRunsPerMonth: number;
+  /** Share of abandoned carts recovered (only for an estimate; a real month has its own). */
+  readonly recoveryRate: number;
+  /** Average recovered order, decimal in `currency`. */
+  readonly averageOrderValue: string;
+  readonly currency: string;
+}
+
+export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
+  eventsPerCart: 4,
+  shareAbandoned: 0.7,
+  shareWithEmail: 0.5,
+  steps: 3,
+  wakeUpsPerAbandonedCart: 5,
+  clicksPerReminder: 0.05,
+  wruPerEvent: 2,
+  wruPerWakeUp: 2,
+  rruPerEvent: 1,
+  rruPerWakeUp: 2,
+  lambdaMsPerInvocation: 100,
+  lambdaMemoryMb: 256,
+  logBytesPerInvocation: 2000,
+  bytesStoredPerCart: 4000,
+  monthsKept: 12,
+  scheduledRunsPerMonth: 31,
+  recoveryRate: 0.05,
+  averageOrderValue: '80.00',
+  currency: 'USD',
+};
+
+/** The month's own numbers that drive its cost (a MonthSummary fits, with remindersSent.total). */
+export interface MonthCounts {
+  readonly cartsSeen: number;
+  readonly abandoned: number;
+  readonly remindersSent: number;
+  readonly clicked: number;
+  readonly recovered: number;
+}
+
+// Decimal GB (10^9 bytes), as AWS bills storage and log data.
+const GB = 1e9;
+
+export function usageFromSummary(m: MonthCounts, a: CostAssumptions): UsageCounts {
+  const events = m.cartsSeen * a.eventsPerCart;
+  const wakeUps = m.abandoned * a.wakeUpsPerAbandonedCart;
+  const invocations = events + wakeUps + m.clicked + a.scheduledRunsPerMonth;
+  return {
+    lambdaInvocations: invocations,
+    // Lambda bills memory in MB / 1024 as GB, per second of duration.
+    lambdaGbSeconds: (invocations * a.lambdaMsPerInvocation * a.lambdaMemoryMb) / (1000 * 1024),
+    dynamoWrites: events * a.wruPerEvent + wakeUps * a.wruPerWakeUp,
+    dynamoReads: events * a.rruPerEvent + wakeUps * a.rruPerWakeUp,
+    storageGb: (m.cartsSeen * a.bytesStoredPerCart * a.monthsKept) / GB,
+    schedulerInvocations: wakeUps,
+    emailsSent: m.remindersSent,
+    logGb: (invocations * a.logBytesPerInvocation) / GB,
+    recoveredOrders: m.recovered,
+  };
+}
+
+export interface CostEstimate {
+  readonly carts: number;
+  readonly assumptions: CostAssumptions;
+  readonly derived: MonthCounts & {
+    readonly abandonedWithEmail: number;
+    /** Decimal string in assumptions.currency. */
+    readonly recoveredRevenue: string;
+  };
+  readonly usage: UsageCounts;
+  readonly cost: CostBreakdown;
+}
+
+/** `cart-recovery cost --carts N`: a month of N carts under stated assumptions. */
+export function estimateForCarts(
+  carts: number,
+  assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS,
+  prices: PriceTable = AWS_PRICES_US_EAST_1,
+  opts: { readonly freeTier: boolean } = { freeTier: false },
+): CostEstimate {
+  if (!Number.isSafeInteger(carts) || carts < 0) {
+    throw new RangeError(`carts must be a whole number of carts, not ${carts}`);
+  }
+  const a = assumptions;
+  // Counts of things are whole: round each derived count once.
+  const abandoned = Math.round(carts * a.shareAbandoned);
+  const abandonedWithEmail = Math.round(abandoned * a.shareWithEmail);
+  const remindersSent = abandonedWithEmail * a.steps;
+  const clicked = Math.round(remindersSent * a.clicksPerReminder);
+  const recovered = Math.round(abandoned * a.recoveryRate);
+  const aov = parseMoney(a.averageOrderValue, a.currency);
+  if (!aov.ok) throw new RangeError(`averageOrderValue: ${aov.problem}`);
+  const counts: MonthCounts = { cartsSeen: carts, abandoned, remindersSent, clicked, recovered };
+  const usage = usageFromSummary(counts, a);
+  return {
+    carts,
+    assumptions: a,
+    derived: {
+      ...counts,
+      abandonedWithEmail,
+      recoveredRevenue: toDecimalString(recovered * aov.money.minor, a.currency),
+    },
+    usage,
+    cost: costForMonth(usage, prices, opts),
+  };
+}
