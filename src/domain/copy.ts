@@ -1,0 +1,161 @@
+/**
+ * Builds one reminder email from the owner's templates (SPEC section 3). Everything the shopper or
+ * the store sent us (item names, skus, urls) is treated as hostile: control characters are
+ * removed, HTML output is escaped by the template engine, only http(s) URLs ever reach an href or
+ * src, and the subject is forced onto one line so nothing can smuggle a header.
+ */
+import { createHash } from 'node:crypto';
+import type { Cart } from './cart.ts';
+import { formatMoney } from './money.ts';
+import { renderTemplate, type Template } from './template.ts';
+
+export interface TemplateSet {
+  readonly subject: Template;
+  readonly text: Template;
+  readonly html: Template;
+}
+
+/** One step's copy, for carts that came from a saved link and for plain abandoned carts. */
+export interface StepTemplates {
+  readonly abandoned: TemplateSet;
+  readonly saved: TemplateSet;
+}
+
+/** steps[0] is step 1; a step beyond the last uses the last one's copy. */
+export interface Templates {
+  readonly steps: readonly StepTemplates[];
+}
+
+/**
+ * The finished message. Same shape as the Mailer port's OutgoingEmail (declared here because the
+ * domain imports nothing from the rest of src/), so it can be handed straight to any mailer.
+ */
+export interface ReminderEmail {
+  readonly to: string;
+  readonly from: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly messageId: string;
+}
+
+export interface ReminderInput {
+  readonly cart: Cart;
+  readonly step: number;
+  readonly templates: Templates;
+  /** Signed links built by the caller: the click link back to the cart and the unsubscribe link. */
+  readonly links: { readonly cart: string; readonly unsubscribe: string };
+  readonly store: { readonly name: string; readonly address: string };
+  readonly from: string;
+  readonly messageIdDomain: string;
+}
+
+/** A reminder that cannot be built (no email, a bad link or sender): a fault in the caller. */
+export class ReminderCopyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReminderCopyError';
+  }
+}
+
+// C0/C1 controls and the Unicode line/paragraph separators: nothing a shopper needs, and the
+// raw material of header injection and layout breaking.
+const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
+const MAX_FIELD = 200;
+const MAX_SUBJECT = 180;
+
+/** One line of shopper text: controls become spaces, runs of space collapse, long text is cut. */
+export function cleanText(raw: string, max = MAX_FIELD): string {
+  const flat = raw.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
+}
+
+/** The URL, normalised, when it is http(s); '' otherwise (javascript:, data:, junk). */
+export function safeHttpUrl(raw: string | null | undefined): string {
+  if (!raw) return '';
+  try {
+    const url = new URL(raw.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : '';
+  } catch {
+    return '';
+  }
+}
+
+export function reminderMessageId(cartId: string, step: number, domain: string): string {
+  const digest = createHash('sha256').update(cartId, 'utf8').digest('hex').slice(0, 16);
+  return `<cr.${digest}.${step}@${domain}>`;
+}
+
+function requireHttpUrl(raw: string, what: string): string {
+  const url = safeHttpUrl(raw);
+  if (url === '') throw new ReminderCopyError(`${what} link must be an http(s) URL, got "${raw}"`);
+  return url;
+}
+
+function pickTemplates(templates: Templates, step: number, saved: boolean): TemplateSet {
+  const last = templates.steps.length;
+  const chosen = templates.steps[Math.min(step, last) - 1];
+  if (chosen === undefined) throw new ReminderCopyError('no reminder templates are loaded');
+  return saved ? chosen.saved : chosen.abandoned;
+}
+
+/** What the templates can use; README.md in templates/ lists the same names for the owner. */
+export function reminderView(input: ReminderInput): Record<string, unknown> {
+  const { cart, step, store } = input;
+  const money = (minor: number): string => formatMoney(minor, cart.currency);
+  const items = cart.items.map((item) => ({
+    name: cleanText(item.name),
+    sku: cleanText(item.sku, 64),
+    quantity: item.quantity,
+    price: money(item.priceMinor),
+    lineTotal: money(item.priceMinor * item.quantity),
+    url: safeHttpUrl(item.url),
+    imageUrl: safeHttpUrl(item.imageUrl),
+  }));
+  const addressLines = store.address
+    .split(/\r\n|\r|\n/)
+    .map((line) => cleanText(line))
+    .filter((line) => line !== '')
+    .map((line) => ({ line }));
+  return {
+    step,
+    savedLink: cart.savedLink,
+    items,
+    itemCount: cart.items.reduce((sum, item) => sum + item.quantity, 0),
+    total: money(cart.totalMinor),
+    cartUrl: requireHttpUrl(input.links.cart, 'cart'),
+    unsubscribeUrl: requireHttpUrl(input.links.unsubscribe, 'unsubscribe'),
+    storeName: cleanText(store.name),
+    storeAddress: addressLines.map((a) => a.line).join(', '),
+    storeAddressLines: addressLines,
+  };
+}
+
+export function buildReminder(input: ReminderInput): ReminderEmail {
+  const { cart, step } = input;
+  if (!Number.isSafeInteger(step) || step < 1) {
+    throw new ReminderCopyError(`reminder step must be a positive integer, got ${step}`);
+  }
+  if (cart.email === null) throw new ReminderCopyError(`cart ${cart.id} has no email address`);
+  if (/[\r\n]/.test(input.from)) throw new ReminderCopyError('from address contains a line break');
+  if (!/^[A-Za-z0-9.-]+$/.test(input.messageIdDomain)) {
+    throw new ReminderCopyError(`"${input.messageIdDomain}" is not a usable Message-ID domain`);
+  }
+  const view = reminderView(input);
+  const set = pickTemplates(input.templates, step, cart.savedLink);
+  const unsubscribeUrl = view.unsubscribeUrl as string;
+  return {
+    to: cart.email,
+    from: input.from,
+    subject: cleanText(renderTemplate(set.subject, view, 'text'), MAX_SUBJECT),
+    text: renderTemplate(set.text, view, 'text'),
+    html: renderTemplate(set.html, view, 'html'),
+    headers: {
+      // WHATWG URL serialisation never contains spaces, CR, LF or '>', so this stays one header.
+      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    },
+    messageId: reminderMessageId(cart.id, step, input.messageIdDomain),
+  };
+}
