@@ -66,9 +66,18 @@ export interface Cart extends CartSnapshot {
   readonly closedAt: number | null;
   /** When the one wake-up of this cart is due; null when none is armed. */
   readonly wakeAt: number | null;
+  /**
+   * For each optional shopper field, the stamp (time|event id) of the event that last set it.
+   * Each field is last-writer-wins on its own, so any delivery order gives the same row, and a
+   * later event that leaves the email out does not forget it.
+   */
+  readonly fieldStamps: Readonly<Partial<Record<OptionalField, string>>>;
   /** Bumped on every write; writers condition on it so a lost race becomes a conflict, not a clobber. */
   readonly version: number;
 }
+
+export const OPTIONAL_FIELDS = ['email', 'timezone', 'consent', 'restoreUrl'] as const;
+export type OptionalField = (typeof OPTIONAL_FIELDS)[number];
 
 export function isFinal(cart: Pick<Cart, 'status' | 'closedReason'>): boolean {
   return cart.status === CartStatus.bought || cart.status === CartStatus.closed;

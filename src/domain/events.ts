@@ -46,7 +46,7 @@ const isoInstant = z
   .string()
   .regex(
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/,
-    'must be an ISO 8601 time with a zone, like 2026-11-23T07:58:00Z',
+    { message: 'must be an ISO 8601 time with a zone, like 2026-11-23T07:58:00Z', abort: true },
   )
   .refine((value) => Number.isFinite(Date.parse(value)), 'is not a real time');
 

@@ -28,6 +28,7 @@ function cart(over: Partial<Cart> = {}): Cart {
     firstReminderAt: null,
     lastReminderAt: null,
     claimedStep: null,
+    fieldStamps: {},
     boughtAt: null,
     orderId: null,
     recoveredAt: null,

@@ -1,13 +1,23 @@
 /**
  * What one store event does to one cart row. Pure: (row or nothing, event, policy) -> outcome.
  *
- * Rules (SPEC section 1):
- * - every event carries the whole cart, so the newest snapshot wins and an older one changes nothing;
- * - ties on occurredAt are broken by event id, so any delivery order gives the same row;
+ * Rules (SPEC section 1), chosen so that any delivery order of the same events gives the same row:
+ * - the newest event (by occurredAt, ties broken by event id) sets items, total and currency, and
+ *   last activity; an older one changes none of them;
+ * - optional fields (email, timezone, consent, restore link) are last-writer-wins each on its own,
+ *   so an event that leaves the email out never erases one we know;
+ * - the saved-link flag, once seen, stays;
  * - a checkout always applies, whatever the order, and bought is final;
  * - closed is final, except an expired cart with newer shopper activity opens again, fresh.
  */
-import { type Cart, type CartSnapshot, CartStatus, ClosedReason } from './cart.ts';
+import {
+  type Cart,
+  type CartSnapshot,
+  CartStatus,
+  ClosedReason,
+  OPTIONAL_FIELDS,
+  type OptionalField,
+} from './cart.ts';
 import { type CartEvent, EventType } from './events.ts';
 import { nextWakeAt, type Policy } from './policy.ts';
 
@@ -16,28 +26,47 @@ export type IntakeOutcome =
   | { readonly kind: 'updated'; readonly cart: Cart }
   | { readonly kind: 'reopened'; readonly cart: Cart }
   | { readonly kind: 'bought'; readonly cart: Cart }
-  /** Older than what the row holds: nothing changes. */
-  | { readonly kind: 'stale'; readonly cart: Cart }
-  /** The cart is bought or closed for good: an update changes nothing. */
-  | { readonly kind: 'final'; readonly cart: Cart };
+  /** Older than what the row holds: at most it fills an optional field or the saved-link flag. */
+  | { readonly kind: 'stale'; readonly cart: Cart; readonly changed: boolean }
+  /** The cart is bought or closed for good: its status stays, its snapshot may still catch up. */
+  | { readonly kind: 'final'; readonly cart: Cart; readonly changed: boolean };
 
-function isNewer(event: CartEvent, cart: Cart): boolean {
-  if (event.occurredAt !== cart.lastActivityAt) return event.occurredAt > cart.lastActivityAt;
-  return event.id > cart.lastEventId;
+/** Sortable stamp of an event: zero-padded time, then id. */
+export function eventStamp(event: Pick<CartEvent, 'occurredAt' | 'id'>): string {
+  return `${String(event.occurredAt).padStart(15, '0')}|${event.id}`;
 }
 
-/** A newer snapshot replaces the old one, but a field the store left out keeps what we knew. */
-function mergeSnapshot(cart: Cart, snap: CartSnapshot): CartSnapshot {
+function isNewer(event: CartEvent, cart: Cart): boolean {
+  return eventStamp(event) > eventStamp({ occurredAt: cart.lastActivityAt, id: cart.lastEventId });
+}
+
+/** Optional fields the event carries and is the newest source of. */
+function mergeOptionalFields(cart: Cart, event: CartEvent): Cart {
+  const stamp = eventStamp(event);
+  let next: Cart = cart;
+  const stamps: Partial<Record<OptionalField, string>> = { ...cart.fieldStamps };
+  for (const field of OPTIONAL_FIELDS) {
+    const value = event.cart[field];
+    if (value === null) continue;
+    const current = stamps[field];
+    if (current !== undefined && current >= stamp) continue;
+    stamps[field] = stamp;
+    next = { ...next, [field]: value };
+  }
+  const savedLink = cart.savedLink || event.cart.savedLink;
+  return { ...next, savedLink, fieldStamps: stamps };
+}
+
+/** The newest event's items, total and currency, and the activity time they came with. */
+function takeSnapshot(cart: Cart, event: CartEvent): Cart {
+  const snap: Pick<CartSnapshot, 'currency' | 'totalMinor' | 'items'> = event.cart;
   return {
-    id: cart.id,
-    email: snap.email ?? cart.email,
+    ...cart,
     currency: snap.currency,
     totalMinor: snap.totalMinor,
     items: snap.items,
-    restoreUrl: snap.restoreUrl ?? cart.restoreUrl,
-    savedLink: snap.savedLink || cart.savedLink,
-    timezone: snap.timezone ?? cart.timezone,
-    consent: snap.consent ?? cart.consent,
+    lastActivityAt: event.occurredAt,
+    lastEventId: event.id,
   };
 }
 
@@ -50,7 +79,16 @@ function recoveredAt(cart: Cart, boughtAt: number, policy: Policy): number | nul
 
 function newCart(event: CartEvent, policy: Policy): Cart {
   const base: Cart = {
-    ...event.cart,
+    id: event.cart.id,
+    email: null,
+    currency: event.cart.currency,
+    totalMinor: event.cart.totalMinor,
+    items: event.cart.items,
+    restoreUrl: null,
+    savedLink: false,
+    timezone: null,
+    consent: null,
+    fieldStamps: {},
     status: CartStatus.open,
     closedReason: null,
     createdAt: event.occurredAt,
@@ -69,19 +107,23 @@ function newCart(event: CartEvent, policy: Policy): Cart {
     wakeAt: null,
     version: 0,
   };
-  return { ...base, wakeAt: nextWakeAt(base, policy) };
+  const merged = mergeOptionalFields(base, event);
+  return { ...merged, wakeAt: nextWakeAt(merged, policy) };
+}
+
+/** Folds an event into a row's data without touching its status. */
+function absorb(cart: Cart, event: CartEvent): Cart {
+  const merged = mergeOptionalFields(cart, event);
+  return isNewer(event, cart) ? takeSnapshot(merged, event) : merged;
 }
 
 function checkout(cart: Cart, event: CartEvent, policy: Policy): Cart {
-  const newer = isNewer(event, cart);
-  const snapshot = newer ? mergeSnapshot(cart, event.cart) : cart;
   return {
-    ...cart,
-    ...snapshot,
+    ...absorb(cart, event),
+    // First seen is an arrival fact; the earliest event time is the stable one.
+    createdAt: Math.min(cart.createdAt, event.occurredAt),
     status: CartStatus.bought,
     closedReason: null,
-    lastActivityAt: newer ? event.occurredAt : cart.lastActivityAt,
-    lastEventId: newer ? event.id : cart.lastEventId,
     boughtAt: event.occurredAt,
     orderId: event.orderId ?? cart.orderId,
     recoveredAt: recoveredAt(cart, event.occurredAt, policy),
@@ -89,6 +131,10 @@ function checkout(cart: Cart, event: CartEvent, policy: Policy): Cart {
     closedAt: null,
     wakeAt: null,
   };
+}
+
+function sameData(a: Cart, b: Cart): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 export function applyEvent(current: Cart | null, event: CartEvent, policy: Policy): IntakeOutcome {
@@ -99,26 +145,34 @@ export function applyEvent(current: Cart | null, event: CartEvent, policy: Polic
     }
     return { kind: 'created', cart: fresh };
   }
+  const seen = { ...current, createdAt: Math.min(current.createdAt, event.occurredAt) };
 
-  if (current.status === CartStatus.bought) return { kind: 'final', cart: current };
-
-  if (event.type === EventType.checkedOut) {
-    return { kind: 'bought', cart: checkout(current, event, policy) };
+  if (current.status === CartStatus.bought) {
+    // Bought is final; later snapshots are still kept so the row shows the newest cart.
+    const cart = absorb(seen, event);
+    return { kind: 'final', cart, changed: !sameData(cart, current) };
   }
 
-  if (!isNewer(event, current)) return { kind: 'stale', cart: current };
+  if (event.type === EventType.checkedOut) {
+    return { kind: 'bought', cart: checkout(seen, event, policy) };
+  }
+
+  if (!isNewer(event, current)) {
+    const cart = mergeOptionalFields(seen, event);
+    return { kind: 'stale', cart, changed: !sameData(cart, current) };
+  }
 
   if (current.status === CartStatus.closed) {
-    if (current.closedReason !== ClosedReason.expired) return { kind: 'final', cart: current };
+    if (current.closedReason !== ClosedReason.expired) {
+      const cart = absorb(seen, event);
+      return { kind: 'final', cart, changed: !sameData(cart, current) };
+    }
     // The shopper came back to a cart we had let go: a fresh sequence, as if it were new.
     const reopened: Cart = {
-      ...current,
-      ...mergeSnapshot(current, event.cart),
+      ...absorb(seen, event),
       status: CartStatus.open,
       closedReason: null,
       closedAt: null,
-      lastActivityAt: event.occurredAt,
-      lastEventId: event.id,
       remindersSent: 0,
       abandonedAt: null,
       firstReminderAt: null,
@@ -130,12 +184,7 @@ export function applyEvent(current: Cart | null, event: CartEvent, policy: Polic
     return { kind: 'reopened', cart: { ...reopened, wakeAt: nextWakeAt(reopened, policy) } };
   }
 
-  const updated: Cart = {
-    ...current,
-    ...mergeSnapshot(current, event.cart),
-    lastActivityAt: event.occurredAt,
-    lastEventId: event.id,
-  };
+  const updated = absorb(seen, event);
   // The wake-up moves with the shopper: a cart still being filled never gets an early nudge.
   return { kind: 'updated', cart: { ...updated, wakeAt: nextWakeAt(updated, policy) } };
 }

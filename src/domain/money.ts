@@ -23,14 +23,11 @@ export function currencyExponent(currency: string): number {
   return digits;
 }
 
+// Intl formats any well-formed code ("XYZ"), so known codes come from ICU's own list.
+const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
 export function isCurrencyCode(code: string): boolean {
-  if (!/^[A-Z]{3}$/.test(code)) return false;
-  try {
-    new Intl.NumberFormat('en', { style: 'currency', currency: code });
-    return true;
-  } catch {
-    return false;
-  }
+  return /^[A-Z]{3}$/.test(code) && KNOWN_CURRENCIES.has(code);
 }
 
 const DECIMAL = /^(\d{1,15})(?:\.(\d+))?$/;

@@ -37,6 +37,7 @@ function cart(overrides: Partial<Cart> = {}): Cart {
     firstReminderAt: null,
     lastReminderAt: null,
     claimedStep: null,
+    fieldStamps: {},
     boughtAt: null,
     orderId: null,
     recoveredAt: null,

@@ -27,6 +27,7 @@ function cart(id: string, over: Partial<Cart> = {}): Cart {
     firstReminderAt: null,
     lastReminderAt: null,
     claimedStep: null,
+    fieldStamps: {},
     boughtAt: null,
     orderId: null,
     recoveredAt: null,

@@ -33,6 +33,7 @@ function baseCart(over: Partial<Cart>): Cart {
     firstReminderAt: null,
     lastReminderAt: null,
     claimedStep: null,
+    fieldStamps: {},
     boughtAt: null,
     orderId: null,
     recoveredAt: null,

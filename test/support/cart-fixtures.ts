@@ -45,6 +45,7 @@ export function makeCart(overrides: Partial<Cart> = {}): Cart {
     clickedAt: null,
     closedAt: null,
     wakeAt: at + HOUR,
+    fieldStamps: {},
     version: 0,
     ...overrides,
   };

@@ -1,0 +1,145 @@
+/**
+ * The composition root for the embedded default: SQLite in the data dir, the local timer loop,
+ * the outbox or SMTP mailer, and the one Hono app. `serve`, `demo` and the CLI commands share it.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createOutboxMailer } from '../adapters/local/outbox-mailer.ts';
+import { loadOrCreateSecrets } from '../adapters/local/secrets.ts';
+import { createSmtpMailer } from '../adapters/local/smtp-mailer.ts';
+import { openDatabase } from '../adapters/local/sqlite.ts';
+import { createSqliteCartStore } from '../adapters/local/sqlite-cart-store.ts';
+import { createSqliteUnsubscribeList } from '../adapters/local/sqlite-unsubscribe-list.ts';
+import { loadTemplates } from '../adapters/local/templates-loader.ts';
+import { createTimerLoop } from '../adapters/local/timer-loop.ts';
+import type { Config, OwnerToken } from '../app/config.ts';
+import { createIntake } from '../app/intake.ts';
+import { createStops } from '../app/stops.ts';
+import { createWake } from '../app/wake.ts';
+import { buildReminder } from '../domain/copy.ts';
+import { createLinkSigner } from '../domain/link-tokens.ts';
+import { createApp } from '../http/app.ts';
+import { shopperRoutes } from '../http/shopper-routes.ts';
+import type { Clock } from '../ports/clock.ts';
+import { systemClock } from '../ports/clock.ts';
+import type { Mailer } from '../ports/mailer.ts';
+import type { Wakeups } from '../ports/wakeups.ts';
+
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface LocalRuntimeOptions {
+  readonly clock?: Clock;
+  /** Replaces the configured mailer (tests). */
+  readonly mailer?: Mailer;
+}
+
+export type LocalRuntime = Awaited<ReturnType<typeof openLocalRuntime>>;
+
+function mailerFor(config: Config): Mailer {
+  switch (config.mail.kind) {
+    case 'outbox':
+      return createOutboxMailer({ dir: join(config.dataDir, 'outbox') });
+    case 'smtp':
+      return createSmtpMailer({ url: config.mail.url });
+    case 'ses':
+      throw new Error('CR_MAIL=ses is for the AWS deployment; locally use outbox or smtp://...');
+  }
+}
+
+export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  mkdirSync(config.dataDir, { recursive: true });
+  const loaded = loadOrCreateSecrets(config.dataDir);
+  const webhookSecret = config.webhookSecret ?? loaded.secrets.webhookSecret;
+  const owners: readonly OwnerToken[] = config.owners ?? [
+    { name: 'owner', token: loaded.secrets.ownerToken },
+  ];
+  const db = openDatabase({ path: join(config.dataDir, 'cart-recovery.sqlite') });
+  const store = createSqliteCartStore(db);
+  const unsubscribes = createSqliteUnsubscribeList(db);
+  const mailer = options.mailer ?? mailerFor(config);
+  const templates = loadTemplates(config.templatesDir ?? join(PACKAGE_ROOT, 'templates'));
+  const links = createLinkSigner(loaded.secrets.linkSecret);
+  const publicHost = new URL(config.publicUrl).hostname;
+
+  // Locally the row's indexed due time *is* the timer: arming is the write itself. A poke makes
+  // the loop look now instead of at its next poll, so a short cadence fires on time.
+  let poke = () => {};
+  const wakeups: Wakeups = {
+    async set() {
+      poke();
+    },
+  };
+
+  const compose = (cart: Parameters<typeof buildReminder>[0]['cart'], step: number) =>
+    buildReminder({
+      cart,
+      step,
+      templates,
+      links: {
+        cart: `${config.publicUrl}/c?t=${links.sign({ purpose: 'click', cartId: cart.id, step })}`,
+        unsubscribe: `${config.publicUrl}/unsubscribe?t=${links.sign({
+          purpose: 'unsubscribe',
+          email: cart.email ?? '',
+          cartId: cart.id,
+        })}`,
+      },
+      store: { name: config.storeName, address: config.storeAddress },
+      from: config.from,
+      messageIdDomain: publicHost,
+    });
+
+  const ingest = createIntake({ store, wakeups, policy: config.policy, clock });
+  const stops = createStops({ store, unsubscribes, wakeups, clock, policy: config.policy });
+  const wake = createWake({
+    store,
+    unsubscribes,
+    wakeups,
+    mailer,
+    clock,
+    policy: config.policy,
+    compose,
+  });
+  const loop = createTimerLoop({
+    store,
+    clock,
+    onWake: async (cartId) => {
+      await wake(cartId);
+    },
+  });
+  poke = () => loop.poke();
+
+  const app = createApp({
+    ingest,
+    webhookSecret,
+    clock,
+    store,
+    stops,
+    owners,
+    storeTimeZone: config.policy.storeTimeZone,
+    extraRoutes: [shopperRoutes({ links, stops, store, clock, storeName: config.storeName })],
+  });
+
+  return {
+    config,
+    clock,
+    db,
+    store,
+    unsubscribes,
+    mailer,
+    links,
+    ingest,
+    stops,
+    wake,
+    loop,
+    app,
+    webhookSecret,
+    owners,
+    secrets: loaded,
+    async close() {
+      await loop.stop();
+      db.close();
+    },
+  };
+}

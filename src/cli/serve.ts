@@ -1,0 +1,42 @@
+/** `cart-recovery serve` (= `npm start`): the HTTP app and the timer loop in one process. */
+import { serve } from '@hono/node-server';
+import type { Config } from '../app/config.ts';
+import { openLocalRuntime } from './local-runtime.ts';
+
+export async function runServe(config: Config, log: (line: string) => void): Promise<number> {
+  const runtime = openLocalRuntime(config);
+  const server = serve({ fetch: runtime.app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  runtime.loop.start();
+
+  log(`cart-recovery listening on http://${config.host}:${port}`);
+  log(`  data       ${config.dataDir} (SQLite, outbox, exports)`);
+  log(`  mail       ${config.mail.kind === 'outbox' ? `outbox: ${config.dataDir}/outbox/*.eml` : config.mail.kind}`);
+  log(`  webhook    POST ${config.publicUrl}/events  (X-CR-Signature)`);
+  log(`  owner      ${config.publicUrl}/owner  (Bearer token)`);
+  if (runtime.secrets.generated) {
+    log('');
+    log(`First run: secrets generated in ${runtime.secrets.path} (shown once; keep them safe)`);
+    if (config.webhookSecret === undefined) log(`  CR_WEBHOOK_SECRET  ${runtime.webhookSecret}`);
+    if (config.owners === undefined) log(`  owner token        ${runtime.owners[0]?.token ?? ''}`);
+  }
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log(`${signal}: finishing wake-ups in flight and closing the database`);
+      server.close(() => resolve());
+      // Keep-alive sockets would hold close() open; no request is lost by closing idle ones.
+      (server as import('node:http').Server).closeIdleConnections?.();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await runtime.close();
+  log('stopped cleanly');
+  return 0;
+}

@@ -1,0 +1,58 @@
+/** A cart's audit rows as sentences: "why did this cart go quiet?" answered in words. */
+import { AuditAction, type StoredAuditEntry } from './audit.ts';
+import { localParts } from './zoned-time.ts';
+
+const ordinal = (n: number) => {
+  const rem100 = n % 100;
+  if (rem100 >= 11 && rem100 <= 13) return `${n}th`;
+  return `${n}${({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'}`;
+};
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export function whenText(at: number, zone: string): string {
+  const p = localParts(at, zone);
+  const hh = String(p.hour).padStart(2, '0');
+  const mm = String(p.minute).padStart(2, '0');
+  return `on the ${ordinal(p.day)} ${MONTHS[p.month - 1] ?? ''} ${p.year} at ${hh}:${mm}`;
+}
+
+function by(actor: string): string {
+  return actor === 'system' ? 'system' : actor === 'shopper' ? 'the shopper' : actor;
+}
+
+/** One sentence for one audit row. */
+export function describeEntry(row: StoredAuditEntry, zone: string): string {
+  const when = whenText(row.at, zone);
+  const step = typeof row.detail?.step === 'number' ? row.detail.step : null;
+  const reason = row.reason ? `: ${row.reason}` : '';
+  switch (row.action) {
+    case AuditAction.checkout:
+      return `bought ${when} (${by(row.actor)})`;
+    case AuditAction.reminderSent:
+      return `reminder ${step ?? '?'} sent to ${row.email ?? 'the shopper'} ${when}`;
+    case AuditAction.reminderHeld:
+      return `reminder ${step ?? '?'} held ${when} (${row.reason ?? 'gate'})`;
+    case AuditAction.skipped:
+      return `reminder ${step ?? '?'} skipped ${when} (${row.reason ?? 'gate'})`;
+    case AuditAction.expired:
+      return `let go ${when} (${row.reason ?? 'expired'})`;
+    case AuditAction.suppress:
+      return `suppressed by ${by(row.actor)} ${when}${reason}`;
+    case AuditAction.writeOff:
+      return `written off by ${by(row.actor)} ${when}${reason}`;
+    case AuditAction.unsubscribe:
+      return `${row.email ?? 'address'} unsubscribed by ${by(row.actor)} ${when}`;
+    case AuditAction.resubscribe:
+      return `${row.email ?? 'address'} subscribed again by ${by(row.actor)} ${when}`;
+    case AuditAction.bounced:
+      return `${row.email ?? 'address'} bounced ${when}`;
+    case AuditAction.complained:
+      return `${row.email ?? 'address'} complained ${when}`;
+    case AuditAction.clicked:
+      return `reminder ${step ?? ''} link clicked ${when}`.replace('  ', ' ');
+    case AuditAction.reopened:
+      return `opened again ${when}: the shopper came back`;
+    case AuditAction.created:
+      return `first seen ${when}`;
+  }
+}
