@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/domain/audit.ts';
 import type { Cart } from '../../src/domain/cart.ts';
 import type { CartStore } from '../../src/ports/cart-store.ts';
-import { collect, DAY, HOUR, makeAudit, makeCart, T0 } from '../support/cart-fixtures.ts';
+import { collect, HOUR, makeAudit, makeCart, T0 } from '../support/cart-fixtures.ts';
 
 export interface CartStoreHarness {
   readonly store: CartStore;
@@ -281,12 +281,13 @@ export function runCartStoreContract({ name, make }: CartStoreContractOptions): 
 
     describe('queries', () => {
       it('lists exactly the carts active in [from, to), in (lastActivityAt, id) order, across pages and days', async () => {
-        // 2,500 carts over three UTC days; every fifth shares its time with its neighbour.
+        // 2,500 carts, one group of five every 3 minutes from 04:00 the day before: three UTC days,
+        // 2,000 carts on the middle one (more than one page anywhere), ties inside each group.
         const carts = Array.from({ length: 2500 }, (_, i) =>
           makeCart({
             id: `c_${(i * 7919) % 2500}`,
             lastActivityAt:
-              T0 - DAY + Math.floor(i / 5) * 2 * 60_000 * 5 + (i % 5 === 4 ? 0 : i % 5),
+              T0 - 4 * HOUR + Math.floor(i / 5) * 3 * 60_000 + (i % 5 < 2 ? 0 : i % 5),
           }),
         );
         await saveAll(store, carts);

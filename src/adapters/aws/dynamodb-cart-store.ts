@@ -1,0 +1,358 @@
+/**
+ * The cart list and its audit trail on DynamoDB. Every write that changes a cart is one
+ * TransactWriteItems: the conditional Put of the cart row, the Put of each audit row and, for a
+ * store event, the conditional Put of the seen-event item. All or nothing, like the SQLite store.
+ *
+ * The race each condition guards:
+ *   t0 writer A reads cart v3          t0 writer B reads cart v3
+ *   t1 A writes v4 if version = 3: ok  t2 B writes v4 if version = 3: fails -> conflict, B reloads
+ */
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry } from '../../domain/audit.ts';
+import { type Cart, CartStatus } from '../../domain/cart.ts';
+import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../ports/cart-store.ts';
+import { type Clock, systemClock } from '../../ports/clock.ts';
+import {
+  type AnyDynamoDbClient,
+  auditItem,
+  cancellationCodes,
+  dayKey,
+  daysIn,
+  errorName,
+  fromAuditItem,
+  Index,
+  type Item,
+  lostRace,
+  MAX_TRANSACT_ITEMS,
+  monthKey,
+  monthsIn,
+  padTime,
+  TTL_ATTRIBUTE,
+  toDocumentClient,
+} from './dynamodb-tables.ts';
+import type { CapacityKind, UsageCounter } from './usage-counter.ts';
+
+export class CartStoreError extends Error {
+  override name = 'CartStoreError';
+}
+
+export interface DynamoDbCartStoreOptions {
+  readonly client: AnyDynamoDbClient;
+  readonly stateTable: string;
+  readonly auditTable: string;
+  readonly usage?: UsageCounter;
+  /** Stamps seen-event items (their 30-day TTL). Defaults to the system clock. */
+  readonly clock?: Clock;
+  /** Audit rows expire this long after their `at` (TTL); null keeps them forever. Default ~13 months. */
+  readonly auditRetentionDays?: number | null;
+}
+
+/** Long enough to outlive Shopify's 4-hour retries and any replay a store might do by hand. */
+const EVENT_TTL_SECONDS = 30 * 86_400;
+const CART_SK = 'CART';
+
+const cartKey = (id: string) => ({ pk: `CART#${id}`, sk: CART_SK });
+
+function cartItem(cart: Cart): Item {
+  const at = padTime(cart.lastActivityAt);
+  const item: Item = {
+    ...cartKey(cart.id),
+    version: cart.version,
+    status: cart.status,
+    lastActivityAt: cart.lastActivityAt,
+    data: JSON.stringify(cart),
+    gsi2pk: dayKey(cart.lastActivityAt),
+    gsi2sk: `${at}#${cart.id}`,
+  };
+  if (cart.wakeAt !== null) item.wakeAt = cart.wakeAt;
+  // Sparse index: only open carts with an address are in byEmail, so openCartsFor reads no others.
+  if (cart.status === CartStatus.open && cart.email !== null) {
+    item.gsi1pk = `EMAIL#${cart.email}`;
+    item.gsi1sk = `${at}#${cart.id}`;
+  }
+  return item;
+}
+
+function toCart(item: Item): Cart {
+  const cart = JSON.parse(String(item.data)) as Cart;
+  return { ...cart, version: Number(item.version) };
+}
+
+const auditOrder = (entries: readonly AuditEntry[], stored: Cart) =>
+  entries.map((entry) => (entry.after === null ? entry : { ...entry, after: stored }));
+
+export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): CartStore {
+  const doc = toDocumentClient(options.client);
+  const { stateTable, auditTable, usage } = options;
+  const clock = options.clock ?? systemClock;
+  const retention = options.auditRetentionDays === undefined ? 400 : options.auditRetentionDays;
+
+  function fail(operation: string, table: string, error: unknown): never {
+    throw new CartStoreError(
+      `DynamoDB ${operation} on table ${table} failed: ${errorName(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+
+  function count(
+    op: string,
+    kind: CapacityKind,
+    consumed: ConsumedCapacity | ConsumedCapacity[] | undefined,
+  ) {
+    usage?.recordDynamoDb(op, kind, consumed);
+  }
+
+  /** The transaction items of one cart change: conditional cart Put, then its audit rows. */
+  function changeItems({ cart, expectedVersion, audit }: SaveCart, extra: number) {
+    if (audit.length + 1 + extra > MAX_TRANSACT_ITEMS) {
+      throw new CartStoreError(
+        `too many audit rows in one change (${audit.length}): at most ${MAX_TRANSACT_ITEMS - 1 - extra}`,
+      );
+    }
+    const stored: Cart = { ...cart, version: (expectedVersion ?? 0) + 1 };
+    const condition =
+      expectedVersion === null
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#v = :expected',
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          };
+    const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+      { Put: { TableName: stateTable, Item: cartItem(stored), ...condition } },
+      ...auditOrder(audit, stored).map((entry) => ({
+        Put: { TableName: auditTable, Item: auditItem(entry, retention) },
+      })),
+    ];
+    return { stored, items };
+  }
+
+  async function transact(
+    op: string,
+    TransactItems: NonNullable<TransactWriteCommandInput['TransactItems']>,
+  ) {
+    try {
+      const out = await doc.send(
+        new TransactWriteCommand({ TransactItems, ReturnConsumedCapacity: 'TOTAL' }),
+      );
+      count(op, 'write', out.ConsumedCapacity);
+    } catch (error) {
+      // A cancelled transaction reports no capacity; the call still counts.
+      count(op, 'write', undefined);
+      throw error;
+    }
+  }
+
+  async function* query(op: string, input: QueryCommandInput): AsyncGenerator<Item> {
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      let out: QueryCommandOutput;
+      try {
+        out = await doc.send(
+          new QueryCommand({ ...input, ExclusiveStartKey, ReturnConsumedCapacity: 'TOTAL' }),
+        );
+      } catch (error) {
+        fail(`Query (${op})`, String(input.TableName), error);
+      }
+      count(op, 'read', out.ConsumedCapacity);
+      yield* (out.Items ?? []) as Item[];
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey !== undefined);
+  }
+
+  async function all<T>(items: AsyncIterable<Item>, map: (item: Item) => T): Promise<T[]> {
+    const out: T[] = [];
+    for await (const item of items) out.push(map(item));
+    return out;
+  }
+
+  const auditQuery = (op: string, input: Omit<QueryCommandInput, 'TableName'>) =>
+    query(op, { TableName: auditTable, ...input });
+
+  return {
+    async get(cartId) {
+      try {
+        // Strongly consistent: the waiter must see the latest row, never a replica's older copy.
+        const out = await doc.send(
+          new GetCommand({
+            TableName: stateTable,
+            Key: cartKey(cartId),
+            ConsistentRead: true,
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        );
+        count('cart.get', 'read', out.ConsumedCapacity);
+        return out.Item === undefined ? null : toCart(out.Item);
+      } catch (error) {
+        fail('GetItem', stateTable, error);
+      }
+    },
+
+    async save(input): Promise<SaveResult> {
+      const { stored, items } = changeItems(input, 0);
+      try {
+        await transact('cart.save', items);
+        return { kind: 'saved', cart: stored };
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes !== null && lostRace(codes[0])) return { kind: 'conflict' };
+        fail('TransactWriteItems (save)', `${stateTable}+${auditTable}`, error);
+      }
+    },
+
+    async recordEvent(eventId, change): Promise<RecordEventResult> {
+      const now = clock.now();
+      const eventItem: Item = {
+        pk: `EVENT#${eventId}`,
+        sk: 'EVENT',
+        cartId: change?.cart.id ?? null,
+        receivedAt: now,
+        [TTL_ATTRIBUTE]: Math.floor(now / 1000) + EVENT_TTL_SECONDS,
+      };
+      const putEvent = {
+        TableName: stateTable,
+        Item: eventItem,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      };
+      if (change === null) {
+        try {
+          const out = await doc.send(
+            new PutCommand({ ...putEvent, ReturnConsumedCapacity: 'TOTAL' }),
+          );
+          count('event.record', 'write', out.ConsumedCapacity);
+          return { kind: 'saved', cart: null };
+        } catch (error) {
+          count('event.record', 'write', undefined);
+          if (errorName(error) === 'ConditionalCheckFailedException') return { kind: 'duplicate' };
+          fail('PutItem (seen event)', stateTable, error);
+        }
+      }
+      const { stored, items } = changeItems(change, 1);
+      try {
+        await transact('event.record', [{ Put: putEvent }, ...items]);
+        return { kind: 'saved', cart: stored };
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        // The event check wins: a seen id means nothing is written, whatever the cart's version.
+        if (codes !== null && codes[0] === 'ConditionalCheckFailed') return { kind: 'duplicate' };
+        // A concurrent delivery of the same id, or a lost race on the cart: the retry will tell.
+        if (codes !== null && (lostRace(codes[0]) || lostRace(codes[1])))
+          return { kind: 'conflict' };
+        fail('TransactWriteItems (recordEvent)', `${stateTable}+${auditTable}`, error);
+      }
+    },
+
+    async *listByActivity(from, to) {
+      if (to <= from) return;
+      // One query per UTC day in range, never a Scan: cost follows the window, not the table.
+      for (const day of daysIn(from, to)) {
+        const items = query('cart.listByActivity', {
+          TableName: stateTable,
+          IndexName: Index.byDay,
+          KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :lo AND :hi',
+          // `padTime(to)` sorts before every "<padTime(to)>#id", so `to` itself is excluded.
+          ExpressionAttributeValues: {
+            ':day': dayKey(day),
+            ':lo': padTime(from),
+            ':hi': padTime(to),
+          },
+        });
+        for await (const item of items) yield toCart(item);
+      }
+    },
+
+    async openCartsFor(email) {
+      const items = query('cart.openCartsFor', {
+        TableName: stateTable,
+        IndexName: Index.byEmail,
+        KeyConditionExpression: 'gsi1pk = :email',
+        ExpressionAttributeValues: { ':email': `EMAIL#${email}` },
+        ScanIndexForward: false,
+      });
+      // The index is eventually consistent: a cart bought a moment ago may linger in it briefly.
+      return (await all(items, toCart)).filter((cart) => cart.status === CartStatus.open);
+    },
+
+    async sendsTo(email, since) {
+      const items = auditQuery('audit.sendsTo', {
+        IndexName: Index.byEmail,
+        KeyConditionExpression: 'gsi1pk = :email AND gsi1sk >= :since',
+        FilterExpression: '#a = :sent',
+        ExpressionAttributeNames: { '#a': 'action', '#at': 'at' },
+        ExpressionAttributeValues: {
+          ':email': `EMAIL#${email}`,
+          ':since': padTime(since),
+          ':sent': 'reminder_sent',
+        },
+        ProjectionExpression: '#at',
+      });
+      return all(items, (item) => Number(item.at));
+    },
+
+    async auditFor(cartId) {
+      return all(
+        auditQuery('audit.auditFor', {
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `CART#${cartId}` },
+          ConsistentRead: true,
+        }),
+        fromAuditItem,
+      );
+    },
+
+    async auditForEmail(email) {
+      return all(
+        auditQuery('audit.auditForEmail', {
+          IndexName: Index.byEmail,
+          KeyConditionExpression: 'gsi1pk = :email',
+          ExpressionAttributeValues: { ':email': `EMAIL#${email}` },
+        }),
+        fromAuditItem,
+      );
+    },
+
+    async *auditBetween(from, to) {
+      if (to <= from) return;
+      for (const month of monthsIn(from, to)) {
+        const items = auditQuery('audit.auditBetween', {
+          IndexName: Index.byMonth,
+          KeyConditionExpression: 'gsi2pk = :month AND gsi2sk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: {
+            ':month': monthKey(month),
+            ':lo': padTime(from),
+            ':hi': padTime(to),
+          },
+        });
+        for await (const item of items) yield fromAuditItem(item);
+      }
+    },
+
+    async appendAudit(entries) {
+      // Atomic per 100 rows (the TransactWriteItems limit); callers append a handful at a time.
+      for (let i = 0; i < entries.length; i += MAX_TRANSACT_ITEMS) {
+        const chunk = entries.slice(i, i + MAX_TRANSACT_ITEMS);
+        try {
+          await transact(
+            'audit.append',
+            chunk.map((entry) => ({
+              Put: { TableName: auditTable, Item: auditItem(entry, retention) },
+            })),
+          );
+        } catch (error) {
+          fail('TransactWriteItems (appendAudit)', auditTable, error);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * The three DynamoDB tables, as the CDK stack creates them (names of keys and indexes must match
+ * infra/), plus the key and audit-row encoding shared by the cart store and the unsubscribe list.
+ *
+ * Sort keys start with a zero-padded epoch-millisecond time so that string order is time order.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry, StoredAuditEntry } from '../../domain/audit.ts';
+
+export const Index = { byEmail: 'byEmail', byDay: 'byDay', byMonth: 'byMonth' } as const;
+
+const S = 'S' as const;
+const gsi = (name: string, pk: string, sk: string) => ({
+  IndexName: name,
+  KeySchema: [
+    { AttributeName: pk, KeyType: 'HASH' as const },
+    { AttributeName: sk, KeyType: 'RANGE' as const },
+  ],
+  // ALL: the queries (open carts of an address, carts of a day, audit of a month) need whole rows.
+  Projection: { ProjectionType: 'ALL' as const },
+});
+
+export function stateTableDefinition(TableName: string): CreateTableCommandInput {
+  return {
+    TableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map(
+      (AttributeName) => ({
+        AttributeName,
+        AttributeType: S,
+      }),
+    ),
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      gsi(Index.byEmail, 'gsi1pk', 'gsi1sk'),
+      gsi(Index.byDay, 'gsi2pk', 'gsi2sk'),
+    ],
+  };
+}
+
+export function auditTableDefinition(TableName: string): CreateTableCommandInput {
+  return {
+    ...stateTableDefinition(TableName),
+    GlobalSecondaryIndexes: [
+      gsi(Index.byEmail, 'gsi1pk', 'gsi1sk'),
+      gsi(Index.byMonth, 'gsi2pk', 'gsi2sk'),
+    ],
+  };
+}
+
+export function unsubscribeTableDefinition(TableName: string): CreateTableCommandInput {
+  return {
+    TableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: ['pk', 'gsi2pk', 'gsi2sk'].map((AttributeName) => ({
+      AttributeName,
+      AttributeType: S,
+    })),
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [gsi(Index.byDay, 'gsi2pk', 'gsi2sk')],
+  };
+}
+
+/** TTL attribute (epoch seconds) on the state table (seen events) and the audit table. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export type AnyDynamoDbClient = DynamoDBClient | DynamoDBDocumentClient;
+
+export function toDocumentClient(client: AnyDynamoDbClient): DynamoDBDocumentClient {
+  if (client instanceof DynamoDBDocumentClient) return client;
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export const DAY_MS = 86_400_000;
+
+/** 15 digits covers every epoch millisecond until the year 33658. */
+export function padTime(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`not an epoch-ms time: ${ms}`);
+  return String(ms).padStart(15, '0');
+}
+
+export const dayKey = (ms: number) => `DAY#${new Date(ms).toISOString().slice(0, 10)}`;
+export const monthKey = (ms: number) => `MONTH#${new Date(ms).toISOString().slice(0, 7)}`;
+
+/** Start of each UTC day overlapping [from, to). */
+export function* daysIn(from: number, to: number): Generator<number> {
+  if (to - from > 3660 * DAY_MS)
+    throw new RangeError('range longer than ten years: query by smaller windows');
+  for (let day = Math.floor(from / DAY_MS) * DAY_MS; day < to; day += DAY_MS) yield day;
+}
+
+/** Start of each UTC month overlapping [from, to). */
+export function* monthsIn(from: number, to: number): Generator<number> {
+  const start = new Date(from);
+  let month = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), 1);
+  while (month < to) {
+    yield month;
+    const d = new Date(month);
+    month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  }
+}
+
+let lastTick = 0;
+let counter = 0;
+/**
+ * Unique, roughly write-ordered suffix for audit sort keys: rows with the same `at` keep the order
+ * they were written in (within a process exactly, across processes by wall clock), and two
+ * Lambdas writing at once cannot collide (random tail).
+ */
+export function auditSuffix(): string {
+  const now = Math.max(Date.now(), lastTick);
+  if (now !== lastTick) counter = 0;
+  lastTick = now;
+  counter++;
+  return `${now.toString(36).padStart(9, '0')}${counter.toString(36).padStart(4, '0')}${randomBytes(3).toString('hex')}`;
+}
+
+export type Item = Record<string, unknown>;
+
+/** The audit row as stored: keys for the three access paths, the entry itself as compact JSON. */
+export function auditItem(entry: AuditEntry, retentionDays: number | null): Item {
+  const sk = `${padTime(entry.at)}#${auditSuffix()}`;
+  const pk =
+    entry.cartId !== null
+      ? `CART#${entry.cartId}`
+      : entry.email !== null
+        ? `EMAIL#${entry.email}`
+        : 'NONE';
+  const item: Item = {
+    pk,
+    sk,
+    action: entry.action,
+    at: entry.at,
+    // One string keeps before/after snapshots compact (no per-attribute type tags) and exact.
+    data: JSON.stringify(entry),
+    gsi2pk: monthKey(entry.at),
+    gsi2sk: sk,
+  };
+  if (entry.email !== null) {
+    item.gsi1pk = `EMAIL#${entry.email}`;
+    // Time then suffix (not action first): rows about an address come back in write order.
+    item.gsi1sk = sk;
+  }
+  if (retentionDays !== null)
+    item[TTL_ATTRIBUTE] = Math.floor(entry.at / 1000) + retentionDays * 86_400;
+  return item;
+}
+
+export function fromAuditItem(item: Item): StoredAuditEntry {
+  const entry = JSON.parse(String(item.data)) as AuditEntry;
+  return { ...entry, id: String(item.sk) };
+}
+
+/** The reason code of each item of a cancelled transaction, in request order; null for other errors. */
+export function cancellationCodes(error: unknown): Array<string | undefined> | null {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return null;
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+  return (reasons ?? []).map((r) => r.Code);
+}
+
+/**
+ * A conditional check lost, or another transaction held the item (TransactionConflict): either
+ * way a concurrent writer got there first, and the caller must reload and decide again.
+ */
+export const lostRace = (code: string | undefined) =>
+  code === 'ConditionalCheckFailed' || code === 'TransactionConflict';
+
+export const errorName = (error: unknown) => (error instanceof Error ? error.name : typeof error);
+
+/** TransactWriteItems takes at most 100 items per call. */
+export const MAX_TRANSACT_ITEMS = 100;

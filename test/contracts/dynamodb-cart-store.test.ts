@@ -1,0 +1,26 @@
+import { afterAll, beforeAll } from 'vitest';
+import { createDynamoDbCartStore } from '../../src/adapters/aws/dynamodb-cart-store.ts';
+import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
+import { runCartStoreContract } from './cart-store.contract.ts';
+
+let emulator: DynamoDbLocal;
+beforeAll(async () => {
+  emulator = await startDynamoDbLocal();
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+runCartStoreContract({
+  name: 'DynamoDB (DynamoDB Local)',
+  make: async () => {
+    const client = emulator.client();
+    const tables = await createTables(client);
+    const store = createDynamoDbCartStore({
+      client,
+      stateTable: tables.state,
+      auditTable: tables.audit,
+    });
+    return { store, close: async () => {} };
+  },
+});
