@@ -77,7 +77,7 @@ describe('EventBridge Scheduler wake-ups', () => {
   it('moves an armed wake-up: Create meets ConflictException, then Update sends the whole schedule', async () => {
     scheduler
       .on(CreateScheduleCommand)
-      .rejects(new ConflictException({ message: 'exists', ...meta }));
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', ...meta }));
     scheduler.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:x', ...meta });
     const { wakeups, usage } = make('arn:aws:sqs:eu-west-1:123456789012:cr-dlq');
     await wakeups.set('c_42', Date.UTC(2026, 10, 24, 9, 0, 0));
@@ -96,11 +96,11 @@ describe('EventBridge Scheduler wake-ups', () => {
   it('creates again when the schedule fired and deleted itself between Create and Update', async () => {
     scheduler
       .on(CreateScheduleCommand)
-      .rejectsOnce(new ConflictException({ message: 'exists', ...meta }))
+      .rejectsOnce(new ConflictException({ message: 'exists', Message: 'exists', ...meta }))
       .resolves(meta);
     scheduler
       .on(UpdateScheduleCommand)
-      .rejects(new ResourceNotFoundException({ message: 'gone', ...meta }));
+      .rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', ...meta }));
     await make().wakeups.set('c_42', NOW + 60_000);
     expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(2);
     expect(scheduler.commandCalls(UpdateScheduleCommand)).toHaveLength(1);
@@ -117,7 +117,7 @@ describe('EventBridge Scheduler wake-ups', () => {
   it('cancels with DeleteSchedule, and a schedule that is already gone is not an error', async () => {
     scheduler
       .on(DeleteScheduleCommand)
-      .rejects(new ResourceNotFoundException({ message: 'none', ...meta }));
+      .rejects(new ResourceNotFoundException({ message: 'none', Message: 'none', ...meta }));
     await make().wakeups.set('c_42', null);
     expect(scheduler.commandCalls(DeleteScheduleCommand)[0]?.args[0].input).toEqual({
       Name: scheduleName('c_42'),
@@ -126,7 +126,11 @@ describe('EventBridge Scheduler wake-ups', () => {
   });
 
   it('turns throttling into a WakeupsError that names the call and keeps the cause', async () => {
-    const throttled = new ThrottlingException({ message: 'Rate exceeded', ...meta });
+    const throttled = new ThrottlingException({
+      message: 'Rate exceeded',
+      Message: 'Rate exceeded',
+      ...meta,
+    });
     scheduler.on(CreateScheduleCommand).rejects(throttled);
     scheduler.on(DeleteScheduleCommand).rejects(throttled);
     const { wakeups } = make();
