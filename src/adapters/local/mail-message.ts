@@ -1,0 +1,110 @@
+/**
+ * What the local mailers share: turning an OutgoingEmail into nodemailer's message options, and
+ * the one error they throw. The mailer is the last line of defence against header injection,
+ * so it checks every header itself rather than trusting the copy builder.
+ */
+import type { MailComposerOptions } from 'nodemailer/lib/mail-composer/index.js';
+import type { OutgoingEmail } from '../../ports/mailer.ts';
+
+export const MailFailureKind = {
+  /** The server refused this message or recipient (SMTP 4xx/5xx after connecting). */
+  rejected: 'rejected',
+  /** The server refused our credentials: a configuration problem, not the shopper's address. */
+  auth: 'auth',
+  /** Could not reach or keep talking to the server, or could not write the outbox. */
+  unavailable: 'unavailable',
+  /** The message itself cannot be sent as given (a line break in a header, a bad address). */
+  invalid: 'invalid',
+} as const;
+export type MailFailureKind = (typeof MailFailureKind)[keyof typeof MailFailureKind];
+
+/**
+ * A send that did not happen. `permanent` means sending the same message again will fail the same
+ * way (SMTP 5xx, a malformed message); otherwise a later retry may succeed (4xx, network).
+ * Only a permanent `rejected` failure says something about the recipient's address.
+ */
+export class MailDeliveryError extends Error {
+  readonly permanent: boolean;
+  readonly kind: MailFailureKind;
+  readonly responseCode: number | null;
+  constructor(
+    message: string,
+    details: { permanent: boolean; kind: MailFailureKind; responseCode?: number | null },
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'MailDeliveryError';
+    this.permanent = details.permanent;
+    this.kind = details.kind;
+    this.responseCode = details.responseCode ?? null;
+  }
+}
+
+const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+const LINE_BREAK = /[\r\n\u2028\u2029]/;
+// Headers the mailer sets from the typed fields; a custom header must not override them.
+const RESERVED = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'subject',
+  'message-id',
+  'date',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+]);
+
+function invalid(problem: string): MailDeliveryError {
+  return new MailDeliveryError(`cannot send: ${problem}`, { permanent: true, kind: 'invalid' });
+}
+
+/** A single-line subject: any line break or control character becomes a space. */
+export function oneLine(text: string): string {
+  return text
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+/** nodemailer message options for an OutgoingEmail; throws MailDeliveryError (invalid) when unsafe. */
+export function toMessageOptions(email: OutgoingEmail, date: Date): MailComposerOptions {
+  for (const [field, value] of [
+    ['to', email.to],
+    ['from', email.from],
+    ['messageId', email.messageId],
+  ] as const) {
+    if (value.trim() === '' || LINE_BREAK.test(value)) {
+      throw invalid(`${field} is empty or contains a line break`);
+    }
+  }
+  // One bare address: a comma or angle bracket here could add a second recipient.
+  if (!/^[^\s,;:<>"()]+@[^\s,;:<>"()]+$/.test(email.to)) {
+    throw invalid(`"${email.to}" is not a single bare email address`);
+  }
+  if (!/^<[^<>\s]+@[^<>\s]+>$/.test(email.messageId)) {
+    throw invalid(`Message-ID "${email.messageId}" is not of the form <id@domain>`);
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(email.headers)) {
+    if (!HEADER_NAME.test(name) || RESERVED.has(name.toLowerCase())) {
+      throw invalid(`"${name}" cannot be set as a custom header`);
+    }
+    if (LINE_BREAK.test(value)) throw invalid(`header ${name} contains a line break`);
+    headers[name] = value;
+  }
+  return {
+    from: email.from,
+    to: email.to,
+    subject: oneLine(email.subject),
+    text: email.text,
+    html: email.html,
+    headers,
+    messageId: email.messageId,
+    date,
+    // The content is always in-memory strings; never let a message pull in a file or a URL.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The default local mailer: every message becomes one `.eml` file in a folder, real MIME that any
+ * mail client opens. Names start with the send time, so `ls` lists them in order, and end with a
+ * hash of the Message-ID and a random tag, so they never collide. Each file appears whole or not
+ * at all: it is written under a dot-name, flushed, then renamed into place.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type { Mailer, OutgoingEmail, SentEmail } from '../../ports/mailer.ts';
+import { MailDeliveryError, toMessageOptions } from './mail-message.ts';
+
+export { MailDeliveryError } from './mail-message.ts';
+
+export interface OutboxMailerOptions {
+  readonly dir: string;
+  /** Epoch ms for the Date header and the file name; the demo passes its simulated clock. */
+  readonly now?: () => number;
+}
+
+export function outboxFileName(sentAt: number, messageId: string): string {
+  // 2026-11-23T07-58-00-000Z: ISO order is time order, and no ':' for Windows file systems.
+  const stamp = new Date(sentAt).toISOString().replace(/[:.]/g, '-');
+  const id = createHash('sha256').update(messageId).digest('hex').slice(0, 12);
+  return `${stamp}-${id}-${randomBytes(3).toString('hex')}.eml`;
+}
+
+async function writeAtomically(dir: string, name: string, data: Buffer): Promise<string> {
+  const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
+  const target = join(dir, name);
+  const handle = await open(temp, 'wx');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  return target;
+}
+
+export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
+  const now = options.now ?? Date.now;
+  let ready: Promise<unknown> | null = null;
+
+  return {
+    async send(email: OutgoingEmail): Promise<SentEmail> {
+      const sentAt = now();
+      const message = toMessageOptions(email, new Date(sentAt));
+      ready ??= mkdir(options.dir, { recursive: true });
+      try {
+        await ready;
+        const raw = await new MailComposer(message).compile().build();
+        const path = await writeAtomically(
+          options.dir,
+          outboxFileName(sentAt, email.messageId),
+          raw,
+        );
+        return { receipt: path };
+      } catch (error) {
+        ready = null;
+        // A full disk or a missing permission may clear up; the caller can retry.
+        throw new MailDeliveryError(
+          `could not write to the outbox ${options.dir}: ${(error as Error).message}`,
+          { permanent: false, kind: 'unavailable' },
+          { cause: error },
+        );
+      }
+    },
+  };
+}

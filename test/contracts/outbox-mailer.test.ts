@@ -1,0 +1,91 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createOutboxMailer, outboxFileName } from '../../src/adapters/local/outbox-mailer.ts';
+import type { OutgoingEmail } from '../../src/ports/mailer.ts';
+import { runMailerContract } from './mailer.contract.ts';
+import { parseMime } from './mime-parse.ts';
+
+function emlFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.eml'))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+runMailerContract({
+  name: 'outbox',
+  async make() {
+    const root = mkdtempSync(join(tmpdir(), 'cr-outbox-'));
+    // A folder that does not exist yet: the mailer creates it.
+    const dir = join(root, 'data', 'outbox');
+    return {
+      mailer: createOutboxMailer({ dir }),
+      async received() {
+        return emlFiles(dir).map((name) => parseMime(readFileSync(join(dir, name))));
+      },
+      async close() {
+        rmSync(root, { recursive: true, force: true });
+      },
+    };
+  },
+});
+
+const email: OutgoingEmail = {
+  to: 'sam@example.com',
+  from: 'shop@hazel.test',
+  subject: 'Hi',
+  text: 'hello',
+  html: '<p>hello</p>',
+  headers: {},
+  messageId: '<cr.0123456789abcdef.1@hazel.test>',
+};
+
+describe('outbox mailer files', () => {
+  it('names files so they sort by send time, leaves no temp files, and reports the path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cr-outbox-'));
+    try {
+      const times = [Date.UTC(2026, 10, 23, 9), Date.UTC(2026, 10, 23, 7), Date.UTC(2027, 0, 1)];
+      let i = 0;
+      const mailer = createOutboxMailer({ dir, now: () => times[i++] ?? 0 });
+      const receipts = [];
+      for (const subject of ['nine', 'seven', 'new year']) {
+        receipts.push((await mailer.send({ ...email, subject })).receipt);
+      }
+      expect(readdirSync(dir).filter((n) => !n.endsWith('.eml'))).toEqual([]);
+      const ordered = emlFiles(dir).map((n) => parseMime(readFileSync(join(dir, n))).subject);
+      expect(ordered).toEqual(['seven', 'nine', 'new year']);
+      expect(receipts.map((r) => basename(r)).sort()).toEqual(emlFiles(dir));
+      const raw = readFileSync(join(dir, emlFiles(dir)[0] ?? ''), 'utf8');
+      expect(raw).toMatch(/^Date: Mon, 23 Nov 2026 07:00:00 \+0000$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never reuses a name, even for the same message at the same millisecond', async () => {
+    const names = new Set<string>();
+    for (let n = 0; n < 500; n++) names.add(outboxFileName(0, email.messageId));
+    expect(names.size).toBe(500);
+  });
+
+  it('reports an unwritable outbox as a temporary MailDeliveryError', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cr-outbox-'));
+    try {
+      // A file where the folder should be: mkdir fails whatever the user's permissions.
+      writeFileSync(join(dir, 'file'), '');
+      const mailer = createOutboxMailer({ dir: join(dir, 'file', 'outbox') });
+      await expect(mailer.send(email)).rejects.toMatchObject({
+        name: 'MailDeliveryError',
+        permanent: false,
+        kind: 'unavailable',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
