@@ -34,6 +34,7 @@ function cart(id: string, over: Partial<Cart> = {}): Cart {
     clickedAt: null,
     closedAt: null,
     wakeAt: null,
+    fieldStamps: {},
     version: 1,
     ...over,
   };
