@@ -61,7 +61,8 @@ describe('outbox mailer files', () => {
       expect(ordered).toEqual(['seven', 'nine', 'new year']);
       expect(receipts.map((r) => basename(r)).sort()).toEqual(emlFiles(dir));
       const raw = readFileSync(join(dir, emlFiles(dir)[0] ?? ''), 'utf8');
-      expect(raw).toMatch(/^Date: Mon, 23 Nov 2026 07:00:00 \+0000$/m);
+      expect(raw).toContain('\r\nDate: Mon, 23 Nov 2026 07:00:00 +0000\r\n');
+      expect(raw.replace(/\r\n/g, '')).not.toContain('\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -56,7 +56,8 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
       ready ??= mkdir(options.dir, { recursive: true });
       try {
         await ready;
-        const raw = await new MailComposer(message).compile().build();
+        // RFC 5322 line ends, as a message fetched from a mailbox would have.
+        const raw = await new MailComposer({ ...message, newline: 'windows' }).compile().build();
         const path = await writeAtomically(
           options.dir,
           outboxFileName(sentAt, email.messageId),
