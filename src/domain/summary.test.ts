@@ -34,7 +34,6 @@ function cart(id: string, over: Partial<Cart> = {}): Cart {
     clickedAt: null,
     closedAt: null,
     wakeAt: null,
-    fieldStamps: {},
     version: 1,
     ...over,
   };
