@@ -1,0 +1,150 @@
+/**
+ * What the DynamoDB adapters promise beyond the port contract: the item layout the CDK stack's
+ * indexes rely on, paging, consumed-capacity accounting and error translation.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CartStoreError,
+  createDynamoDbCartStore,
+} from '../../src/adapters/aws/dynamodb-cart-store.ts';
+import { toDocumentClient } from '../../src/adapters/aws/dynamodb-tables.ts';
+import { createUsageCounter } from '../../src/adapters/aws/usage-counter.ts';
+import { collect, HOUR, makeAudit, makeCart, T0 } from '../support/cart-fixtures.ts';
+import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
+
+let emulator: DynamoDbLocal;
+beforeAll(async () => {
+  emulator = await startDynamoDbLocal();
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+const NOW = Date.UTC(2026, 10, 23, 12);
+
+async function setup() {
+  const client = emulator.client();
+  const tables = await createTables(client);
+  const usage = createUsageCounter();
+  const store = createDynamoDbCartStore({
+    client,
+    stateTable: tables.state,
+    auditTable: tables.audit,
+    usage,
+    clock: { now: () => NOW },
+  });
+  const raw = async (table: string, pk: string, sk: string) =>
+    (await toDocumentClient(client).send(new GetCommand({ TableName: table, Key: { pk, sk } })))
+      .Item;
+  return { client, tables, usage, store, raw };
+}
+
+describe('DynamoDB cart store, beyond the contract', () => {
+  it('lays out the cart item for the byEmail (open carts only) and byDay indexes', async () => {
+    const { tables, store, raw } = await setup();
+    const at = Date.UTC(2026, 10, 23, 23, 59, 59, 999);
+    await store.save({ cart: makeCart({ lastActivityAt: at }), expectedVersion: null, audit: [] });
+    const open = await raw(tables.state, 'CART#c_1', 'CART');
+    expect(open).toMatchObject({
+      version: 1,
+      gsi1pk: 'EMAIL#sam@example.com',
+      gsi1sk: `00${at}#c_1`,
+      gsi2pk: 'DAY#2026-11-23',
+      gsi2sk: `00${at}#c_1`,
+      wakeAt: at + HOUR,
+    });
+    const cart = await store.get('c_1');
+    if (cart === null) throw new Error('missing');
+    await store.save({
+      cart: { ...cart, status: 'bought', wakeAt: null },
+      expectedVersion: 1,
+      audit: [],
+    });
+    const bought = await raw(tables.state, 'CART#c_1', 'CART');
+    expect(bought).not.toHaveProperty('gsi1pk');
+    expect(bought).not.toHaveProperty('wakeAt');
+  });
+
+  it('remembers a seen event for 30 days (TTL) and keeps audit rows about 13 months', async () => {
+    const { tables, store, raw } = await setup();
+    await store.recordEvent('evt_9', {
+      cart: makeCart(),
+      expectedVersion: null,
+      audit: [makeAudit()],
+    });
+    const event = await raw(tables.state, 'EVENT#evt_9', 'EVENT');
+    expect(event?.expiresAt).toBe(NOW / 1000 + 30 * 86_400);
+    const [row] = await store.auditFor('c_1');
+    expect(row?.id).toMatch(/^00\d{13}#/);
+    const stored = await raw(tables.audit, 'CART#c_1', String(row?.id));
+    expect(stored).toMatchObject({
+      gsi1pk: 'EMAIL#sam@example.com',
+      gsi2pk: 'MONTH#2026-11',
+      expiresAt: T0 / 1000 + 400 * 86_400,
+    });
+  });
+
+  it('pages through a day bigger than one 1 MB query page, and counts the units it used', async () => {
+    const { store, usage } = await setup();
+    const items = Array.from({ length: 40 }, (_, i) => ({
+      sku: `SKU-${i}`,
+      name: `A rather long product name number ${i} to make the row heavy`.repeat(2),
+      quantity: 1,
+      priceMinor: 100,
+      url: `https://shop.example/p/${i}`,
+      imageUrl: `https://shop.example/i/${i}.jpg`,
+    }));
+    const carts = Array.from({ length: 300 }, (_, i) =>
+      makeCart({ id: `c_${i}`, items, lastActivityAt: T0 + i * 1000 }),
+    );
+    for (let i = 0; i < carts.length; i += 25) {
+      await Promise.all(
+        carts
+          .slice(i, i + 25)
+          .map((cart) => store.save({ cart, expectedVersion: null, audit: [] })),
+      );
+    }
+    usage.reset();
+    const listed = await collect(store.listByActivity(T0, T0 + HOUR));
+    expect(listed.map((c) => c.id)).toEqual(carts.map((c) => c.id));
+    const list = usage.snapshot().dynamodb['cart.listByActivity'];
+    expect(list?.calls).toBeGreaterThan(1);
+    expect(list?.readUnits).toBeGreaterThan(0);
+
+    usage.reset();
+    const first = carts[0];
+    if (first === undefined) throw new Error('no carts');
+    await store.save({ cart: first, expectedVersion: 1, audit: [makeAudit({ cartId: first.id })] });
+    await store.get(first.id);
+    const snap = usage.snapshot();
+    expect(snap.dynamodb['cart.save']?.writeUnits).toBeGreaterThan(0);
+    expect(snap.dynamodb['cart.get']?.readUnits).toBeGreaterThan(0);
+  });
+
+  it('turns a fault into a CartStoreError naming the table and keeping the cause', async () => {
+    const client = emulator.client();
+    const store = createDynamoDbCartStore({
+      client,
+      stateTable: 'cr-state-missing',
+      auditTable: 'cr-audit-missing',
+    });
+    const failure = store.save({ cart: makeCart(), expectedVersion: null, audit: [] });
+    await expect(failure).rejects.toBeInstanceOf(CartStoreError);
+    await expect(failure).rejects.toMatchObject({
+      name: 'CartStoreError',
+      cause: { name: 'ResourceNotFoundException' },
+    });
+    await expect(store.get('c_1')).rejects.toThrow(/GetItem on table cr-state-missing/);
+    await expect(collect(store.auditBetween(T0, T0 + HOUR))).rejects.toThrow(/cr-audit-missing/);
+  });
+
+  it('refuses a change with more audit rows than one transaction holds, writing nothing', async () => {
+    const { store } = await setup();
+    const audit = Array.from({ length: 100 }, () => makeAudit());
+    await expect(store.save({ cart: makeCart(), expectedVersion: null, audit })).rejects.toThrow(
+      CartStoreError,
+    );
+    expect(await store.get('c_1')).toBeNull();
+  });
+});
