@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   assessLift,
@@ -33,6 +34,40 @@ describe('intervals', () => {
     const [lo, hi] = newcombeInterval(5, 56, 0, 29);
     expect(lo).toBeCloseTo(-0.0381, 4);
     expect(hi).toBeCloseTo(0.1926, 4);
+  });
+});
+
+describe('interval properties', () => {
+  const group = fc
+    .integer({ min: 1, max: 2000 })
+    .chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n)));
+
+  it('always contains the observed difference and stays within [-1, 1]', () => {
+    fc.assert(
+      fc.property(group, group, ([s1, n1], [s2, n2]) => {
+        const [lo, hi] = newcombeInterval(s1, n1, s2, n2);
+        const d = s1 / n1 - s2 / n2;
+        expect(lo).toBeLessThanOrEqual(d + 1e-12);
+        expect(hi).toBeGreaterThanOrEqual(d - 1e-12);
+        expect(lo).toBeGreaterThanOrEqual(-1 - 1e-12);
+        expect(hi).toBeLessThanOrEqual(1 + 1e-12);
+      }),
+    );
+  });
+
+  it('never gives a verdict with NaN in it', () => {
+    fc.assert(
+      fc.property(
+        group,
+        group,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        ([s1, n1], [s2, n2], share) => {
+          const v = assessLift(groupStats(n1, s1), groupStats(n2, s2), share);
+          expect(JSON.stringify(v)).not.toMatch(/NaN|null,|Infinity/);
+          expect(v.message).not.toMatch(/NaN|Infinity|undefined/);
+        },
+      ),
+    );
   });
 });
 

@@ -138,9 +138,11 @@ function shortfallMessage(s: Shortfall, pooledRate: number, holdoutShare: number
     pooledRate === 0 && s.stats.n >= MIN_GROUP_CARTS
       ? `; no cart in either group was recovered yet, and at least ${MIN_OUTCOMES} recoveries in each group are needed`
       : `; about ${s.needed} are needed before the lift means anything`;
+  // A tiny share would ask for an absurd (or infinite) total: say it only when it is sensible.
+  const all = holdoutShare > 0 ? Math.ceil(s.needed / holdoutShare) : Number.NaN;
   const total =
-    s.group === 'holdout' && holdoutShare > 0 && holdoutShare < 1
-      ? ` (with a ${pct(holdoutShare)} holdout, about ${Math.ceil(s.needed / holdoutShare)} abandoned carts in all).`
+    s.group === 'holdout' && holdoutShare < 1 && Number.isSafeInteger(all)
+      ? ` (with a ${pct(holdoutShare)} holdout, about ${all} abandoned carts in all).`
       : '.';
   return `${have}${why}${total}`;
 }

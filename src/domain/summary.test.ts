@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditAction, StoredAuditEntry } from './audit.ts';
 import type { Cart } from './cart.ts';
@@ -200,5 +201,41 @@ describe('summarizeMonth', () => {
     expect(s.lift.kind === 'too_small' && s.lift.holdout).toEqual({ n: 10, recovered: 0, rate: 0 });
     expect(s.lift.kind === 'too_small' && s.lift.reminded.n).toBe(90);
     expect(s.lift.kind === 'too_small' && s.lift.reminded.recovered).toBe(30);
+  });
+});
+
+describe('summarizeMonth properties', () => {
+  const zones = fc.constantFrom(
+    'UTC',
+    'Asia/Tokyo',
+    'America/New_York',
+    'Europe/Paris',
+    'Asia/Kolkata',
+  );
+  // Instants from mid-October to mid-December 2026, so some fall outside November.
+  const instant = fc.integer({ min: Date.UTC(2026, 9, 15), max: Date.UTC(2026, 11, 15) });
+  const someCart = fc.record({
+    abandonedAt: fc.option(instant),
+    recoveredAt: fc.option(instant),
+    currency: fc.constantFrom('USD', 'EUR', 'JPY'),
+    totalMinor: fc.integer({ min: 0, max: 1_000_000 }),
+  });
+
+  it('daily points add up to the month, per currency, in any zone', () => {
+    fc.assert(
+      fc.property(zones, fc.array(someCart, { maxLength: 40 }), (zone, specs) => {
+        const carts = specs.map((spec, i) => cart(`p${i}`, spec));
+        const s = summarizeMonth({ ...base, zone, carts, audit: [] });
+        const { from, to } = monthRange('2026-11', zone);
+        const inMonth = (t: number | null) => t !== null && t >= from && t < to;
+        expect(s.abandoned).toBe(specs.filter((c) => inMonth(c.abandonedAt)).length);
+        expect(s.daily.reduce((a, d) => a + d.abandoned, 0)).toBe(s.abandoned);
+        expect(s.daily.reduce((a, d) => a + d.recovered, 0)).toBe(s.recovered);
+        for (const [cur, minor] of Object.entries(s.recoveredRevenueMinor)) {
+          const daily = s.daily.reduce((a, d) => a + (d.recoveredRevenueMinor[cur] ?? 0), 0);
+          expect(daily).toBe(minor);
+        }
+      }),
+    );
   });
 });
