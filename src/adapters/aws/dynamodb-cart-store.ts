@@ -11,9 +11,7 @@ import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
   type QueryCommandInput,
-  type QueryCommandOutput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -36,6 +34,7 @@ import {
   monthKey,
   monthsIn,
   padTime,
+  queryAll,
   TTL_ATTRIBUTE,
   toDocumentClient,
 } from './dynamodb-tables.ts';
@@ -154,22 +153,11 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
     }
   }
 
-  async function* query(op: string, input: QueryCommandInput): AsyncGenerator<Item> {
-    let ExclusiveStartKey: Item | undefined;
-    do {
-      let out: QueryCommandOutput;
-      try {
-        out = await doc.send(
-          new QueryCommand({ ...input, ExclusiveStartKey, ReturnConsumedCapacity: 'TOTAL' }),
-        );
-      } catch (error) {
-        fail(`Query (${op})`, String(input.TableName), error);
-      }
-      count(op, 'read', out.ConsumedCapacity);
-      yield* (out.Items ?? []) as Item[];
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey !== undefined);
-  }
+  const query = (op: string, input: QueryCommandInput) =>
+    queryAll(doc, input, {
+      page: (consumed) => count(op, 'read', consumed),
+      fail: (error) => fail(`Query (${op})`, String(input.TableName), error),
+    });
 
   async function all<T>(items: AsyncIterable<Item>, map: (item: Item) => T): Promise<T[]> {
     const out: T[] = [];

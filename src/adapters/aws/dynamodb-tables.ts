@@ -6,7 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, StoredAuditEntry } from '../../domain/audit.ts';
 
 export const Index = { byEmail: 'byEmail', byDay: 'byDay', byMonth: 'byMonth' } as const;
@@ -174,3 +179,32 @@ export const errorName = (error: unknown) => (error instanceof Error ? error.nam
 
 /** TransactWriteItems takes at most 100 items per call. */
 export const MAX_TRANSACT_ITEMS = 100;
+
+export interface QueryHooks {
+  /** Called once per page with what the page consumed (ReturnConsumedCapacity: 'TOTAL'). */
+  readonly page: (consumed: QueryCommandOutput['ConsumedCapacity']) => void;
+  /** Turns an SDK fault into the adapter's own error. */
+  readonly fail: (error: unknown) => never;
+}
+
+/** Every item of a query, page after page (each page is at most 1 MB). */
+export async function* queryAll(
+  doc: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  hooks: QueryHooks,
+): AsyncGenerator<Item> {
+  let ExclusiveStartKey: Item | undefined;
+  do {
+    let out: QueryCommandOutput;
+    try {
+      out = await doc.send(
+        new QueryCommand({ ...input, ExclusiveStartKey, ReturnConsumedCapacity: 'TOTAL' }),
+      );
+    } catch (error) {
+      hooks.fail(error);
+    }
+    hooks.page(out.ConsumedCapacity);
+    yield* (out.Items ?? []) as Item[];
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey !== undefined);
+}

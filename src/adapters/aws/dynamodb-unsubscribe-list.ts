@@ -5,8 +5,6 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
-  QueryCommand,
-  type QueryCommandOutput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -27,6 +25,7 @@ import {
   Index,
   type Item,
   padTime,
+  queryAll,
   toDocumentClient,
 } from './dynamodb-tables.ts';
 import type { CapacityKind, UsageCounter } from './usage-counter.ts';
@@ -155,35 +154,28 @@ export function createDynamoDbUnsubscribeList(
       };
       if (to <= from) return counts;
       for (const day of daysIn(from, to)) {
-        let ExclusiveStartKey: Item | undefined;
-        do {
-          let out: QueryCommandOutput;
-          try {
-            out = await doc.send(
-              new QueryCommand({
-                TableName: table,
-                IndexName: Index.byDay,
-                KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :lo AND :hi',
-                ExpressionAttributeValues: {
-                  ':day': dayKey(day),
-                  ':lo': padTime(from),
-                  ':hi': padTime(to),
-                },
-                ProjectionExpression: 'kind',
-                ExclusiveStartKey,
-                ReturnConsumedCapacity: 'TOTAL',
-              }),
-            );
-          } catch (error) {
-            fail('Query (countBetween)', error);
-          }
-          count('unsubscribe.countBetween', 'read', out.ConsumedCapacity);
-          for (const item of out.Items ?? []) {
-            const kind = item.kind as BlockKind;
-            if (kind in counts) counts[kind]++;
-          }
-          ExclusiveStartKey = out.LastEvaluatedKey;
-        } while (ExclusiveStartKey !== undefined);
+        const items = queryAll(
+          doc,
+          {
+            TableName: table,
+            IndexName: Index.byDay,
+            KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :lo AND :hi',
+            ExpressionAttributeValues: {
+              ':day': dayKey(day),
+              ':lo': padTime(from),
+              ':hi': padTime(to),
+            },
+            ProjectionExpression: 'kind',
+          },
+          {
+            page: (consumed) => count('unsubscribe.countBetween', 'read', consumed),
+            fail: (error) => fail('Query (countBetween)', error),
+          },
+        );
+        for await (const item of items) {
+          const kind = item.kind as BlockKind;
+          if (kind in counts) counts[kind]++;
+        }
       }
       return counts;
     },
