@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../src/domain/audit.ts';
+import type { AuditEntry, StoredAuditEntry } from '../../src/domain/audit.ts';
 import type { Cart } from '../../src/domain/cart.ts';
 import type { CartStore } from '../../src/ports/cart-store.ts';
 import { collect, HOUR, makeAudit, makeCart, T0 } from '../support/cart-fixtures.ts';
@@ -189,6 +189,19 @@ export function runCartStoreContract({ name, make }: CartStoreContractOptions): 
           ['created', T0 + 3],
           ['reminder_sent', T0 + 5],
         ]);
+      });
+
+      it('orders audit rows by time even when an earlier one was written later', async () => {
+        await store.appendAudit([makeAudit({ action: 'reminder_sent', at: T0 + 2 * HOUR })]);
+        await store.appendAudit([makeAudit({ action: 'suppress', actor: 'alex', at: T0 + HOUR })]);
+        const expected = [
+          ['suppress', T0 + HOUR],
+          ['reminder_sent', T0 + 2 * HOUR],
+        ];
+        const pairs = (rows: StoredAuditEntry[]) => rows.map((r) => [r.action, r.at]);
+        expect(pairs(await store.auditFor('c_1'))).toEqual(expected);
+        expect(pairs(await store.auditForEmail('sam@example.com'))).toEqual(expected);
+        expect(pairs(await collect(store.auditBetween(T0, T0 + 3 * HOUR)))).toEqual(expected);
       });
 
       it('counts the reminders sent to an address since a time, and nothing else', async () => {
