@@ -86,7 +86,7 @@ function toCart(item: Item): Cart {
   return { ...cart, version: Number(item.version) };
 }
 
-const auditOrder = (entries: readonly AuditEntry[], stored: Cart) =>
+const withStoredAfter = (entries: readonly AuditEntry[], stored: Cart) =>
   entries.map((entry) => (entry.after === null ? entry : { ...entry, after: stored }));
 
 export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): CartStore {
@@ -130,7 +130,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
           };
     const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
       { Put: { TableName: stateTable, Item: cartItem(stored), ...condition } },
-      ...auditOrder(audit, stored).map((entry) => ({
+      ...withStoredAfter(audit, stored).map((entry) => ({
         Put: { TableName: auditTable, Item: auditItem(entry, retention) },
       })),
     ];
