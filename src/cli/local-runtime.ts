@@ -65,10 +65,10 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
 
   // Locally the row's indexed due time *is* the timer: arming is the write itself. A poke makes
   // the loop look now instead of at its next poll, so a short cadence fires on time.
-  let poke = () => {};
+  let poke = (_at: number | null) => {};
   const wakeups: Wakeups = {
-    async set() {
-      poke();
+    async set(_cartId, at) {
+      poke(at);
     },
   };
 
@@ -108,7 +108,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
       await wake(cartId);
     },
   });
-  poke = () => loop.poke();
+  poke = (at) => loop.poke(at);
 
   const app = createApp({
     ingest,

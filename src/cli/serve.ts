@@ -16,7 +16,9 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
 
   log(`cart-recovery listening on http://${config.host}:${port}`);
   log(`  data       ${config.dataDir} (SQLite, outbox, exports)`);
-  log(`  mail       ${config.mail.kind === 'outbox' ? `outbox: ${config.dataDir}/outbox/*.eml` : config.mail.kind}`);
+  log(
+    `  mail       ${config.mail.kind === 'outbox' ? `outbox: ${config.dataDir}/outbox/*.eml` : config.mail.kind}`,
+  );
   log(`  webhook    POST ${config.publicUrl}/events  (X-CR-Signature)`);
   log(`  owner      ${config.publicUrl}/owner  (Bearer token)`);
   if (runtime.secrets.generated) {

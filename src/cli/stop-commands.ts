@@ -14,7 +14,9 @@ export async function runStop(
 ): Promise<number> {
   const target = args.positionals[0];
   if (target === undefined) {
-    throw new UsageError(`${command} needs ${command === 'unsubscribe' ? 'an EMAIL' : 'a CART id'}`);
+    throw new UsageError(
+      `${command} needs ${command === 'unsubscribe' ? 'an EMAIL' : 'a CART id'}`,
+    );
   }
   const by = requireFlag(args, 'by', 'sam');
   const runtime = openLocalRuntime(config);
@@ -23,7 +25,11 @@ export async function runStop(
       const email = normaliseEmail(target);
       if (!email.ok) throw new UsageError(`"${target}" ${email.problem}`);
       const result = await runtime.stops.unsubscribe(email.email, by);
-      log(result.kind === 'unsubscribed' ? `${email.email} unsubscribed by ${by}` : `${email.email} was already unsubscribed`);
+      log(
+        result.kind === 'unsubscribed'
+          ? `${email.email} unsubscribed by ${by}`
+          : `${email.email} was already unsubscribed`,
+      );
       return 0;
     }
     const result =
@@ -35,7 +41,9 @@ export async function runStop(
         log(`no cart ${target}`);
         return 1;
       case 'already_final':
-        log(`cart ${target} is already ${result.cart.status}${result.cart.closedReason ? ` (${result.cart.closedReason})` : ''}; nothing changed`);
+        log(
+          `cart ${target} is already ${result.cart.status}${result.cart.closedReason ? ` (${result.cart.closedReason})` : ''}; nothing changed`,
+        );
         return 0;
       case 'stopped':
         log(`cart ${target} ${command === 'suppress' ? 'suppressed' : 'written off'} by ${by}`);
@@ -46,7 +54,11 @@ export async function runStop(
   }
 }
 
-export async function runAudit(args: ParsedArgs, config: Config, log: (line: string) => void): Promise<number> {
+export async function runAudit(
+  args: ParsedArgs,
+  config: Config,
+  log: (line: string) => void,
+): Promise<number> {
   const cartId = args.positionals[0];
   if (cartId === undefined) throw new UsageError('audit needs a CART id');
   const runtime = openLocalRuntime(config);
@@ -62,7 +74,9 @@ export async function runAudit(args: ParsedArgs, config: Config, log: (line: str
       return 0;
     }
     const zone = config.policy.storeTimeZone;
-    log(`cart ${cart.id} (${cart.email ?? 'no email'}): ${cart.status}${cart.closedReason ? `, ${cart.closedReason}` : ''}; ${cart.remindersSent} reminder(s) sent`);
+    log(
+      `cart ${cart.id} (${cart.email ?? 'no email'}): ${cart.status}${cart.closedReason ? `, ${cart.closedReason}` : ''}; ${cart.remindersSent} reminder(s) sent`,
+    );
     if (rows.length === 0) log('  no stops or sends yet');
     for (const row of rows) log(`  ${describeEntry(row, zone)}`);
     return 0;

@@ -44,19 +44,27 @@ const decimal = z.string().regex(/^\d{1,15}(\.\d+)?$/, 'must be a decimal string
 
 const isoInstant = z
   .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/,
-    { message: 'must be an ISO 8601 time with a zone, like 2026-11-23T07:58:00Z', abort: true },
-  )
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/, {
+    message: 'must be an ISO 8601 time with a zone, like 2026-11-23T07:58:00Z',
+    abort: true,
+  })
   .refine((value) => Number.isFinite(Date.parse(value)), 'is not a real time');
 
+// Building an Intl.DateTimeFormat costs tens of microseconds; zones repeat, so remember answers.
+const zoneCache = new Map<string, boolean>();
+
 export function isTimeZone(zone: string): boolean {
+  const known = zoneCache.get(zone);
+  if (known !== undefined) return known;
+  let valid = false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (zoneCache.size < 2000) zoneCache.set(zone, valid);
+  return valid;
 }
 
 const itemSchema = z.strictObject({

@@ -34,21 +34,61 @@ export function parseJsonBody(raw: Uint8Array, contentType: string | undefined):
   }
 }
 
+function tooLarge(): HttpError {
+  return new HttpError(413, `body is larger than ${MAX_BODY_BYTES / 1024} KiB`, [
+    { path: '(body)', problem: `at most ${MAX_BODY_BYTES} bytes` },
+  ]);
+}
+
+/**
+ * Reads the raw body, refusing more than 64 KiB. A declared Content-Length over the limit is
+ * refused before reading; a body without one is read as a stream and cut off at the limit, so a
+ * huge chunked upload never sits in memory.
+ */
+export async function readLimitedBody(request: Request): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (declared !== null || request.body === null) {
+    const raw = new Uint8Array(await request.arrayBuffer());
+    if (raw.byteLength > MAX_BODY_BYTES) throw tooLarge();
+    return raw;
+  }
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const raw = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    raw.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return raw;
+}
+
+/** For routes that read their body through Hono helpers: the same limit as middleware. */
 export function limitBody() {
   return bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
-      throw new HttpError(413, `body is larger than ${MAX_BODY_BYTES / 1024} KiB`, [
-        { path: '(body)', problem: `at most ${MAX_BODY_BYTES} bytes` },
-      ]);
+      throw tooLarge();
     },
   });
 }
 
 export function eventsRoute({ ingest, webhookSecret, clock }: EventsRouteDeps): Hono {
   const app = new Hono();
-  app.post('/events', limitBody(), async (c) => {
-    const raw = new Uint8Array(await c.req.arrayBuffer());
+  app.post('/events', async (c) => {
+    const raw = await readLimitedBody(c.req.raw);
     const signature = verifyWebhookSignature(
       webhookSecret,
       c.req.header('x-cr-signature'),

@@ -100,7 +100,9 @@ export function shopperRoutes({ links, stops, store, clock, storeName }: Shopper
     const { cartId, step } = verified(c.req.query('t'), 'click');
     const cart = await store.get(cartId);
     if (cart === null || cart.restoreUrl === null) {
-      throw new HttpError(404, 'this cart is no longer available', [{ path: 't', problem: 'no cart link' }]);
+      throw new HttpError(404, 'this cart is no longer available', [
+        { path: 't', problem: 'no cart link' },
+      ]);
     }
     const now = clock.now();
     if (cart.clickedAt === null) {

@@ -174,6 +174,44 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     },
   );
 
+  /**
+   * Group commit: events that arrive together share one transaction, so one fsync makes a whole
+   * batch durable. Each event still runs in its own savepoint (a nested transaction), so a
+   * conflict or duplicate in one never touches another, and no caller hears back before the
+   * commit that made its event durable.
+   */
+  interface PendingEvent {
+    eventId: string;
+    change: SaveCart | null;
+    resolve: (result: RecordEventResult) => void;
+    reject: (error: unknown) => void;
+  }
+  const pending: PendingEvent[] = [];
+  const batchTx = db.transaction((batch: readonly PendingEvent[]) =>
+    batch.map((item): { ok: RecordEventResult } | { error: unknown } => {
+      try {
+        return { ok: recordTx(item.eventId, item.change?.cart.id ?? '', Date.now(), item.change) };
+      } catch (error) {
+        return error instanceof Conflict ? { ok: { kind: 'conflict' } } : { error };
+      }
+    }),
+  );
+  function flushEvents(): void {
+    const batch = pending.splice(0);
+    let outcomes: ReturnType<typeof batchTx>;
+    try {
+      outcomes = batchTx(batch);
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome !== undefined && 'ok' in outcome) item.resolve(outcome.ok);
+      else item.reject(outcome?.error ?? new Error('event batch lost an outcome'));
+    });
+  }
+
   const claimTx = db.transaction((now: number, limit: number, leaseMs: number): string[] => {
     const ids = dueStmt.all(now, limit).map((row) => row.id);
     for (const id of ids) leaseStmt.run(now + leaseMs, id);
@@ -195,13 +233,11 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
       }
     },
 
-    async recordEvent(eventId, change) {
-      try {
-        return recordTx(eventId, change?.cart.id ?? '', Date.now(), change);
-      } catch (error) {
-        if (error instanceof Conflict) return { kind: 'conflict' };
-        throw error;
-      }
+    recordEvent(eventId, change) {
+      return new Promise<RecordEventResult>((resolve, reject) => {
+        pending.push({ eventId, change, resolve, reject });
+        if (pending.length === 1) setImmediate(flushEvents);
+      });
     },
 
     async *listByActivity(from, to) {

@@ -63,7 +63,7 @@ export function openDatabase({ path }: OpenDatabaseOptions): SqliteDatabase {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // FULL: an event is on disk before we answer 200, even if the machine (not just the process) dies.
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${process.env.CR_SQLITE_SYNC ?? 'FULL'}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);

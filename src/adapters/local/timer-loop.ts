@@ -27,8 +27,8 @@ export interface TimerLoop {
   stop(): Promise<void>;
   /** Runs every wake-up due at the clock's now, until none is left. For tests and the demo. */
   drain(): Promise<number>;
-  /** Something was armed: look again now rather than at the next poll. */
-  poke(): void;
+  /** A wake-up was armed for `at`: look again then if that is before the next planned look. */
+  poke(at?: number | null): void;
 }
 
 export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
@@ -43,6 +43,8 @@ export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
 
   let running = false;
   let timer: NodeJS.Timeout | undefined;
+  /** Clock time of the next planned look; a poke for a later time needs no work at all. */
+  let plannedAt = Number.POSITIVE_INFINITY;
   let inFlight: Promise<unknown> = Promise.resolve();
 
   async function runBatch(ids: readonly string[]): Promise<void> {
@@ -75,6 +77,7 @@ export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
   function schedule(delay: number): void {
     if (!running) return;
     clearTimeout(timer);
+    plannedAt = clock.now() + Math.max(0, delay);
     timer = setTimeout(tick, Math.max(0, delay));
   }
 
@@ -105,8 +108,10 @@ export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
       await inFlight;
     },
     drain,
-    poke() {
-      schedule(0);
+    poke(at) {
+      if (at === null) return;
+      if (at !== undefined && at >= plannedAt) return;
+      schedule(at === undefined ? 0 : at - clock.now());
     },
   };
 }

@@ -1,0 +1,127 @@
+/**
+ * Intake over HTTP: signed events per second and latency for the real server (validation, SQLite
+ * with synchronous=FULL so every 200 is on disk) against a bare node:http server that only
+ * verifies the same signature and parses the JSON, measured in the same run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signWebhook } from '../src/domain/webhook-signature.ts';
+import { fmt, load, median, type PreparedRequest, type Stats, startServer } from './lib.ts';
+
+const SECRET = 'whsec_bench_secret_0123456789abcdef';
+
+function prepare(count: number, runId: string): PreparedRequest[] {
+  const t = Math.floor(Date.now() / 1000);
+  return Array.from({ length: count }, (_, i) => {
+    // One cart per 4 events, as a shopper adds items: creates and updates both exercised.
+    const cartId = `c_${runId}_${Math.floor(i / 4)}`;
+    const body = JSON.stringify({
+      id: `evt_${runId}_${i}`,
+      type: 'cart.updated',
+      occurredAt: new Date(Date.now() - 60_000 + i).toISOString(),
+      cart: {
+        id: cartId,
+        email: `shopper${Math.floor(i / 4)}@example.com`,
+        currency: 'USD',
+        total: '84.50',
+        items: [
+          {
+            sku: 'SHIRT-L',
+            name: 'Linen shirt',
+            quantity: 1,
+            price: '59.00',
+            url: 'https://shop.example/p/shirt',
+          },
+          { sku: 'CANDLE', name: 'Candle', quantity: 1 + (i % 4), price: '25.50' },
+        ],
+        restoreUrl: `https://shop.example/cart/${cartId}`,
+        timezone: 'Europe/Paris',
+        consent: true,
+      },
+    });
+    return {
+      path: '/events',
+      headers: {
+        'content-type': 'application/json',
+        'x-cr-signature': signWebhook(SECRET, body, t),
+      },
+      body,
+    };
+  });
+}
+
+export interface IntakeResult {
+  readonly real: Stats;
+  readonly bare: Stats;
+  readonly throughputRatio: number;
+  readonly p99Ratio: number;
+  readonly runs: number;
+  readonly eventsPerRun: number;
+  readonly concurrency: number;
+}
+
+export async function benchIntake({
+  runs = 3,
+  events = 4000,
+  concurrency = 16,
+} = {}): Promise<IntakeResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cr-bench-intake-'));
+  const env = { CR_DATA_DIR: dataDir, CR_WEBHOOK_SECRET: SECRET, CR_QUIET_HOURS: 'off' };
+  const real = await startServer(
+    process.execPath,
+    ['--import', 'tsx', 'bench/servers/cart-server.ts'],
+    env,
+  );
+  const bare = await startServer(process.execPath, ['bench/servers/bare-server.mjs'], env);
+  const realRuns: Stats[] = [];
+  const bareRuns: Stats[] = [];
+  try {
+    // Warm-up, then alternate so both see the same machine conditions.
+    await load(real.port, prepare(500, 'warm'), concurrency);
+    await load(bare.port, prepare(500, 'warm'), concurrency);
+    for (let run = 0; run < runs; run++) {
+      bareRuns.push(await load(bare.port, prepare(events, `b${run}`), concurrency));
+      realRuns.push(await load(real.port, prepare(events, `r${run}`), concurrency));
+    }
+  } finally {
+    await real.stop();
+    await bare.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const pick = (all: Stats[]): Stats => ({
+    count: all[0]?.count ?? 0,
+    seconds: median(all.map((s) => s.seconds)),
+    perSecond: median(all.map((s) => s.perSecond)),
+    p50Ms: median(all.map((s) => s.p50Ms)),
+    p99Ms: median(all.map((s) => s.p99Ms)),
+  });
+  const r = pick(realRuns);
+  const b = pick(bareRuns);
+  return {
+    real: r,
+    bare: b,
+    throughputRatio: r.perSecond / b.perSecond,
+    p99Ratio: r.p99Ms / b.p99Ms,
+    runs,
+    eventsPerRun: events,
+    concurrency,
+  };
+}
+
+export function intakeMarkdown(result: IntakeResult): string {
+  const { real, bare } = result;
+  return [
+    '## Intake over HTTP (`POST /events`)',
+    '',
+    `${result.eventsPerRun.toLocaleString('en-US')} signed events per run, ${result.concurrency} in flight over keep-alive, median of ${result.runs} runs. The baseline is a bare \`node:http\` server that verifies the same signature and parses the same JSON, measured in the same run. The real server validates every field, writes the row and its wake-up to SQLite with \`synchronous=FULL\` (on disk before the 200), and de-duplicates by event id.`,
+    '',
+    '| server | events/s | p50 ms | p99 ms |',
+    '|---|---:|---:|---:|',
+    `| bare node:http (baseline) | ${fmt(bare.perSecond, 0)} | ${fmt(bare.p50Ms, 2)} | ${fmt(bare.p99Ms, 2)} |`,
+    `| cart-recovery | ${fmt(real.perSecond, 0)} | ${fmt(real.p50Ms, 2)} | ${fmt(real.p99Ms, 2)} |`,
+    `| **ratio** (cart-recovery / baseline) | **${fmt(result.throughputRatio, 2)}** | | ${fmt(result.p99Ratio, 2)} x |`,
+    '',
+    `Target (issue 2): throughput at least 0.5 of the bare server. Result: ${result.throughputRatio >= 0.5 ? 'met' : 'not met'}.`,
+  ].join('\n');
+}

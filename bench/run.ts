@@ -1,0 +1,50 @@
+/**
+ * `npm run bench [name...]`: runs the benchmarks and rewrites BENCHMARKS.md with the machine, the
+ * date and each figure beside the baseline it is compared against. Results of benches not run
+ * this time are kept from bench/results/*.md.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { machine } from './lib.ts';
+
+type Bench = () => Promise<string>;
+
+const BENCHES: Record<string, Bench> = {
+  intake: async () => {
+    const { benchIntake, intakeMarkdown } = await import('./intake.ts');
+    return intakeMarkdown(await benchIntake());
+  },
+};
+
+const ORDER = ['intake', 'waiter', 'dynamodb', 'export', 'memory'];
+const RESULTS = join('bench', 'results');
+
+async function main() {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
+  mkdirSync(RESULTS, { recursive: true });
+  for (const name of names) {
+    const bench = BENCHES[name];
+    if (bench === undefined)
+      throw new Error(`unknown bench "${name}"; known: ${Object.keys(BENCHES).join(', ')}`);
+    process.stdout.write(`bench ${name}...\n`);
+    const section = await bench();
+    const stamped = `${section}\n\n_Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}._\n`;
+    writeFileSync(join(RESULTS, `${name}.md`), stamped);
+    process.stdout.write(`${stamped}\n`);
+  }
+  const files = existsSync(RESULTS) ? readdirSync(RESULTS).filter((f) => f.endsWith('.md')) : [];
+  files.sort((a, b) => {
+    const ia = ORDER.indexOf(a.replace('.md', ''));
+    const ib = ORDER.indexOf(b.replace('.md', ''));
+    return (ia === -1 ? 99 : ia) - (ib === -1 ? 99 : ib);
+  });
+  const body = files.map((f) => readFileSync(join(RESULTS, f), 'utf8').trim()).join('\n\n');
+  writeFileSync(
+    'BENCHMARKS.md',
+    `# Benchmarks\n\nProduced by \`npm run bench\` (figures are medians of several runs; every figure is shown beside the baseline it is compared against, measured in the same run). Tests never assert on time; these numbers are reported, not enforced.\n\n${body}\n`,
+  );
+  process.stdout.write('wrote BENCHMARKS.md\n');
+}
+
+await main();
