@@ -14,15 +14,17 @@ const SECRET = 'whsec_bench_secret_0123456789abcdef';
 function prepare(count: number, runId: string): PreparedRequest[] {
   const t = Math.floor(Date.now() / 1000);
   return Array.from({ length: count }, (_, i) => {
-    // One cart per 4 events, as a shopper adds items: creates and updates both exercised.
-    const cartId = `c_${runId}_${Math.floor(i / 4)}`;
+    // Four events per cart, spread through the run as a shopper's clicks are spread in time:
+    // creates and updates are both exercised, and no two events of one cart race each other.
+    const carts = Math.max(1, Math.floor(count / 4));
+    const cartId = `c_${runId}_${i % carts}`;
     const body = JSON.stringify({
       id: `evt_${runId}_${i}`,
       type: 'cart.updated',
       occurredAt: new Date(Date.now() - 60_000 + i).toISOString(),
       cart: {
         id: cartId,
-        email: `shopper${Math.floor(i / 4)}@example.com`,
+        email: `shopper${i % Math.max(1, Math.floor(count / 4))}@example.com`,
         currency: 'USD',
         total: '84.50',
         items: [

@@ -20,6 +20,7 @@ import { createWake } from '../app/wake.ts';
 import { buildReminder } from '../domain/copy.ts';
 import { createLinkSigner } from '../domain/link-tokens.ts';
 import { createApp } from '../http/app.ts';
+import { createEventHandler } from '../http/events-route.ts';
 import { shopperRoutes } from '../http/shopper-routes.ts';
 import type { Clock } from '../ports/clock.ts';
 import { systemClock } from '../ports/clock.ts';
@@ -121,9 +122,12 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     extraRoutes: [shopperRoutes({ links, stops, store, clock, storeName: config.storeName })],
   });
 
+  const handleEvent = createEventHandler({ ingest, webhookSecret, clock });
+
   return {
     config,
     clock,
+    handleEvent,
     db,
     store,
     unsubscribes,

@@ -1,14 +1,15 @@
 /** `cart-recovery serve` (= `npm start`): the HTTP app and the timer loop in one process. */
-import { serve } from '@hono/node-server';
+
 import type { Config } from '../app/config.ts';
+import { createNodeServer } from '../http/node-server.ts';
 import { openLocalRuntime } from './local-runtime.ts';
 
 export async function runServe(config: Config, log: (line: string) => void): Promise<number> {
   const runtime = openLocalRuntime(config);
-  const server = serve({ fetch: runtime.app.fetch, port: config.port, hostname: config.host });
+  const server = createNodeServer(runtime.app, runtime.handleEvent);
   await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
     server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -33,7 +34,7 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
       log(`${signal}: finishing wake-ups in flight and closing the database`);
       server.close(() => resolve());
       // Keep-alive sockets would hold close() open; no request is lost by closing idle ones.
-      (server as import('node:http').Server).closeIdleConnections?.();
+      server.closeIdleConnections();
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

@@ -85,31 +85,47 @@ export function limitBody() {
   });
 }
 
-export function eventsRoute({ ingest, webhookSecret, clock }: EventsRouteDeps): Hono {
-  const app = new Hono();
-  app.post('/events', async (c) => {
-    const raw = await readLimitedBody(c.req.raw);
-    const signature = verifyWebhookSignature(
-      webhookSecret,
-      c.req.header('x-cr-signature'),
-      raw,
-      clock.now(),
-    );
+export interface EventAnswer {
+  readonly cart: { readonly id: string; readonly status: string };
+  readonly duplicate: boolean;
+}
+
+/**
+ * The whole of POST /events after the body is read, independent of the HTTP framework: the Hono
+ * route (Lambda, tests) and the Node fast path in `serve` both call this, so they cannot differ.
+ */
+export function createEventHandler({ ingest, webhookSecret, clock }: EventsRouteDeps) {
+  return async function handleEvent(
+    raw: Uint8Array,
+    signatureHeader: string | undefined,
+    contentType: string | undefined,
+  ): Promise<EventAnswer> {
+    const signature = verifyWebhookSignature(webhookSecret, signatureHeader, raw, clock.now());
     if (!signature.ok) {
       throw new HttpError(401, 'unauthorized', [
         { path: '(headers).x-cr-signature', problem: signature.problem },
       ]);
     }
-    const body = parseJsonBody(raw, c.req.header('content-type'));
-    const parsed = parseCartEvent(body);
+    const parsed = parseCartEvent(parseJsonBody(raw, contentType));
     if (!parsed.ok) throw new HttpError(400, 'invalid event', parsed.details);
-
     const result = await ingest(parsed.event);
-    const cart = result.cart;
-    return c.json({
-      cart: { id: parsed.event.cart.id, status: cart?.status ?? 'open' },
+    return {
+      cart: { id: parsed.event.cart.id, status: result.cart?.status ?? 'open' },
       duplicate: result.kind === 'duplicate',
-    });
+    };
+  };
+}
+
+export type EventHandler = ReturnType<typeof createEventHandler>;
+
+export function eventsRoute(deps: EventsRouteDeps): Hono {
+  const app = new Hono();
+  const handleEvent = createEventHandler(deps);
+  app.post('/events', async (c) => {
+    const raw = await readLimitedBody(c.req.raw);
+    return c.json(
+      await handleEvent(raw, c.req.header('x-cr-signature'), c.req.header('content-type')),
+    );
   });
   return app;
 }

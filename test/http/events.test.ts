@@ -8,7 +8,10 @@ afterEach(() => harness?.close());
 
 async function post(body: unknown, headers: Record<string, string> = {}) {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  const res = await harness.app.request('/events', signedRequest(SECRET, raw, harness.clock.now(), headers));
+  const res = await harness.app.request(
+    '/events',
+    signedRequest(SECRET, raw, harness.clock.now(), headers),
+  );
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -20,7 +23,10 @@ describe('POST /events: accepted events', () => {
   it('answers 200 with the cart status after storing the row and arming its first wake-up', async () => {
     harness = makeTestApp();
     const res = await post(cartEvent());
-    expect(res).toEqual({ status: 200, json: { cart: { id: 'c_42', status: 'open' }, duplicate: false } });
+    expect(res).toEqual({
+      status: 200,
+      json: { cart: { id: 'c_42', status: 'open' }, duplicate: false },
+    });
     const cart = await harness.store.get('c_42');
     expect(cart?.totalMinor).toBe(8450);
     expect(cart?.items.map((i) => i.priceMinor)).toEqual([5900, 2550]);
@@ -44,14 +50,19 @@ describe('POST /events: accepted events', () => {
     await post(cartEvent());
     const before = await harness.store.get('c_42');
     const again = await post(cartEvent({ cart: { total: '1.00' } }));
-    expect(again).toEqual({ status: 200, json: { cart: { id: 'c_42', status: 'open' }, duplicate: true } });
+    expect(again).toEqual({
+      status: 200,
+      json: { cart: { id: 'c_42', status: 'open' }, duplicate: true },
+    });
     expect(await harness.store.get('c_42')).toEqual(before);
   });
 
   it('moves the wake-up when the shopper keeps adding items, so no early nudge', async () => {
     harness = makeTestApp();
     await post(cartEvent({ id: 'e1', occurredAt: '2026-11-23T07:00:00Z' }));
-    await post(cartEvent({ id: 'e2', occurredAt: '2026-11-23T07:50:00Z', cart: { total: '100.00' } }));
+    await post(
+      cartEvent({ id: 'e2', occurredAt: '2026-11-23T07:50:00Z', cart: { total: '100.00' } }),
+    );
     const cart = await harness.store.get('c_42');
     expect(cart?.wakeAt).toBe(Date.parse('2026-11-23T08:50:00Z'));
     expect(cart?.totalMinor).toBe(10000);
@@ -59,8 +70,12 @@ describe('POST /events: accepted events', () => {
 
   it('ignores an update older than the row holds', async () => {
     harness = makeTestApp();
-    await post(cartEvent({ id: 'e2', occurredAt: '2026-11-23T07:50:00Z', cart: { total: '100.00' } }));
-    const res = await post(cartEvent({ id: 'e1', occurredAt: '2026-11-23T07:00:00Z', cart: { total: '1.00' } }));
+    await post(
+      cartEvent({ id: 'e2', occurredAt: '2026-11-23T07:50:00Z', cart: { total: '100.00' } }),
+    );
+    const res = await post(
+      cartEvent({ id: 'e1', occurredAt: '2026-11-23T07:00:00Z', cart: { total: '1.00' } }),
+    );
     expect(res.status).toBe(200);
     expect((await harness.store.get('c_42'))?.totalMinor).toBe(10000);
   });
@@ -69,7 +84,12 @@ describe('POST /events: accepted events', () => {
     harness = makeTestApp();
     await post(cartEvent({ id: 'e2', occurredAt: '2026-11-23T07:50:00Z' }));
     const res = await post(
-      cartEvent({ id: 'e1', type: 'cart.checked_out', occurredAt: '2026-11-23T07:40:00Z', orderId: 'o_9' }),
+      cartEvent({
+        id: 'e1',
+        type: 'cart.checked_out',
+        occurredAt: '2026-11-23T07:40:00Z',
+        orderId: 'o_9',
+      }),
     );
     expect(res.json).toEqual({ cart: { id: 'c_42', status: 'bought' }, duplicate: false });
     const cart = await harness.store.get('c_42');
@@ -102,17 +122,26 @@ describe('POST /events: rejected input is never stored', () => {
       body: JSON.stringify(cartEvent()),
     });
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error: 'unauthorized', details: [{ path: '(headers).x-cr-signature' }] });
+    expect(await res.json()).toMatchObject({
+      error: 'unauthorized',
+      details: [{ path: '(headers).x-cr-signature' }],
+    });
     expect(await countCarts()).toBe(0);
   });
 
   it('401 for a signature made with another secret, or over another body', async () => {
     harness = makeTestApp();
     const body = JSON.stringify(cartEvent());
-    const wrongSecret = await harness.app.request('/events', signedRequest('another-secret-xxxxxxxx', body, harness.clock.now()));
+    const wrongSecret = await harness.app.request(
+      '/events',
+      signedRequest('another-secret-xxxxxxxx', body, harness.clock.now()),
+    );
     expect(wrongSecret.status).toBe(401);
     const init = signedRequest(SECRET, body, harness.clock.now());
-    const tampered = await harness.app.request('/events', { ...init, body: body.replace('84.50', '0.01') });
+    const tampered = await harness.app.request('/events', {
+      ...init,
+      body: body.replace('84.50', '0.01'),
+    });
     expect(tampered.status).toBe(401);
     expect(await countCarts()).toBe(0);
   });
@@ -123,14 +152,22 @@ describe('POST /events: rejected input is never stored', () => {
     const t = Math.floor(harness.clock.now() / 1000) - 301;
     const old = await harness.app.request('/events', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-cr-signature': signWebhook(SECRET, body, t) },
+      headers: {
+        'content-type': 'application/json',
+        'x-cr-signature': signWebhook(SECRET, body, t),
+      },
       body,
     });
     expect(old.status).toBe(401);
-    expect(((await old.json()) as { details: Array<{ problem: string }> }).details[0]?.problem).toMatch(/300s/);
+    expect(
+      ((await old.json()) as { details: Array<{ problem: string }> }).details[0]?.problem,
+    ).toMatch(/300s/);
     const fresh = await harness.app.request('/events', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-cr-signature': signWebhook(SECRET, body, t + 2) },
+      headers: {
+        'content-type': 'application/json',
+        'x-cr-signature': signWebhook(SECRET, body, t + 2),
+      },
       body,
     });
     expect(fresh.status).toBe(200);
@@ -171,7 +208,15 @@ describe('POST /events: rejected input is never stored', () => {
     expect(res.status).toBe(400);
     const paths = (res.json.details as Array<{ path: string }>).map((d) => d.path).sort();
     expect(paths).toEqual(
-      ['cart.currency', 'cart.items[0].price', 'cart.items[0].quantity', 'cart.timezone', 'cart.total', 'occurredAt', 'type'].sort(),
+      [
+        'cart.currency',
+        'cart.items[0].price',
+        'cart.items[0].quantity',
+        'cart.timezone',
+        'cart.total',
+        'occurredAt',
+        'type',
+      ].sort(),
     );
     expect(await countCarts()).toBe(0);
   });
@@ -180,7 +225,10 @@ describe('POST /events: rejected input is never stored', () => {
     harness = makeTestApp();
     const res = await post(cartEvent({ cart: { email: 'sam@@example', total: '84.505' } }));
     expect(res.status).toBe(400);
-    expect((res.json.details as Array<{ path: string }>).map((d) => d.path).sort()).toEqual(['cart.email', 'cart.total']);
+    expect((res.json.details as Array<{ path: string }>).map((d) => d.path).sort()).toEqual([
+      'cart.email',
+      'cart.total',
+    ]);
     const yen = await post(cartEvent({ cart: { currency: 'JPY', total: '8450', items: [] } }));
     expect(yen.status).toBe(200);
     expect((await harness.store.get('c_42'))?.totalMinor).toBe(8450);
@@ -216,7 +264,9 @@ describe('owner read API', () => {
   it('401 without a token or with a wrong one', async () => {
     harness = makeTestApp();
     expect((await harness.app.request('/owner/api/carts?day=2026-11-23')).status).toBe(401);
-    const wrong = await harness.app.request('/owner/api/carts?day=2026-11-23', { headers: { authorization: 'Bearer nope' } });
+    const wrong = await harness.app.request('/owner/api/carts?day=2026-11-23', {
+      headers: { authorization: 'Bearer nope' },
+    });
     expect(wrong.status).toBe(401);
   });
 
@@ -224,7 +274,9 @@ describe('owner read API', () => {
     harness = makeTestApp();
     await post(cartEvent({ id: 'e1' }));
     await post(cartEvent({ id: 'e2', cart: { id: 'c_43' }, occurredAt: '2026-11-22T23:59:59Z' }));
-    await post(cartEvent({ id: 'e3', type: 'cart.checked_out', occurredAt: '2026-11-23T08:10:00Z' }));
+    await post(
+      cartEvent({ id: 'e3', type: 'cart.checked_out', occurredAt: '2026-11-23T08:10:00Z' }),
+    );
     const list = await harness.app.request('/owner/api/carts?day=2026-11-23', { headers: auth });
     const body = (await list.json()) as { carts: Array<Record<string, unknown>> };
     expect(body.carts.map((c) => c.id)).toEqual(['c_42']);
@@ -245,11 +297,18 @@ describe('owner read API', () => {
       expect.objectContaining({ sku: 'CANDLE', price: '25.50' }),
     ]);
     const one = await harness.app.request('/owner/api/carts/c_42', { headers: auth });
-    const detail = (await one.json()) as { cart: { status: string }; audit: Array<{ action: string; actor: string }> };
+    const detail = (await one.json()) as {
+      cart: { status: string };
+      audit: Array<{ action: string; actor: string }>;
+    };
     expect(detail.cart.status).toBe('bought');
     expect(detail.audit.map((a) => [a.action, a.actor])).toEqual([['checkout', 'system']]);
-    expect((await harness.app.request('/owner/api/carts/nope', { headers: auth })).status).toBe(404);
-    expect((await harness.app.request('/owner/api/carts?day=2026-13-01', { headers: auth })).status).toBe(400);
+    expect((await harness.app.request('/owner/api/carts/nope', { headers: auth })).status).toBe(
+      404,
+    );
+    expect(
+      (await harness.app.request('/owner/api/carts?day=2026-13-01', { headers: auth })).status,
+    ).toBe(400);
   });
 });
 

@@ -1,0 +1,77 @@
+/**
+ * Serving the app on Node. Everything goes through Hono except `POST /events`, the hot path a
+ * store hits on every cart change: it skips the Request/Response adaptation and calls the very
+ * same handler the Hono route uses (createEventHandler), with the same limits and error bodies.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { errorBody, HttpError } from './errors.ts';
+import { type EventHandler, MAX_BODY_BYTES } from './events-route.ts';
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(json),
+  });
+  res.end(json);
+}
+
+function readBody(req: IncomingMessage): Promise<Uint8Array | null> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      req.resume();
+      resolve(null);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.destroy();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function createNodeServer(app: Hono, handleEvent: EventHandler): Server {
+  const viaHono = getRequestListener(app.fetch);
+  return createServer((req, res) => {
+    if (req.method !== 'POST' || (req.url !== '/events' && !req.url?.startsWith('/events?'))) {
+      void viaHono(req, res);
+      return;
+    }
+    void (async () => {
+      try {
+        const raw = await readBody(req);
+        if (raw === null) {
+          throw new HttpError(413, `body is larger than ${MAX_BODY_BYTES / 1024} KiB`, [
+            { path: '(body)', problem: `at most ${MAX_BODY_BYTES} bytes` },
+          ]);
+        }
+        const answer = await handleEvent(
+          raw,
+          req.headers['x-cr-signature'] as string | undefined,
+          req.headers['content-type'],
+        );
+        send(res, 200, answer);
+      } catch (error) {
+        if (error instanceof HttpError) {
+          if (!res.headersSent) send(res, error.status, errorBody(error));
+          return;
+        }
+        console.error('[http] POST /events failed:', error);
+        if (!res.headersSent)
+          send(res, 500, { error: 'internal error; the event was not stored', details: [] });
+      }
+    })();
+  });
+}
