@@ -58,8 +58,7 @@ export function createIntake({ store, wakeups, policy, clock }: IntakeDeps) {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const before = await store.get(event.cart.id);
       const outcome = applyEvent(before, event, policy);
-      const changes =
-        outcome.kind === 'stale' || outcome.kind === 'final' ? outcome.changed : true;
+      const changes = outcome.kind === 'stale' || outcome.kind === 'final' ? outcome.changed : true;
       const change: SaveCart | null = changes
         ? {
             cart: outcome.cart,
