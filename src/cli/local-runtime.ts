@@ -21,6 +21,7 @@ import { buildReminder } from '../domain/copy.ts';
 import { createLinkSigner } from '../domain/link-tokens.ts';
 import { createApp } from '../http/app.ts';
 import { createEventHandler } from '../http/events-route.ts';
+import { shopifyRoute } from '../http/shopify-route.ts';
 import { shopperRoutes } from '../http/shopper-routes.ts';
 import type { Clock } from '../ports/clock.ts';
 import { systemClock } from '../ports/clock.ts';
@@ -119,7 +120,10 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     stops,
     owners,
     storeTimeZone: config.policy.storeTimeZone,
-    extraRoutes: [shopperRoutes({ links, stops, store, clock, storeName: config.storeName })],
+    extraRoutes: [
+      shopperRoutes({ links, stops, store, clock, storeName: config.storeName }),
+      shopifyRoute({ ingest, shopifySecret: config.shopifySecret }),
+    ],
   });
 
   const handleEvent = createEventHandler({ ingest, webhookSecret, clock });
