@@ -5,40 +5,9 @@
  */
 import type { MailComposerOptions } from 'nodemailer/lib/mail-composer/index.js';
 import type { OutgoingEmail } from '../../ports/mailer.ts';
+import { MailDeliveryError } from '../../ports/mailer.ts';
 
-export const MailFailureKind = {
-  /** The server refused this message or recipient (SMTP 4xx/5xx after connecting). */
-  rejected: 'rejected',
-  /** The server refused our credentials: a configuration problem, not the shopper's address. */
-  auth: 'auth',
-  /** Could not reach or keep talking to the server, or could not write the outbox. */
-  unavailable: 'unavailable',
-  /** The message itself cannot be sent as given (a line break in a header, a bad address). */
-  invalid: 'invalid',
-} as const;
-export type MailFailureKind = (typeof MailFailureKind)[keyof typeof MailFailureKind];
-
-/**
- * A send that did not happen. `permanent` means sending the same message again will fail the same
- * way (SMTP 5xx, a malformed message); otherwise a later retry may succeed (4xx, network).
- * Only a permanent `rejected` failure says something about the recipient's address.
- */
-export class MailDeliveryError extends Error {
-  readonly permanent: boolean;
-  readonly kind: MailFailureKind;
-  readonly responseCode: number | null;
-  constructor(
-    message: string,
-    details: { permanent: boolean; kind: MailFailureKind; responseCode?: number | null },
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = 'MailDeliveryError';
-    this.permanent = details.permanent;
-    this.kind = details.kind;
-    this.responseCode = details.responseCode ?? null;
-  }
-}
+export { MailDeliveryError, MailFailureKind } from '../../ports/mailer.ts';
 
 const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 const LINE_BREAK = /[\r\n\u2028\u2029]/;
