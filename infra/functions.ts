@@ -1,0 +1,93 @@
+/**
+ * One way to build every Lambda of the stack: the newest Node.js runtime on arm64, bundled by the
+ * local esbuild (never Docker, so synth works on a laptop or in CI without a daemon), ESM output,
+ * and its own log group with a retention, so logs never pile up forever.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The newest Node.js runtime this aws-cdk-lib knows; Node 20 is end-of-life. */
+export const RUNTIME = Runtime.NODEJS_24_X;
+export const ESBUILD_TARGET = 'node24';
+export const LOG_RETENTION = RetentionDays.ONE_MONTH;
+
+/** Where the email templates sit inside a bundle that carries them (CR_TEMPLATES_DIR). */
+export const BUNDLED_TEMPLATES_DIR = '/var/task/templates';
+
+/**
+ * Bundled ESM has no `require`; CommonJS dependencies (nodemailer and friends) call it for Node
+ * built-ins, so give the module one. The alias avoids clashing with an import of the same name.
+ */
+const REQUIRE_SHIM =
+  "import { createRequire as __crCreateRequire } from 'node:module'; const require = __crCreateRequire(import.meta.url);";
+
+export interface CrFunctionOptions {
+  /** File name under src/lambda/ without `.ts`; also the construct id's base. */
+  readonly entry: string;
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly environment: Record<string, string>;
+  /** Copy `templates/` into the bundle (functions that render reminder emails). */
+  readonly withTemplates?: boolean;
+  readonly functionName?: string;
+}
+
+/** Shell commands esbuild's local bundler runs after bundling: copy the owner-editable copy. */
+function copyTemplates(inputDir: string, outputDir: string): string[] {
+  return [`cp -R "${path.join(inputDir, 'templates')}" "${path.join(outputDir, 'templates')}"`];
+}
+
+export function createCrFunction(scope: Construct, id: string, options: CrFunctionOptions) {
+  const logGroup = new LogGroup(scope, `${id}Logs`, {
+    retention: LOG_RETENTION,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const environment = { ...options.environment };
+  if (options.withTemplates) environment.CR_TEMPLATES_DIR = BUNDLED_TEMPLATES_DIR;
+  return new NodejsFunction(scope, id, {
+    entry: path.join(REPO_ROOT, 'src', 'lambda', `${options.entry}.ts`),
+    handler: 'handler',
+    description: options.description,
+    runtime: RUNTIME,
+    architecture: Architecture.ARM_64,
+    memorySize: options.memorySize,
+    timeout: options.timeout,
+    logGroup,
+    environment,
+    ...(options.functionName === undefined ? {} : { functionName: options.functionName }),
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+    bundling: {
+      forceDockerBundling: false,
+      format: OutputFormat.ESM,
+      target: ESBUILD_TARGET,
+      mainFields: ['module', 'main'],
+      banner: REQUIRE_SHIM,
+      // Everything is bundled except the AWS SDK v3, which the Node.js runtime ships.
+      externalModules: ['@aws-sdk/*'],
+      minify: true,
+      sourceMap: true,
+      sourcesContent: false,
+      ...(options.withTemplates
+        ? {
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: copyTemplates,
+            },
+          }
+        : {}),
+    },
+  });
+}
+
+export const seconds = Duration.seconds;
+export const minutes = Duration.minutes;

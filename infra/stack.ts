@@ -1,0 +1,216 @@
+/**
+ * CartRecoveryStack: everything the service needs on AWS (SPEC section 6). Each function gets
+ * only the variables, tables, secrets and actions it uses.
+ *
+ * CR_PUBLIC_URL and the Function URL: a function's environment cannot contain its own URL (the
+ * URL is created after the function, so CloudFormation would see a cycle). Functions other than
+ * `http` get the Function URL from the template. `http` gets CR_PUBLIC_URL only when a custom
+ * domain is configured (`-c publicUrl=https://...`); otherwise it takes its base URL from the
+ * request it is answering (`https://` + `requestContext.domainName`), which is by definition the
+ * URL the store and shoppers reach it on. The waiter's ARN is built from its fixed name for the
+ * same reason (it arms its own next wake-up).
+ */
+import { ArnFormat, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { createCrFunction, minutes, seconds } from './functions.ts';
+import {
+  createMailFeedback,
+  createSecrets,
+  createTables,
+  createWakeupPlumbing,
+  sendMailStatement,
+  wakeupStatements,
+} from './resources.ts';
+import type { CartRecoverySettings } from './settings.ts';
+
+export interface CartRecoveryStackProps extends StackProps {
+  readonly settings: CartRecoverySettings;
+}
+
+export class CartRecoveryStack extends Stack {
+  constructor(scope: Construct, id: string, props: CartRecoveryStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const { prefix } = settings;
+
+    const tables = createTables(this, prefix);
+    const wakeups = createWakeupPlumbing(this, prefix);
+    const secrets = createSecrets(this, prefix, settings.shopify);
+    const mail = createMailFeedback(this, prefix);
+    const sendMail = sendMailStatement(
+      this,
+      settings.sesIdentity,
+      mail.configurationSet.configurationSetName,
+    );
+
+    const waiterName = `${prefix}-waiter`;
+    const waiterArn = this.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: waiterName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const tableEnv = {
+      CR_TABLE_STATE: tables.state.tableName,
+      CR_TABLE_AUDIT: tables.audit.tableName,
+      CR_TABLE_UNSUBSCRIBE: tables.unsubscribe.tableName,
+    };
+    const wakeupEnv = {
+      CR_SCHEDULE_GROUP: wakeups.group.scheduleGroupName,
+      CR_WAITER_ARN: waiterArn,
+      CR_SCHEDULER_ROLE_ARN: wakeups.role.roleArn,
+      CR_SCHEDULE_DLQ_ARN: wakeups.deadLetters.queueArn,
+    };
+    const storeEnv = {
+      ...settings.policyEnv,
+      CR_FROM: settings.from,
+      CR_STORE_NAME: settings.storeName,
+      CR_STORE_ADDRESS: settings.storeAddress,
+    };
+    const mailEnv = {
+      CR_MAIL: 'ses',
+      CR_SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
+    };
+
+    const http = createCrFunction(this, 'Http', {
+      entry: 'http',
+      description: 'cart-recovery HTTP app: webhooks, shopper links, owner API and pages',
+      memorySize: 512,
+      timeout: seconds(15),
+      withTemplates: true,
+      environment: {
+        ...tableEnv,
+        ...wakeupEnv,
+        ...storeEnv,
+        ...(settings.publicUrl === undefined ? {} : { CR_PUBLIC_URL: settings.publicUrl }),
+        CR_WEBHOOK_SECRET_NAME: secrets.webhook.secretName,
+        CR_OWNERS_SECRET_NAME: secrets.owners.secretName,
+        CR_LINK_SECRET_NAME: secrets.links.secretName,
+        ...(secrets.shopify ? { CR_SHOPIFY_SECRET_NAME: secrets.shopify.secretName } : {}),
+      },
+    });
+    const url = http.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+    const publicUrl = settings.publicUrl ?? url.url;
+
+    const waiter = createCrFunction(this, 'Waiter', {
+      entry: 'waiter',
+      functionName: waiterName,
+      description: 'cart-recovery waiter: runs one wake-up (input {"cartId"})',
+      memorySize: 512,
+      timeout: seconds(30),
+      withTemplates: true,
+      environment: {
+        ...tableEnv,
+        ...wakeupEnv,
+        ...storeEnv,
+        ...mailEnv,
+        CR_PUBLIC_URL: publicUrl,
+        CR_LINK_SECRET_NAME: secrets.links.secretName,
+      },
+    });
+    wakeups.role.addToPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [waiter.functionArn] }),
+    );
+
+    const nightlyExport = createCrFunction(this, 'NightlyExport', {
+      entry: 'nightly-export',
+      description: "cart-recovery nightly sheet: the last day's carts",
+      memorySize: 512,
+      timeout: minutes(5),
+      environment: {
+        ...tableEnv,
+        ...storeEnv,
+        CR_PUBLIC_URL: publicUrl,
+        CR_LINK_SECRET_NAME: secrets.links.secretName,
+        CR_GOOGLE_CREDENTIALS_SECRET_NAME: secrets.google.secretName,
+        ...(settings.googleFolderId === undefined
+          ? {}
+          : { CR_GOOGLE_FOLDER_ID: settings.googleFolderId }),
+      },
+    });
+
+    const monthlySummary = createCrFunction(this, 'MonthlySummary', {
+      entry: 'monthly-summary',
+      description: 'cart-recovery monthly summary: last month, mailed to the report-to list',
+      memorySize: 512,
+      timeout: minutes(5),
+      environment: {
+        ...tableEnv,
+        ...storeEnv,
+        ...mailEnv,
+        CR_PUBLIC_URL: publicUrl,
+        ...(settings.reportTo === undefined ? {} : { CR_REPORT_TO: settings.reportTo }),
+      },
+    });
+
+    const sesFeedback = createCrFunction(this, 'SesFeedback', {
+      entry: 'ses-feedback',
+      description: 'cart-recovery SES feedback: bounces and complaints leave the list',
+      memorySize: 256,
+      timeout: seconds(30),
+      environment: {
+        CR_TABLE_AUDIT: tables.audit.tableName,
+        CR_TABLE_UNSUBSCRIBE: tables.unsubscribe.tableName,
+      },
+    });
+
+    // Data access, per function.
+    for (const fn of [http, waiter]) {
+      tables.state.grantReadWriteData(fn);
+      tables.audit.grantReadWriteData(fn);
+      tables.unsubscribe.grantReadWriteData(fn);
+      for (const statement of wakeupStatements(wakeups.schedulesArn, wakeups.role.roleArn)) {
+        fn.addToRolePolicy(statement);
+      }
+      secrets.links.grantRead(fn);
+    }
+    secrets.webhook.grantRead(http);
+    secrets.owners.grantRead(http);
+    secrets.shopify?.grantRead(http);
+    waiter.addToRolePolicy(sendMail);
+
+    for (const fn of [nightlyExport, monthlySummary]) {
+      tables.state.grantReadData(fn);
+      tables.audit.grantReadData(fn);
+      tables.unsubscribe.grantReadData(fn);
+    }
+    secrets.links.grantRead(nightlyExport);
+    secrets.google.grantRead(nightlyExport);
+    monthlySummary.addToRolePolicy(sendMail);
+
+    // Read as well as write: the feedback handler checks the current row before it records.
+    tables.unsubscribe.grantReadWriteData(sesFeedback);
+    tables.audit.grantWriteData(sesFeedback);
+
+    // Triggers.
+    new Rule(this, 'NightlyExportRule', {
+      description: 'Nightly sheet of the last complete day',
+      schedule: Schedule.expression(settings.exportSchedule),
+      targets: [new LambdaFunction(nightlyExport, { retryAttempts: 2 })],
+    });
+    new Rule(this, 'MonthlySummaryRule', {
+      description: 'Monthly summary of the last month',
+      schedule: Schedule.expression(settings.summarySchedule),
+      targets: [new LambdaFunction(monthlySummary, { retryAttempts: 2 })],
+    });
+    mail.topic.addSubscription(new LambdaSubscription(sesFeedback));
+
+    new CfnOutput(this, 'FunctionUrl', { value: url.url, description: 'Base URL of the app' });
+    new CfnOutput(this, 'WebhookUrl', {
+      value: Fn.join('', [url.url, 'events']),
+      description: "Paste into the store's webhook settings",
+    });
+    new CfnOutput(this, 'WebhookSecretName', { value: secrets.webhook.secretName });
+    new CfnOutput(this, 'OwnerTokensSecretName', { value: secrets.owners.secretName });
+    new CfnOutput(this, 'SesFeedbackTopicArn', { value: mail.topic.topicArn });
+    new CfnOutput(this, 'SesConfigurationSet', {
+      value: mail.configurationSet.configurationSetName,
+    });
+    new CfnOutput(this, 'WakeupDeadLetterQueueUrl', { value: wakeups.deadLetters.queueUrl });
+  }
+}
