@@ -6,6 +6,7 @@
  *   waiter A reads v7 ──claim step 1 (v7→v8)──send──record (v8→v9)
  *   waiter B reads v7 ──claim step 1 (v7) ✗ conflict → re-read v8: step 1 claimed → still_shopping
  */
+import { BlockKind } from '../domain/address.ts';
 import { AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
 import { type Cart, CartStatus, ClosedReason } from '../domain/cart.ts';
 import { isHeldOut } from '../domain/holdout.ts';
@@ -14,7 +15,7 @@ import { nextWakeAt, type Policy } from '../domain/policy.ts';
 import { decide } from '../domain/waiter.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { Mailer, OutgoingEmail } from '../ports/mailer.ts';
+import { MailDeliveryError, type Mailer, type OutgoingEmail } from '../ports/mailer.ts';
 import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
 
@@ -255,6 +256,23 @@ export function createWake(deps: WakeDeps) {
     return { kind: 'moved', cartId: cart.id, move };
   }
 
+  /**
+   * The mail server refused the address itself (a permanent rejection): that is a hard bounce.
+   * The address joins the never-send list, which also feeds sender health.
+   */
+  async function recordHardBounce(
+    cart: Cart,
+    error: MailDeliveryError,
+    now: number,
+  ): Promise<void> {
+    if (cart.email === null) return;
+    const reason = `rejected by the mail server: ${error.message.slice(0, 200)}`;
+    await unsubscribes.add(
+      { email: cart.email, kind: BlockKind.bounced, at: now, actor: SYSTEM },
+      audit(cart, null, AuditAction.bounced, reason, { code: error.responseCode }, now),
+    );
+  }
+
   /** The mail never left: give the step back so a later wake-up can try it again. */
   async function releaseClaim(
     claimed: Cart,
@@ -264,6 +282,9 @@ export function createWake(deps: WakeDeps) {
   ): Promise<WakeReport> {
     const retryAt = now + SEND_RETRY_MS;
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof MailDeliveryError && error.permanent && error.kind === 'rejected') {
+      await recordHardBounce(claimed, error, now);
+    }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = attempt === 0 ? claimed : await store.get(claimed.id);
       if (current === null || current.claimedStep !== step) break;

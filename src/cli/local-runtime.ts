@@ -15,6 +15,7 @@ import { loadTemplates } from '../adapters/local/templates-loader.ts';
 import { createTimerLoop } from '../adapters/local/timer-loop.ts';
 import type { Config, OwnerToken } from '../app/config.ts';
 import { createIntake } from '../app/intake.ts';
+import { createSenderHealth } from '../app/sender-health.ts';
 import { createStops } from '../app/stops.ts';
 import { createWake } from '../app/wake.ts';
 import { buildReminder } from '../domain/copy.ts';
@@ -94,6 +95,25 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
 
   const ingest = createIntake({ store, wakeups, policy: config.policy, clock });
   const stops = createStops({ store, unsubscribes, wakeups, clock, policy: config.policy });
+  const senderHealth = createSenderHealth({
+    store,
+    unsubscribes,
+    clock,
+    notify: async (health) => {
+      console.warn(`[sender health] ${health.message}`);
+      for (const to of config.reportTo) {
+        await mailer.send({
+          to,
+          from: config.from,
+          subject: `${config.storeName}: cart reminders are on hold`,
+          text: `${health.message}\n\nReminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold: POST ${config.publicUrl}/owner/api/sender-health/clear`,
+          html: `<p>${health.message}</p><p>Reminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold from the owner API.</p>`,
+          headers: {},
+          messageId: `<cr.sender-health.${clock.now()}@${publicHost}>`,
+        });
+      }
+    },
+  });
   const wake = createWake({
     store,
     unsubscribes,
@@ -102,6 +122,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     clock,
     policy: config.policy,
     compose,
+    senderPaused: (now) => senderHealth.isPaused(now),
   });
   const loop = createTimerLoop({
     store,
@@ -120,6 +141,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     stops,
     owners,
     storeTimeZone: config.policy.storeTimeZone,
+    senderHealth,
     extraRoutes: [
       shopperRoutes({ links, stops, store, clock, storeName: config.storeName }),
       shopifyRoute({ ingest, shopifySecret: config.shopifySecret }),
@@ -140,6 +162,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     ingest,
     stops,
     wake,
+    senderHealth,
     loop,
     app,
     webhookSecret,

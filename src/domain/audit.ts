@@ -16,6 +16,10 @@ export const AuditAction = {
   bounced: 'bounced',
   complained: 'complained',
   clicked: 'clicked',
+  /** Sender health held every nudge, resumed by itself, or an owner cleared the hold. */
+  senderPaused: 'sender_paused',
+  senderResumed: 'sender_resumed',
+  senderCleared: 'sender_cleared',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

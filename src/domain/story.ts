@@ -52,6 +52,12 @@ export function describeEntry(row: StoredAuditEntry, zone: string): string {
       return `reminder ${step ?? ''} link clicked ${when}`.replace('  ', ' ');
     case AuditAction.reopened:
       return `opened again ${when}: the shopper came back`;
+    case AuditAction.senderPaused:
+      return `every reminder put on hold ${when}${reason}`;
+    case AuditAction.senderResumed:
+      return `reminders resumed ${when}${reason}`;
+    case AuditAction.senderCleared:
+      return `reminder hold cleared by ${by(row.actor)} ${when}`;
     case AuditAction.created:
       return `first seen ${when}`;
   }

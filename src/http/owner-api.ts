@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { OwnerToken } from '../app/config.ts';
+import type { SenderHealthMonitor } from '../app/sender-health.ts';
 import type { Stops } from '../app/stops.ts';
 import { dayRange, isDay, localDay } from '../domain/calendar.ts';
 import type { CartView } from '../domain/cart.ts';
@@ -19,6 +20,8 @@ export interface OwnerApiDeps {
   readonly owners: readonly OwnerToken[];
   readonly clock: Clock;
   readonly storeTimeZone: string;
+  /** Sender health: the rolling rates and whether nudges are on hold; an owner may clear a hold. */
+  readonly senderHealth?: SenderHealthMonitor;
   /** Monthly summary as JSON; absent until the summary is wired. */
   readonly summary?: (month: string) => Promise<unknown>;
 }
@@ -112,6 +115,16 @@ export function ownerApi(deps: OwnerApiDeps): Hono<OwnerEnv> {
       unsubscribed: true,
       changed: result.kind === 'unsubscribed',
     });
+  });
+
+  app.get('/owner/api/sender-health', async (c) => {
+    if (deps.senderHealth === undefined) throw new HttpError(404, 'sender health is not available');
+    return c.json(await deps.senderHealth.status());
+  });
+
+  app.post('/owner/api/sender-health/clear', limitBody(), async (c) => {
+    if (deps.senderHealth === undefined) throw new HttpError(404, 'sender health is not available');
+    return c.json(await deps.senderHealth.clear(c.get('owner')));
   });
 
   app.get('/owner/api/summary', async (c) => {
