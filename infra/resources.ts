@@ -116,22 +116,27 @@ export function wakeupStatements(schedulesArn: string, schedulerRoleArn: string)
  * template, the synth output or the repository. Functions get the NAME and read the value.
  */
 export function createSecrets(scope: Construct, prefix: string, shopify: boolean) {
-  const generated = (id: string, name: string, description: string) =>
+  // Plain strings for the environment: `Secret.secretName` of a named secret is a token parsed
+  // from its ARN, which would tie every function to the secret resource for no reason.
+  const names = {
+    webhook: `${prefix}/webhook-secret`,
+    links: `${prefix}/link-secret`,
+    owners: `${prefix}/owner-tokens`,
+    google: `${prefix}/google-service-account`,
+    shopify: `${prefix}/shopify-secret`,
+  };
+  const generated = (id: string, secretName: string, description: string) =>
     new Secret(scope, id, {
-      secretName: `${prefix}/${name}`,
+      secretName,
       description,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
       // Losing the link secret would break every unsubscribe link already in an inbox.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-  const webhook = generated(
-    'WebhookSecret',
-    'webhook-secret',
-    'Signs POST /events (X-CR-Signature)',
-  );
-  const links = generated('LinkSecret', 'link-secret', 'Signs unsubscribe and cart links');
+  const webhook = generated('WebhookSecret', names.webhook, 'Signs POST /events (X-CR-Signature)');
+  const links = generated('LinkSecret', names.links, 'Signs unsubscribe and cart links');
   const owners = new Secret(scope, 'OwnerTokens', {
-    secretName: `${prefix}/owner-tokens`,
+    secretName: names.owners,
     description: 'Owner API tokens as JSON {"<name>": "<token>"}; add a name per person',
     generateSecretString: {
       secretStringTemplate: '{}',
@@ -143,13 +148,13 @@ export function createSecrets(scope: Construct, prefix: string, shopify: boolean
   });
   const google = generated(
     'GoogleCredentials',
-    'google-service-account',
+    names.google,
     'Replace with the Google service account key JSON for the nightly sheet',
   );
   const shopifySecret = shopify
-    ? generated('ShopifySecret', 'shopify-secret', "Replace with the Shopify app's webhook secret")
+    ? generated('ShopifySecret', names.shopify, "Replace with the Shopify app's webhook secret")
     : undefined;
-  return { webhook, links, owners, google, shopify: shopifySecret };
+  return { webhook, links, owners, google, shopify: shopifySecret, names };
 }
 
 /**

@@ -13,8 +13,9 @@
 import { ArnFormat, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { createCrFunction, minutes, seconds } from './functions.ts';
@@ -32,7 +33,13 @@ export interface CartRecoveryStackProps extends StackProps {
   readonly settings: CartRecoverySettings;
 }
 
+export type FunctionKey = 'http' | 'waiter' | 'nightlyExport' | 'monthlySummary' | 'sesFeedback';
+
 export class CartRecoveryStack extends Stack {
+  readonly functions: Readonly<Record<FunctionKey, NodejsFunction>>;
+  readonly tables: ReturnType<typeof createTables>;
+  readonly schedulerRole: Role;
+
   constructor(scope: Construct, id: string, props: CartRecoveryStackProps) {
     super(scope, id, props);
     const { settings } = props;
@@ -88,10 +95,10 @@ export class CartRecoveryStack extends Stack {
         ...wakeupEnv,
         ...storeEnv,
         ...(settings.publicUrl === undefined ? {} : { CR_PUBLIC_URL: settings.publicUrl }),
-        CR_WEBHOOK_SECRET_NAME: secrets.webhook.secretName,
-        CR_OWNERS_SECRET_NAME: secrets.owners.secretName,
-        CR_LINK_SECRET_NAME: secrets.links.secretName,
-        ...(secrets.shopify ? { CR_SHOPIFY_SECRET_NAME: secrets.shopify.secretName } : {}),
+        CR_WEBHOOK_SECRET_NAME: secrets.names.webhook,
+        CR_OWNERS_SECRET_NAME: secrets.names.owners,
+        CR_LINK_SECRET_NAME: secrets.names.links,
+        ...(secrets.shopify ? { CR_SHOPIFY_SECRET_NAME: secrets.names.shopify } : {}),
       },
     });
     const url = http.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
@@ -110,7 +117,7 @@ export class CartRecoveryStack extends Stack {
         ...storeEnv,
         ...mailEnv,
         CR_PUBLIC_URL: publicUrl,
-        CR_LINK_SECRET_NAME: secrets.links.secretName,
+        CR_LINK_SECRET_NAME: secrets.names.links,
       },
     });
     wakeups.role.addToPolicy(
@@ -126,8 +133,8 @@ export class CartRecoveryStack extends Stack {
         ...tableEnv,
         ...storeEnv,
         CR_PUBLIC_URL: publicUrl,
-        CR_LINK_SECRET_NAME: secrets.links.secretName,
-        CR_GOOGLE_CREDENTIALS_SECRET_NAME: secrets.google.secretName,
+        CR_LINK_SECRET_NAME: secrets.names.links,
+        CR_GOOGLE_CREDENTIALS_SECRET_NAME: secrets.names.google,
         ...(settings.googleFolderId === undefined
           ? {}
           : { CR_GOOGLE_FOLDER_ID: settings.googleFolderId }),
@@ -200,13 +207,17 @@ export class CartRecoveryStack extends Stack {
     });
     mail.topic.addSubscription(new LambdaSubscription(sesFeedback));
 
+    this.functions = { http, waiter, nightlyExport, monthlySummary, sesFeedback };
+    this.tables = tables;
+    this.schedulerRole = wakeups.role;
+
     new CfnOutput(this, 'FunctionUrl', { value: url.url, description: 'Base URL of the app' });
     new CfnOutput(this, 'WebhookUrl', {
       value: Fn.join('', [url.url, 'events']),
       description: "Paste into the store's webhook settings",
     });
-    new CfnOutput(this, 'WebhookSecretName', { value: secrets.webhook.secretName });
-    new CfnOutput(this, 'OwnerTokensSecretName', { value: secrets.owners.secretName });
+    new CfnOutput(this, 'WebhookSecretName', { value: secrets.names.webhook });
+    new CfnOutput(this, 'OwnerTokensSecretName', { value: secrets.names.owners });
     new CfnOutput(this, 'SesFeedbackTopicArn', { value: mail.topic.topicArn });
     new CfnOutput(this, 'SesConfigurationSet', {
       value: mail.configurationSet.configurationSetName,

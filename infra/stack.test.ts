@@ -1,0 +1,340 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { settingsFromContext } from './settings.ts';
+import { CartRecoveryStack, type FunctionKey } from './stack.ts';
+
+type Json = Record<string, unknown>;
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+/** Synthesizes with the real esbuild bundling, as `cdk synth` does. */
+function synth(context: Record<string, string> = {}) {
+  const app = new App({ context });
+  const stack = new CartRecoveryStack(app, 'CartRecoveryStack', {
+    settings: settingsFromContext((key) => app.node.tryGetContext(key)),
+  });
+  const assembly = app.synth();
+  const template = Template.fromStack(stack);
+  const logicalId = (key: FunctionKey) =>
+    stack.getLogicalId(stack.functions[key].node.defaultChild as CfnFunction);
+  const fn = (key: FunctionKey) => template.toJSON().Resources[logicalId(key)] as Json;
+  const env = (key: FunctionKey) =>
+    ((fn(key).Properties as Json).Environment as { Variables: Record<string, unknown> }).Variables;
+  /** Every statement of the policies attached to a function's role (or to the given role). */
+  const statementsOf = (roleLogicalId: string): Statement[] =>
+    Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) =>
+        (policy.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleLogicalId),
+      )
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  const roleOf = (key: FunctionKey) =>
+    ((fn(key).Properties as Json).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const assetDir = (key: FunctionKey) => {
+    const code = (fn(key).Properties as Json).Code as { S3Key: string };
+    return path.join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+  };
+  const stackJson = JSON.stringify(template.toJSON());
+  return { stack, template, fn, env, statementsOf, roleOf, assetDir, stackJson };
+}
+
+const KEYS: FunctionKey[] = ['http', 'waiter', 'nightlyExport', 'monthlySummary', 'sesFeedback'];
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const resourcesOf = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+
+let d: ReturnType<typeof synth>;
+beforeAll(() => {
+  d = synth();
+});
+
+describe('CartRecoveryStack resources', () => {
+  it('has the expected resources, one of each kind the service uses', () => {
+    const { template } = d;
+    template.resourceCountIs('AWS::DynamoDB::Table', 3);
+    template.resourceCountIs('AWS::Lambda::Function', 5);
+    template.resourceCountIs('AWS::Lambda::Url', 1);
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'cr-wakeups' });
+    template.resourceCountIs('AWS::Events::Rule', 2);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 4);
+    template.hasOutput('FunctionUrl', {});
+    template.hasOutput('WebhookUrl', {});
+  });
+
+  it('defines the three tables with the key schema the DynamoDB adapter expects', () => {
+    const { template } = d;
+    const gsi = (name: string, pk: string, sk: string) =>
+      Match.objectLike({
+        IndexName: name,
+        KeySchema: [
+          { AttributeName: pk, KeyType: 'HASH' },
+          { AttributeName: sk, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      });
+    const common = {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    };
+    const pkSk = [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ];
+    const ttl = { AttributeName: 'expiresAt', Enabled: true };
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ...common,
+      TableName: 'cr-state',
+      KeySchema: pkSk,
+      TimeToLiveSpecification: ttl,
+      GlobalSecondaryIndexes: [
+        gsi('byEmail', 'gsi1pk', 'gsi1sk'),
+        gsi('byDay', 'gsi2pk', 'gsi2sk'),
+      ],
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ...common,
+      TableName: 'cr-audit',
+      KeySchema: pkSk,
+      TimeToLiveSpecification: ttl,
+      GlobalSecondaryIndexes: [
+        gsi('byEmail', 'gsi1pk', 'gsi1sk'),
+        gsi('byMonth', 'gsi2pk', 'gsi2sk'),
+      ],
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      ...common,
+      TableName: 'cr-unsubscribe',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      TimeToLiveSpecification: Match.absent(),
+      GlobalSecondaryIndexes: [gsi('byDay', 'gsi2pk', 'gsi2sk')],
+    });
+    const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    for (const table of tables) {
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it('runs every function on the newest Node.js runtime, arm64, with a retained log group', () => {
+    const { template, fn } = d;
+    const logGroups = template.findResources('AWS::Logs::LogGroup');
+    for (const key of KEYS) {
+      const props = fn(key).Properties as Json;
+      expect(props.Runtime, key).toBe('nodejs24.x');
+      expect(props.Architectures, key).toEqual(['arm64']);
+      expect(props.MemorySize as number, key).toBeGreaterThanOrEqual(256);
+      expect(props.MemorySize as number, key).toBeLessThanOrEqual(512);
+      const groupRef = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(logGroups[groupRef]?.Properties.RetentionInDays, key).toBe(30);
+    }
+  });
+
+  it('bundles ESM with a require shim, the email templates only where emails are rendered', () => {
+    const { assetDir, env } = d;
+    for (const key of KEYS) {
+      const code = readFileSync(path.join(assetDir(key), 'index.mjs'), 'utf8');
+      expect(code.startsWith('import { createRequire as __crCreateRequire }'), key).toBe(true);
+    }
+    for (const key of ['http', 'waiter'] as const) {
+      expect(existsSync(path.join(assetDir(key), 'templates', 'step-1.html')), key).toBe(true);
+      expect(env(key).CR_TEMPLATES_DIR).toBe('/var/task/templates');
+    }
+    for (const key of ['nightlyExport', 'monthlySummary', 'sesFeedback'] as const) {
+      expect(existsSync(path.join(assetDir(key), 'templates')), key).toBe(false);
+      expect(env(key).CR_TEMPLATES_DIR, key).toBeUndefined();
+    }
+  });
+
+  it('triggers the export daily, the summary monthly and feedback from the SES topic', () => {
+    const { template } = d;
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(30 0 * * ? *)',
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 6 1 * ? *)',
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({ MatchingEventTypes: ['bounce', 'complaint'] }),
+    });
+  });
+});
+
+describe('CartRecoveryStack environment and secrets', () => {
+  it('gives each function only the variables it needs', () => {
+    const { env } = d;
+    expect(Object.keys(env('sesFeedback')).sort()).toEqual([
+      'CR_TABLE_AUDIT',
+      'CR_TABLE_UNSUBSCRIBE',
+      'NODE_OPTIONS',
+    ]);
+    expect(env('http').CR_MAIL).toBeUndefined();
+    expect(env('waiter').CR_MAIL).toBe('ses');
+    expect(env('monthlySummary').CR_MAIL).toBe('ses');
+    expect(env('nightlyExport').CR_SCHEDULE_GROUP).toBeUndefined();
+    expect(env('monthlySummary').CR_WAITER_ARN).toBeUndefined();
+    for (const key of ['http', 'waiter'] as const) {
+      expect(env(key).CR_SCHEDULE_GROUP, key).toBe('cr-wakeups');
+      expect(JSON.stringify(env(key).CR_WAITER_ARN), key).toContain(':function:cr-waiter');
+      expect(env(key).CR_SCHEDULER_ROLE_ARN, key).toBeDefined();
+    }
+    expect(env('waiter').CR_FROM).toBe('Demo Store <reminders@shop.example>');
+  });
+
+  it('gives http no CR_PUBLIC_URL by default (it reads the request) and the others the URL', () => {
+    const { env, template } = d;
+    expect(env('http').CR_PUBLIC_URL).toBeUndefined();
+    const urlId = Object.keys(template.findResources('AWS::Lambda::Url'))[0];
+    for (const key of ['waiter', 'nightlyExport', 'monthlySummary'] as const) {
+      expect(env(key).CR_PUBLIC_URL, key).toEqual({ 'Fn::GetAtt': [urlId, 'FunctionUrl'] });
+    }
+  });
+
+  it('creates secrets generated at deploy time and passes only their names', () => {
+    const { template, env, stackJson } = d;
+    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
+      expect(secret.Properties.SecretString).toBeUndefined();
+      expect(secret.Properties.GenerateSecretString).toBeDefined();
+    }
+    expect(stackJson).not.toMatch(/"SecretString"\s*:/);
+    expect(stackJson).not.toMatch(/"(CR_WEBHOOK_SECRET|CR_OWNERS|CR_SHOPIFY_SECRET)"/);
+    expect(env('http').CR_WEBHOOK_SECRET_NAME).toBe('cr/webhook-secret');
+    expect(env('http').CR_OWNERS_SECRET_NAME).toBe('cr/owner-tokens');
+    expect(env('http').CR_LINK_SECRET_NAME).toBe('cr/link-secret');
+    expect(env('http').CR_SHOPIFY_SECRET_NAME).toBeUndefined();
+    expect(env('waiter').CR_WEBHOOK_SECRET_NAME).toBeUndefined();
+  });
+});
+
+describe('CartRecoveryStack IAM', () => {
+  it('never grants on a wildcard resource', () => {
+    const { template } = d;
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      for (const s of policy.Properties.PolicyDocument.Statement as Statement[]) {
+        expect(resourcesOf(s)).not.toContain('*');
+      }
+    }
+  });
+
+  it('grants each function only its own tables, secrets and actions', () => {
+    const { statementsOf, roleOf, stack } = d;
+    const ref = (construct: { node: { defaultChild?: unknown } }) =>
+      stack.getLogicalId(construct.node.defaultChild as never);
+    const grantedOn = (key: FunctionKey) =>
+      JSON.stringify(statementsOf(roleOf(key)).map((s) => s.Resource));
+    const state = ref(stack.tables.state);
+    const audit = ref(stack.tables.audit);
+    const unsubscribe = ref(stack.tables.unsubscribe);
+    expect(grantedOn('sesFeedback')).not.toContain(state);
+    expect(grantedOn('sesFeedback')).toContain(audit);
+    for (const key of KEYS.filter((k) => k !== 'sesFeedback')) {
+      for (const table of [state, audit, unsubscribe]) expect(grantedOn(key), key).toContain(table);
+    }
+    const writes = (key: FunctionKey) =>
+      statementsOf(roleOf(key))
+        .filter((s) => actionsOf(s).includes('dynamodb:PutItem'))
+        .flatMap(resourcesOf);
+    expect(writes('nightlyExport')).toEqual([]);
+    expect(writes('monthlySummary')).toEqual([]);
+    const actions = (key: FunctionKey) => statementsOf(roleOf(key)).flatMap(actionsOf);
+    expect(actions('nightlyExport')).not.toContain('ses:SendEmail');
+    expect(actions('http')).not.toContain('ses:SendEmail');
+    expect(actions('waiter')).toContain('ses:SendEmail');
+    expect(actions('monthlySummary')).toContain('ses:SendEmail');
+  });
+
+  it('sends mail only as the configured SES identity', () => {
+    const { statementsOf, roleOf } = d;
+    const ses = statementsOf(roleOf('waiter')).find((s) => actionsOf(s).includes('ses:SendEmail'));
+    expect(JSON.stringify(ses?.Resource)).toContain(':identity/shop.example"');
+    expect(JSON.stringify(ses?.Resource)).toContain(':configuration-set/');
+  });
+
+  it('lets only http and the waiter manage schedules, in the group, passing only its role', () => {
+    const { statementsOf, roleOf, stack } = d;
+    const roleId = stack.getLogicalId(stack.schedulerRole.node.defaultChild as never);
+    for (const key of KEYS) {
+      const statements = statementsOf(roleOf(key));
+      const schedule = statements.filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('scheduler:')),
+      );
+      const passRole = statements.filter((s) => actionsOf(s).includes('iam:PassRole'));
+      if (key !== 'http' && key !== 'waiter') {
+        expect(schedule, key).toEqual([]);
+        expect(passRole, key).toEqual([]);
+        continue;
+      }
+      expect(schedule.flatMap(actionsOf).sort()).toEqual([
+        'scheduler:CreateSchedule',
+        'scheduler:DeleteSchedule',
+        'scheduler:UpdateSchedule',
+      ]);
+      expect(JSON.stringify(schedule.map((s) => s.Resource))).toContain(':schedule/cr-wakeups/*"');
+      expect(passRole).toHaveLength(1);
+      expect(passRole[0]?.Resource).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+      expect(passRole[0]?.Condition).toEqual({
+        StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+      });
+    }
+  });
+
+  it('lets Scheduler invoke only the waiter and write only to the dead-letter queue', () => {
+    const { statementsOf, stack, template } = d;
+    const roleId = stack.getLogicalId(stack.schedulerRole.node.defaultChild as never);
+    const waiterId = stack.getLogicalId(stack.functions.waiter.node.defaultChild as never);
+    const queueId = Object.keys(template.findResources('AWS::SQS::Queue'))[0];
+    const statements = statementsOf(roleId);
+    expect(statements.flatMap(actionsOf).sort()).toEqual([
+      'lambda:InvokeFunction',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    for (const s of statements) {
+      const target = actionsOf(s).includes('lambda:InvokeFunction') ? waiterId : queueId;
+      expect(s.Resource).toEqual({ 'Fn::GetAtt': [target, 'Arn'] });
+    }
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ],
+      },
+    });
+  });
+});
+
+describe('CartRecoveryStack settings from context', () => {
+  it('uses a custom domain, sender, Shopify secret and policy when given', () => {
+    const custom = synth({
+      publicUrl: 'https://recover.myshop.com/',
+      from: 'My Shop <hello@mail.myshop.com>',
+      shopify: 'true',
+      cadence: '30m,1d',
+      prefix: 'shop1',
+    });
+    expect(custom.env('http').CR_PUBLIC_URL).toBe('https://recover.myshop.com');
+    expect(custom.env('waiter').CR_PUBLIC_URL).toBe('https://recover.myshop.com');
+    expect(custom.env('waiter').CR_CADENCE).toBe('30m,1d');
+    expect(custom.env('http').CR_SHOPIFY_SECRET_NAME).toBe('shop1/shopify-secret');
+    custom.template.resourceCountIs('AWS::SecretsManager::Secret', 5);
+    custom.template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'shop1-state' });
+    expect(custom.stackJson).toContain(':identity/mail.myshop.com"');
+    expect(custom.stackJson).toContain(':schedule/shop1-wakeups/*"');
+  });
+
+  it('refuses settings the Lambdas would refuse at start-up', () => {
+    expect(() => synth({ cadence: '1h,banana' })).toThrow(/CR_CADENCE/);
+    expect(() => synth({ from: 'no address here' })).toThrow(/from/);
+    expect(() => synth({ publicUrl: 'http://insecure.example' })).toThrow(/https/);
+    expect(() => synth({ exportSchedule: 'every night' })).toThrow(/exportSchedule/);
+  });
+});
