@@ -51,7 +51,10 @@ export function createCrFunction(scope: Construct, id: string, options: CrFuncti
     removalPolicy: RemovalPolicy.DESTROY,
   });
   // Stack traces point into src/, not the minified bundle.
-  const environment = { ...options.environment, NODE_OPTIONS: '--enable-source-maps' };
+  const environment: Record<string, string> = {
+    ...options.environment,
+    NODE_OPTIONS: '--enable-source-maps',
+  };
   if (options.withTemplates) environment.CR_TEMPLATES_DIR = BUNDLED_TEMPLATES_DIR;
   return new NodejsFunction(scope, id, {
     entry: path.join(REPO_ROOT, 'src', 'lambda', `${options.entry}.ts`),
