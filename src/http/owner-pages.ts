@@ -1,0 +1,275 @@
+/**
+ * The owner pages under /owner (SPEC section 6): sign in with a token, the day's carts, a cart's
+ * timeline, the summary, and the three stops as buttons. Server-rendered, no script needed.
+ *
+ * Every state-changing form carries a per-session CSRF token, and a POST whose Origin is another
+ * site is refused before anything else: the session cookie is SameSite=Strict as well, so a forged
+ * form would need to beat all three.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { OwnerToken } from '../app/config.ts';
+import type { Stops } from '../app/stops.ts';
+import { AuditAction, type StoredAuditEntry } from '../domain/audit.ts';
+import { dayRange, isDay, localDay } from '../domain/calendar.ts';
+import type { Cart } from '../domain/cart.ts';
+import type { CartStore } from '../ports/cart-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import { HttpError } from './errors.ts';
+import { limitBody } from './events-route.ts';
+import { findOwner } from './owner-auth.ts';
+import { cartBody, notFoundBody } from './owner-pages/cart.ts';
+import { dayBody, isStatusFilter, StatusFilter } from './owner-pages/day.ts';
+import { ownerPage, PAGE_HEADERS, type Shell } from './owner-pages/layout.ts';
+import { signInBody, summaryBody } from './owner-pages/simple.ts';
+import {
+  createSession,
+  csrfMatches,
+  type OwnerSession,
+  readSession,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+} from './owner-session.ts';
+import type { SafeHtml } from './page.ts';
+import { html } from './page.ts';
+
+export interface OwnerPagesDeps {
+  readonly store: CartStore;
+  readonly stops: Stops;
+  readonly owners: readonly OwnerToken[];
+  readonly clock: Clock;
+  readonly storeTimeZone: string;
+  /** The monthly summary as HTML; absent until the summary is wired. */
+  readonly summaryHtml?: (month: string) => Promise<SafeHtml>;
+  /** Mark the session cookie Secure (the public URL is https). */
+  readonly cookieSecure: boolean;
+}
+
+type PagesEnv = {
+  Variables: { session: OwnerSession; form: Record<string, string | File | (string | File)[]> };
+};
+
+const CART_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function send(c: Context, shell: Shell, status: ContentfulStatusCode = 200): Response {
+  for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
+  return c.html(ownerPage(shell), status);
+}
+
+/**
+ * Same host, not same origin: behind a TLS-terminating proxy the request URL says http while the
+ * browser's Origin says https. Another site can never send this host's name as its Origin.
+ */
+function crossOrigin(c: Context): boolean {
+  const origin = c.req.header('origin');
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host !== new URL(c.req.url).host;
+  } catch {
+    return true; // "null" and other opaque origins
+  }
+}
+
+function refuse(c: Context, message: string, status: ContentfulStatusCode): Response {
+  return send(
+    c,
+    {
+      title: 'Refused',
+      body: html`<div class="card empty"><h1>${message}</h1><p><a href="/owner">Back to the owner pages</a></p></div>`,
+    },
+    status,
+  );
+}
+
+function field(form: PagesEnv['Variables']['form'], name: string): string | undefined {
+  const value = form[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Blocks that stop mail to an address, from its audit rows; a resubscribe lifts only an unsubscribe. */
+function addressBlock(rows: readonly StoredAuditEntry[]): string | null {
+  const blocks = new Set<string>();
+  for (const row of rows) {
+    if (row.action === AuditAction.unsubscribe) blocks.add('unsubscribed');
+    else if (row.action === AuditAction.resubscribe) blocks.delete('unsubscribed');
+    else if (row.action === AuditAction.bounced) blocks.add('bounced');
+    else if (row.action === AuditAction.complained) blocks.add('complained');
+  }
+  return [...blocks][0] ?? null;
+}
+
+export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
+  const { store, stops, owners, clock, storeTimeZone: zone } = deps;
+  const app = new Hono<PagesEnv>();
+
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return refuse(c, error.message, error.status);
+    console.error(`[owner pages] ${c.req.method} ${c.req.path} failed:`, error);
+    return refuse(c, 'Something went wrong; nothing was changed unless the page said so.', 500);
+  });
+
+  const sessionOf = (c: Context) => readSession(owners, getCookie(c, SESSION_COOKIE), clock.now());
+  const shellFor = (s: OwnerSession) => ({ name: s.name, csrf: s.csrf });
+
+  /** Pages need a session; POSTs also need this site's Origin and the session's CSRF token. */
+  const guard: MiddlewareHandler<PagesEnv> = async (c, next) => {
+    if (c.get('session') !== undefined) return next();
+    const session = sessionOf(c);
+    if (c.req.method === 'POST') {
+      if (crossOrigin(c)) return refuse(c, 'Refused: this form came from another site.', 403);
+      if (session === null) return refuse(c, 'Your session has ended: sign in again.', 403);
+      const form = await c.req.parseBody();
+      if (!csrfMatches(session, form.csrf)) {
+        return refuse(
+          c,
+          'Refused: the form was stale or forged. Reload the page and try again.',
+          403,
+        );
+      }
+      c.set('form', form);
+    } else if (session === null) {
+      return c.redirect('/owner', 303);
+    }
+    c.set('session', session);
+    return next();
+  };
+  app.post('/owner/carts/*', limitBody());
+  app.use('/owner/carts', guard);
+  app.use('/owner/carts/*', guard);
+  app.use('/owner/summary', guard);
+  app.post('/owner/sign-out', limitBody(), guard, (c) => {
+    deleteCookie(c, SESSION_COOKIE, { path: '/owner', secure: deps.cookieSecure });
+    return c.redirect('/owner', 303);
+  });
+
+  app.get('/owner', (c) => {
+    if (sessionOf(c) !== null) return c.redirect('/owner/carts', 303);
+    return send(c, { title: 'Sign in', body: signInBody(null) });
+  });
+
+  app.post('/owner/sign-in', limitBody(), async (c) => {
+    if (crossOrigin(c)) return refuse(c, 'Refused: this form came from another site.', 403);
+    const token = (await c.req.parseBody()).token;
+    const presented = typeof token === 'string' ? token.trim() : '';
+    const name = presented === '' ? null : findOwner(owners, presented);
+    // findOwner compared in constant time; this only picks that owner's row to key the session.
+    const owner =
+      name === null ? undefined : owners.find((o) => o.name === name && o.token === presented);
+    if (owner === undefined) {
+      return send(
+        c,
+        {
+          title: 'Sign in',
+          body: signInBody('That token is not one of this store’s owner tokens.'),
+        },
+        401,
+      );
+    }
+    setCookie(c, SESSION_COOKIE, createSession(owner, clock.now()), {
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/owner',
+      secure: deps.cookieSecure,
+      maxAge: Math.floor(SESSION_TTL_MS / 1000),
+    });
+    return c.redirect('/owner/carts', 303);
+  });
+
+  app.get('/owner/carts', async (c) => {
+    const session = c.get('session');
+    const today = localDay(clock.now(), zone);
+    const day = c.req.query('day') || today;
+    const status = c.req.query('status') || StatusFilter.all;
+    if (!isDay(day)) throw new HttpError(400, `"${day}" is not a date like 2026-11-23`);
+    if (!isStatusFilter(status)) throw new HttpError(400, `"${status}" is not a status filter`);
+    const { from, to } = dayRange(day, zone);
+    const carts: Cart[] = [];
+    for await (const cart of store.listByActivity(from, to)) carts.push(cart);
+    carts.reverse(); // newest activity first: what the owner looks at first
+    return send(c, {
+      title: `Carts ${day}`,
+      current: 'carts',
+      owner: shellFor(session),
+      body: dayBody({ day, today, status, zone, carts }),
+    });
+  });
+
+  app.get('/owner/carts/:id', async (c) => {
+    const session = c.get('session');
+    const id = c.req.param('id');
+    const cart = CART_ID.test(id) ? await store.get(id) : null;
+    if (cart === null) {
+      return send(c, { title: 'Not found', owner: shellFor(session), body: notFoundBody(id) }, 404);
+    }
+    const own = await store.auditFor(id);
+    const forAddress = cart.email === null ? [] : await store.auditForEmail(cart.email);
+    const seen = new Set(own.map((row) => row.id));
+    const timeline = [
+      ...own,
+      ...forAddress.filter((row) => row.cartId === null && !seen.has(row.id)),
+    ].sort((a, b) => a.at - b.at);
+    return send(c, {
+      title: `Cart ${id}`,
+      current: 'carts',
+      owner: shellFor(session),
+      body: cartBody({
+        cart,
+        timeline,
+        addressBlock: addressBlock(forAddress),
+        flash: c.req.query('done'),
+        csrf: session.csrf,
+        zone,
+      }),
+    });
+  });
+
+  const back = (c: Context, id: string, done: string) =>
+    c.redirect(`/owner/carts/${encodeURIComponent(id)}?done=${done}`, 303);
+  const missing = (c: Context<PagesEnv>, id: string) =>
+    send(c, { title: 'Not found', owner: shellFor(c.get('session')), body: notFoundBody(id) }, 404);
+
+  app.post('/owner/carts/:id/suppress', async (c) => {
+    const id = c.req.param('id');
+    if (!CART_ID.test(id)) return missing(c, id);
+    const result = await stops.suppress(id, c.get('session').name);
+    if (result.kind === 'not_found') return missing(c, id);
+    return back(c, id, result.kind === 'stopped' ? 'suppressed' : 'already_final');
+  });
+
+  app.post('/owner/carts/:id/write-off', async (c) => {
+    const id = c.req.param('id');
+    if (!CART_ID.test(id)) return missing(c, id);
+    const reason = (field(c.get('form'), 'reason') ?? '').trim();
+    if (reason.length === 0 || reason.length > 500) return back(c, id, 'reason_missing');
+    const result = await stops.writeOff(id, c.get('session').name, reason);
+    if (result.kind === 'not_found') return missing(c, id);
+    return back(c, id, result.kind === 'stopped' ? 'written_off' : 'already_final');
+  });
+
+  app.post('/owner/carts/:id/unsubscribe', async (c) => {
+    const id = c.req.param('id');
+    const cart = CART_ID.test(id) ? await store.get(id) : null;
+    if (cart === null) return missing(c, id);
+    if (cart.email === null)
+      throw new HttpError(400, 'This cart has no email address to unsubscribe.');
+    const result = await stops.unsubscribe(cart.email, c.get('session').name, cart.id);
+    return back(c, id, result.kind === 'unsubscribed' ? 'unsubscribed' : 'already_unsubscribed');
+  });
+
+  app.get('/owner/summary', async (c) => {
+    const month = c.req.query('month') || localDay(clock.now(), zone).slice(0, 7);
+    if (!MONTH.test(month)) throw new HttpError(400, `"${month}" is not a month like 2026-11`);
+    const content = deps.summaryHtml === undefined ? null : await deps.summaryHtml(month);
+    return send(c, {
+      title: `Summary ${month}`,
+      current: 'summary',
+      owner: shellFor(c.get('session')),
+      body: summaryBody(month, content),
+    });
+  });
+
+  return app;
+}

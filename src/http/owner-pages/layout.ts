@@ -1,0 +1,144 @@
+/** The owner pages' shell: one inline stylesheet, a small nav, no script and no external assets. */
+import { escapeHtml, html, type SafeHtml } from '../page.ts';
+
+const STYLE = `
+:root { color-scheme: light; --ink:#1c2230; --muted:#5d6677; --faint:#8a93a3; --line:#e4e7ec;
+  --bg:#f5f6f8; --card:#fff; --accent:#2f6f5e; --accent-soft:#e5f2ed; --warn:#9e3b2b; --warn-soft:#fbecea;
+  --blue:#2856a3; --blue-soft:#e8eefa; --grey-soft:#eef0f3; --violet:#5b3fa6; --violet-soft:#f0ebfa; }
+* { box-sizing: border-box; }
+body { margin:0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:var(--bg); }
+a { color: var(--accent); }
+.wrap { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem; }
+.top { background: var(--card); border-bottom: 1px solid var(--line); }
+.top .wrap { display:flex; align-items:center; gap:1.5rem; min-height:3.5rem; flex-wrap: wrap; }
+.brand { font-weight:650; color:var(--ink); text-decoration:none; letter-spacing:-.01em; }
+.brand::before { content:""; display:inline-block; width:.7rem; height:.7rem; border-radius:50%; background:var(--accent); margin-right:.5rem; }
+.top nav { display:flex; gap:.25rem; flex:1; }
+.top nav a { color:var(--muted); text-decoration:none; padding:.35rem .7rem; border-radius:6px; }
+.top nav a[aria-current="page"] { color:var(--ink); background:var(--grey-soft); }
+.who { display:flex; align-items:center; gap:.75rem; color:var(--muted); font-size:.9rem; }
+.who form { margin:0; }
+main.wrap { padding-top: 1.75rem; padding-bottom: 3rem; }
+h1 { font-size:1.45rem; margin:0; letter-spacing:-.01em; }
+h2 { font-size:1.05rem; margin:0 0 .75rem; }
+.head { display:flex; align-items:center; justify-content:space-between; gap:1rem; flex-wrap:wrap; margin-bottom:1rem; }
+.muted { color: var(--muted); }
+.sub { margin:.2rem 0 0; }
+.card { background:var(--card); border:1px solid var(--line); border-radius:12px; padding:1.25rem; margin-bottom:1rem; }
+button, .btn { font:inherit; font-size:.92rem; padding:.5rem .95rem; border-radius:8px; border:1px solid var(--accent);
+  background:var(--accent); color:#fff; cursor:pointer; text-decoration:none; display:inline-block; line-height:1.3; }
+.btn.ghost, button.ghost { background:var(--card); color:var(--ink); border-color:var(--line); }
+button.danger { background:var(--warn); border-color:var(--warn); }
+button.link { background:none; border:none; color:var(--accent); padding:0; text-decoration:underline; }
+input[type=date], input[type=text], input[type=password], input[type=month] { font:inherit; padding:.45rem .6rem; border:1px solid var(--line); border-radius:8px; background:#fff; color:var(--ink); }
+.daypick { display:flex; gap:.5rem; align-items:center; flex-wrap:wrap; }
+.daypick form { display:flex; gap:.5rem; margin:0; }
+.stats { display:flex; gap:.6rem; flex-wrap:wrap; margin:0 0 1rem; padding:0; list-style:none; }
+.stats li { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:.55rem .9rem; color:var(--muted); }
+.stats strong { color:var(--ink); font-size:1.1rem; margin-right:.25rem; }
+.filters { display:flex; gap:.4rem; margin-bottom:1rem; flex-wrap:wrap; }
+.filters a { padding:.3rem .8rem; border-radius:999px; border:1px solid var(--line); background:var(--card); color:var(--muted); text-decoration:none; font-size:.9rem; }
+.filters a[aria-current="page"] { background:var(--ink); color:#fff; border-color:var(--ink); }
+table { width:100%; border-collapse:collapse; }
+.carts { background:var(--card); border:1px solid var(--line); border-radius:12px; overflow:hidden; }
+.carts th { text-align:left; font-size:.78rem; text-transform:uppercase; letter-spacing:.04em; color:var(--faint); font-weight:600; padding:.7rem .8rem; border-bottom:1px solid var(--line); background:#fafbfc; }
+.carts td { padding:.75rem .8rem; border-bottom:1px solid var(--line); vertical-align:top; }
+.carts tr:last-child td { border-bottom:none; }
+.carts td.num, .carts th.num { text-align:right; font-variant-numeric: tabular-nums; }
+.carts .id a { font-weight:600; text-decoration:none; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size:.88rem; }
+.items { color:var(--muted); max-width:18rem; }
+.badge { display:inline-block; font-size:.78rem; font-weight:600; padding:.12rem .5rem; border-radius:999px; white-space:nowrap; }
+.badge.open { background:var(--blue-soft); color:var(--blue); }
+.badge.bought { background:var(--accent-soft); color:var(--accent); }
+.badge.closed { background:var(--grey-soft); color:var(--muted); }
+.badge.saved { background:var(--violet-soft); color:var(--violet); }
+.badge.recovered { background:var(--accent-soft); color:var(--accent); }
+.reason { display:block; font-size:.82rem; color:var(--faint); margin-top:.15rem; }
+.empty { padding:2rem; text-align:center; color:var(--muted); }
+.flash { background:var(--accent-soft); border:1px solid #c9e4d9; color:#1f4d40; border-radius:10px; padding:.7rem 1rem; margin-bottom:1rem; }
+.flash.error { background:var(--warn-soft); border-color:#f1cdc7; color:var(--warn); }
+.grid { display:grid; grid-template-columns: 1fr 1fr; gap:1rem; }
+.grid .card { margin-bottom:0; }
+.grid + .grid { margin-top:1rem; }
+dl.facts { display:grid; grid-template-columns: 9rem 1fr; gap:.45rem .75rem; margin:0; }
+dl.facts dt { color:var(--muted); }
+dl.facts dd { margin:0; overflow-wrap:anywhere; }
+.lines td { padding:.45rem 0; border-bottom:1px solid var(--line); }
+.lines tr:last-child td { border-bottom:none; }
+.lines td.num { text-align:right; white-space:nowrap; padding-left:1rem; font-variant-numeric: tabular-nums; }
+ol.timeline { list-style:none; margin:0; padding:0 0 0 1rem; border-left:2px solid var(--line); }
+ol.timeline li { position:relative; padding:.35rem 0 .35rem .75rem; }
+ol.timeline li::before { content:""; position:absolute; left:-1.42rem; top:.8rem; width:.6rem; height:.6rem; border-radius:50%; background:var(--faint); border:2px solid var(--card); }
+ol.timeline li.stop::before { background:var(--warn); }
+ol.timeline li.mail::before { background:var(--blue); }
+ol.timeline li.good::before { background:var(--accent); }
+.actions { display:flex; flex-direction:column; gap:.6rem; }
+details { border:1px solid var(--line); border-radius:10px; padding:.6rem .9rem; }
+details[open] { background:#fcfcfd; }
+summary { cursor:pointer; font-weight:600; }
+details form { margin:.6rem 0 .2rem; display:flex; gap:.6rem; flex-wrap:wrap; align-items:flex-end; }
+details label { display:flex; flex-direction:column; gap:.25rem; flex:1; min-width:14rem; font-size:.9rem; color:var(--muted); }
+.signin { max-width:24rem; margin:4rem auto; }
+.signin form { display:flex; flex-direction:column; gap:.75rem; }
+.signin label { display:flex; flex-direction:column; gap:.3rem; color:var(--muted); }
+@media (max-width: 640px) {
+  body { font-size:15px; }
+  .wrap { padding: 0 .9rem; }
+  .grid { grid-template-columns: 1fr; }
+  .carts, .carts tbody, .carts tr, .carts td { display:block; }
+  .carts { background:none; border:none; }
+  .carts thead { display:none; }
+  .carts tr { background:var(--card); border:1px solid var(--line); border-radius:12px; margin-bottom:.75rem; padding:.4rem .9rem; }
+  .carts td { display:flex; justify-content:space-between; gap:1rem; border-bottom:1px solid var(--line); padding:.45rem 0; text-align:right; }
+  .carts td.num { text-align:right; }
+  .carts td::before { content: attr(data-label); color:var(--faint); font-size:.82rem; text-align:left; flex:none; }
+  .items { max-width:none; }
+  dl.facts { grid-template-columns: 7.5rem 1fr; }
+}
+`;
+
+/** What a page contributes to the shell. `csrf` is present once signed in (the sign-out form). */
+export interface Shell {
+  readonly title: string;
+  readonly body: SafeHtml;
+  readonly owner?: { readonly name: string; readonly csrf: string };
+  readonly current?: 'carts' | 'summary';
+}
+
+function nav(shell: Shell): SafeHtml {
+  if (shell.owner === undefined) return html``;
+  const here = (page: Shell['current']) => (shell.current === page ? 'page' : null);
+  return html`<nav aria-label="Owner pages">
+      <a href="/owner/carts" ${here('carts') ? html`aria-current="page"` : ''}>Carts</a>
+      <a href="/owner/summary" ${here('summary') ? html`aria-current="page"` : ''}>Summary</a>
+    </nav>
+    <div class="who"><span>Signed in as <strong>${shell.owner.name}</strong></span>
+      <form method="post" action="/owner/sign-out">${csrfField(shell.owner.csrf)}<button class="link" type="submit">Sign out</button></form>
+    </div>`;
+}
+
+export function csrfField(token: string): SafeHtml {
+  return html`<input type="hidden" name="csrf" value="${token}">`;
+}
+
+export function ownerPage(shell: Shell): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escapeHtml(shell.title)} · Cart recovery</title>
+<style>${STYLE}</style></head>
+<body><header class="top"><div class="wrap"><a class="brand" href="/owner">Cart recovery</a>${nav(shell).value}</div></header>
+<main class="wrap">${shell.body.value}</main></body></html>`;
+}
+
+/**
+ * No script may run on these pages at all, and they may not be framed: a hostile cart field that
+ * somehow escaped escaping still could not act with the owner's session.
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
