@@ -22,6 +22,7 @@ import { buildReminder } from '../domain/copy.ts';
 import { createLinkSigner } from '../domain/link-tokens.ts';
 import { createApp } from '../http/app.ts';
 import { createEventHandler } from '../http/events-route.ts';
+import { ownerPages } from '../http/owner-pages.ts';
 import { shopifyRoute } from '../http/shopify-route.ts';
 import { shopperRoutes } from '../http/shopper-routes.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -145,6 +146,14 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     extraRoutes: [
       shopperRoutes({ links, stops, store, clock, storeName: config.storeName }),
       shopifyRoute({ ingest, shopifySecret: config.shopifySecret }),
+      ownerPages({
+        store,
+        stops,
+        owners,
+        clock,
+        storeTimeZone: config.policy.storeTimeZone,
+        cookieSecure: config.publicUrl.startsWith('https:'),
+      }),
     ],
   });
 
