@@ -26,7 +26,9 @@ export type CommandRunner = (
 ) => Promise<number>;
 
 /** Commands added by other modules register here (demo, export, summary, cost). */
-export const extraCommands = new Map<string, () => Promise<CommandRunner>>([]);
+export const extraCommands = new Map<string, () => Promise<CommandRunner>>([
+  ['demo', async () => (await import('./demo.ts')).runDemo],
+]);
 
 export async function main(argv: readonly string[], env = process.env): Promise<number> {
   const log = (line: string) => process.stdout.write(`${line}\n`);

@@ -1,0 +1,113 @@
+/**
+ * `cart-recovery demo`: a store's day played through the real app on a simulated clock, in
+ * seconds. A few hundred seeded shoppers browse, some buy at once, some after a reminder, one
+ * unsubscribes through the link in their email, the owner suppresses one cart and writes one
+ * off; the waiter runs as the clock moves on for a week and more, so every step and give-up
+ * happens. The outbox, the database and the audit trail are left in the data dir to look at.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createOutboxMailer } from '../adapters/local/outbox-mailer.ts';
+import { parseConfig } from '../app/config.ts';
+import type { QuietHours } from '../domain/policy.ts';
+import { createManualClock } from '../ports/clock.ts';
+import type { ParsedArgs } from './args.ts';
+import { UsageError } from './args.ts';
+import { buildPlan } from './demo/plan.ts';
+import { createDemoMailer, playDemo } from './demo/play.ts';
+import { formatReport } from './demo/report.ts';
+import { tallyDemo } from './demo/tally.ts';
+import { openLocalRuntime } from './local-runtime.ts';
+import type { CommandRunner } from './main.ts';
+
+const DAY = 86_400_000;
+/** Long enough for the last cart of day two to reach its give-up age and be let go. */
+const SIMULATED_DAYS = 10;
+
+function intFlag(args: ParsedArgs, name: string, fallback: number, min: number, max: number) {
+  const raw = args.flags.get(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/**
+ * The demo day starts at UTC midnight, far enough back that the whole simulation ends before
+ * the real now: a `serve` started afterwards finds nothing of the demo still due.
+ */
+function startOf(args: ParsedArgs, now: number): number {
+  const raw = args.flags.get('start');
+  if (raw === undefined) return Math.floor(now / DAY) * DAY - SIMULATED_DAYS * DAY;
+  const at = typeof raw === 'string' ? Date.parse(`${raw}T00:00:00Z`) : Number.NaN;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(String(raw)) || !Number.isFinite(at)) {
+    throw new UsageError('--start must be a date like 2026-11-23');
+  }
+  return at;
+}
+
+const hhmm = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+const quietText = (q: QuietHours | null) =>
+  q === null ? 'off' : `${hhmm(q.startMinute)}-${hhmm(q.endMinute)}`;
+
+export const runDemo: CommandRunner = async (args, { log, env }) => {
+  const config = parseConfig(env);
+  const seed = intFlag(args, 'seed', 42, 0, 2 ** 31);
+  const count = intFlag(args, 'carts', 300, 20, 5000);
+  const start = startOf(args, Date.now());
+  const clock = createManualClock(start);
+  const outboxDir = join(config.dataDir, 'outbox');
+  // Always the outbox, whatever CR_MAIL says: demo shoppers are not real people to email.
+  const demoMailer = createDemoMailer(
+    createOutboxMailer({ dir: outboxDir, now: () => clock.now() }),
+    clock,
+  );
+  const runtime = openLocalRuntime(config, { clock, mailer: demoMailer.mailer });
+  try {
+    // Each run on the same data dir gets its own ids, so a second run is a second day's story.
+    let run = 1;
+    while ((await runtime.store.get(`d${run}-c0001`)) !== null) run++;
+    const plan = buildPlan({ seed, carts: count, start, idPrefix: `d${run}-` });
+    log(`cart-recovery demo: ${count} carts, run ${run} in ${resolve(config.dataDir)}`);
+    const began = performance.now();
+    const played = await playDemo({
+      runtime,
+      clock,
+      demoMailer,
+      plan,
+      end: start + SIMULATED_DAYS * DAY,
+    });
+    const tally = await tallyDemo(runtime.store, plan);
+    // TODO(lead): when src/app/export.ts and src/app/report.ts land, export the demo day's sheet
+    // (CSV/XLSX into <data>/exports) and print the month's summary table here.
+    const owner = runtime.owners[0];
+    const envPrefix = env.CR_DATA_DIR === undefined ? '' : `CR_DATA_DIR=${config.dataDir} `;
+    const lines = formatReport(tally, {
+      from: start,
+      to: played.endedAt,
+      seed,
+      realSeconds: (performance.now() - began) / 1000,
+      dataDir: config.dataDir,
+      outboxDir,
+      emlFiles: existsSync(outboxDir)
+        ? readdirSync(outboxDir).filter((name) => name.endsWith('.eml')).length
+        : 0,
+      envPrefix,
+      ownerName: owner?.name ?? 'owner',
+      generatedOwnerToken: config.owners === undefined ? (owner?.token ?? null) : null,
+      publicUrl: config.publicUrl,
+      quietHours: quietText(config.policy.quietHours),
+      frequencyCap:
+        config.policy.frequencyCapMs === null
+          ? 'off'
+          : `${config.policy.frequencyCapMs / 3_600_000} h`,
+    });
+    for (const line of lines) log(line);
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+};
