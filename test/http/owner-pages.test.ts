@@ -245,7 +245,7 @@ describe('owner pages: what they show', () => {
     await app.request('/owner/carts/c_3/suppress', form({ csrf }, { cookie }));
     const get = async (path: string) => (await app.request(path, { headers: { cookie } })).text();
     const day = await get('/owner/carts?day=2026-11-23');
-    expect(day).toContain('3</strong>carts · 2 open · 0 bought · 1 closed');
+    expect(day).toContain('3</strong> carts · 2 open · 0 bought · 1 closed');
     expect(day).toContain('saved link');
     const open = await get('/owner/carts?day=2026-11-23&status=closed');
     expect(open).toContain('href="/owner/carts/c_3"');

@@ -116,7 +116,7 @@ export function cartBody(page: CartPage): SafeHtml {
   const day = localDay(cart.lastActivityAt, zone);
   const note = flash === undefined ? undefined : FLASH[flash];
   return html`<p><a href="/owner/carts?day=${day}">← Carts for ${dayLabel(day, false)}</a></p>
-    <div class="head"><h1>Cart <span data-cart-id>${cart.id}</span></h1>${statusBadge(cart)}</div>
+    <div class="head"><div class="title"><h1>Cart <span data-cart-id>${cart.id}</span></h1>${statusBadge(cart)}</div></div>
     ${note === undefined ? '' : html`<p class="flash${note.error ? ' error' : ''}" role="status">${note.text}</p>`}
     <div class="grid">
       <section class="card"><h2>Details</h2>${facts(page)}</section>

@@ -1,4 +1,5 @@
 /** The day's carts: counts, a status filter, a day picker and one row (or phone card) per cart. */
+import { localDay } from '../../domain/calendar.ts';
 import { type Cart, CartStatus } from '../../domain/cart.ts';
 import { formatMoney } from '../../domain/money.ts';
 import { localParts } from '../../domain/zoned-time.ts';
@@ -59,9 +60,9 @@ const REASON_TEXT: Record<string, string> = {
 export function statusBadge(cart: Pick<Cart, 'status' | 'closedReason'>): SafeHtml {
   const reason =
     cart.closedReason === null ? null : (REASON_TEXT[cart.closedReason] ?? cart.closedReason);
-  return html`<span class="badge ${cart.status}">${cart.status}</span>${
+  return html`<span class="status"><span class="badge ${cart.status}">${cart.status}</span>${
     reason === null ? '' : html`<span class="reason">${reason}</span>`
-  }`;
+  }</span>`;
 }
 
 function counts(carts: readonly Cart[]) {
@@ -78,21 +79,28 @@ function counts(carts: readonly Cart[]) {
 const dayHref = (day: string, status: StatusFilter) =>
   `/owner/carts?day=${encodeURIComponent(day)}&status=${encodeURIComponent(status)}`;
 
-function row(cart: Cart, zone: string): SafeHtml {
+function recovered(cart: Cart, day: string, zone: string): SafeHtml {
+  if (cart.recoveredAt === null)
+    return html`<td class="none" data-label="Recovered"><span class="muted">–</span></td>`;
+  const sameDay = localDay(cart.recoveredAt, zone) === day;
+  const when = sameDay ? clockTime(cart.recoveredAt, zone) : shortWhen(cart.recoveredAt, zone);
+  return html`<td data-label="Recovered"><span class="badge recovered">✓ ${when}</span></td>`;
+}
+
+function row(cart: Cart, day: string, zone: string): SafeHtml {
   return html`<tr>
-    <td class="id" data-label="Cart"><a href="/owner/carts/${encodeURIComponent(cart.id)}">${cart.id}</a></td>
-    <td data-label="Email">${cart.email ?? html`<span class="muted">no email yet</span>`}</td>
+    <td class="id" data-label="Cart"><span><a href="/owner/carts/${encodeURIComponent(cart.id)}">${cart.id}</a>${
+      cart.savedLink
+        ? html` <span class="badge saved" title="came from a saved link">saved link</span>`
+        : ''
+    }</span></td>
+    <td class="email" data-label="Email">${cart.email ?? html`<span class="muted">no email yet</span>`}</td>
     <td class="items" data-label="Items">${itemsSummary(cart)}</td>
     <td class="num" data-label="Total">${formatMoney(cart.totalMinor, cart.currency)}</td>
     <td data-label="Status">${statusBadge(cart)}</td>
     <td class="num" data-label="Reminders">${cart.remindersSent}</td>
-    <td data-label="Saved link">${cart.savedLink ? html`<span class="badge saved">saved link</span>` : html`<span class="muted">–</span>`}</td>
     <td class="num" data-label="Last activity">${clockTime(cart.lastActivityAt, zone)}</td>
-    <td data-label="Recovered">${
-      cart.recoveredAt === null
-        ? html`<span class="muted">–</span>`
-        : html`<span class="badge recovered">✓ ${shortWhen(cart.recoveredAt, zone)}</span>`
-    }</td>
+    ${recovered(cart, day, zone)}
   </tr>`;
 }
 
@@ -125,8 +133,8 @@ export function dayBody({ day, today, status, zone, carts }: DayView): SafeHtml 
       </div>
     </div>
     <ul class="stats" aria-label="Counts">
-      <li data-count="line"><strong>${n.all}</strong>carts · ${n.open} open · ${n.bought} bought · ${n.closed} closed</li>
-      <li><strong>${n.recovered}</strong>recovered</li>
+      <li data-count="line"><strong>${n.all}</strong> carts · ${n.open} open · ${n.bought} bought · ${n.closed} closed</li>
+      <li><strong>${n.recovered}</strong> recovered</li>
     </ul>
     <nav class="filters" aria-label="Status">
       ${filter(StatusFilter.all, 'All', n.all)} ${filter(StatusFilter.open, 'Open', n.open)}
@@ -135,10 +143,10 @@ export function dayBody({ day, today, status, zone, carts }: DayView): SafeHtml 
     ${
       shown.length === 0
         ? html`<div class="card empty">No ${status === 'all' ? '' : `${status} `}carts on this day.</div>`
-        : html`<table class="carts">
+        : html`<div class="table-wrap"><table class="carts">
       <thead><tr><th>Cart</th><th>Email</th><th>Items</th><th class="num">Total</th><th>Status</th>
-        <th class="num">Reminders</th><th>Saved link</th><th class="num">Last activity</th><th>Recovered</th></tr></thead>
-      <tbody>${shown.map((cart) => row(cart, zone))}</tbody>
-    </table>`
+        <th class="num">Reminders</th><th class="num">Last activity</th><th>Recovered</th></tr></thead>
+      <tbody>${shown.map((cart) => row(cart, day, zone))}</tbody>
+    </table></div>`
     }`;
 }

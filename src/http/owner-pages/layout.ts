@@ -23,6 +23,9 @@ h1 { font-size:1.45rem; margin:0; letter-spacing:-.01em; }
 h2 { font-size:1.05rem; margin:0 0 .75rem; }
 .head { display:flex; align-items:center; justify-content:space-between; gap:1rem; flex-wrap:wrap; margin-bottom:1rem; }
 .muted { color: var(--muted); }
+.title { display:flex; align-items:center; gap:.75rem; flex-wrap:wrap; }
+.title .status, dl.facts .status { display:flex; gap:.5rem; align-items:center; }
+.title .reason, dl.facts .reason { margin:0; font-size:.9rem; }
 .sub { margin:.2rem 0 0; }
 .card { background:var(--card); border:1px solid var(--line); border-radius:12px; padding:1.25rem; margin-bottom:1rem; }
 button, .btn { font:inherit; font-size:.92rem; padding:.5rem .95rem; border-radius:8px; border:1px solid var(--accent);
@@ -35,14 +38,18 @@ input[type=date], input[type=text], input[type=password], input[type=month] { fo
 .daypick form { display:flex; gap:.5rem; margin:0; }
 .stats { display:flex; gap:.6rem; flex-wrap:wrap; margin:0 0 1rem; padding:0; list-style:none; }
 .stats li { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:.55rem .9rem; color:var(--muted); }
-.stats strong { color:var(--ink); font-size:1.1rem; margin-right:.25rem; }
+.stats strong { color:var(--ink); font-size:1.1rem; }
 .filters { display:flex; gap:.4rem; margin-bottom:1rem; flex-wrap:wrap; }
 .filters a { padding:.3rem .8rem; border-radius:999px; border:1px solid var(--line); background:var(--card); color:var(--muted); text-decoration:none; font-size:.9rem; }
 .filters a[aria-current="page"] { background:var(--ink); color:#fff; border-color:var(--ink); }
 table { width:100%; border-collapse:collapse; }
-.carts { background:var(--card); border:1px solid var(--line); border-radius:12px; overflow:hidden; }
+.table-wrap { background:var(--card); border:1px solid var(--line); border-radius:12px; overflow-x:auto; }
+.carts th:first-child, .carts td:first-child { padding-left:1.1rem; }
+.carts th:last-child, .carts td:last-child { padding-right:1.1rem; }
+.carts .id .badge { margin-left:.35rem; }
+.status .reason { margin-left:0; }
 .carts th { text-align:left; font-size:.78rem; text-transform:uppercase; letter-spacing:.04em; color:var(--faint); font-weight:600; padding:.7rem .8rem; border-bottom:1px solid var(--line); background:#fafbfc; }
-.carts td { padding:.75rem .8rem; border-bottom:1px solid var(--line); vertical-align:top; }
+.carts td { padding:.8rem .8rem; border-bottom:1px solid var(--line); vertical-align:top; }
 .carts tr:last-child td { border-bottom:none; }
 .carts td.num, .carts th.num { text-align:right; font-variant-numeric: tabular-nums; }
 .carts .id a { font-weight:600; text-decoration:none; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size:.88rem; }
@@ -86,10 +93,15 @@ details label { display:flex; flex-direction:column; gap:.25rem; flex:1; min-wid
   .wrap { padding: 0 .9rem; }
   .grid { grid-template-columns: 1fr; }
   .carts, .carts tbody, .carts tr, .carts td { display:block; }
-  .carts { background:none; border:none; }
+  .table-wrap { background:none; border:none; overflow:visible; }
+  .carts th:first-child, .carts td:first-child, .carts th:last-child, .carts td:last-child { padding-left:0; padding-right:0; }
+  .carts td.none { display:none; }
+  .carts tr td:last-child { border-bottom:none; }
+  .status { display:flex; gap:.4rem; align-items:center; }
+  .status .reason { margin:0; }
   .carts thead { display:none; }
-  .carts tr { background:var(--card); border:1px solid var(--line); border-radius:12px; margin-bottom:.75rem; padding:.4rem .9rem; }
-  .carts td { display:flex; justify-content:space-between; gap:1rem; border-bottom:1px solid var(--line); padding:.45rem 0; text-align:right; }
+  .carts tr { background:var(--card); border:1px solid var(--line); border-radius:12px; margin-bottom:.75rem; padding:.3rem .9rem; }
+  .carts td { display:flex; justify-content:space-between; align-items:baseline; gap:1rem; border-bottom:1px solid #eef0f3; padding:.4rem 0; text-align:right; }
   .carts td.num { text-align:right; }
   .carts td::before { content: attr(data-label); color:var(--faint); font-size:.82rem; text-align:left; flex:none; }
   .items { max-width:none; }
