@@ -34,6 +34,8 @@ export interface Config {
   readonly templatesDir: string | undefined;
   /** Local time (HH:MM, store zone) of the nightly export in `serve`. */
   readonly exportAt: string;
+  /** The storefront snippet lane: its publishable key and the store origins allowed to use it. */
+  readonly snippet: { readonly key: string; readonly origins: readonly string[] } | null;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +160,27 @@ export function parseConfig(env: Env): Config {
   const exportAt = get('CR_EXPORT_AT') ?? '23:55';
   if (parseClock(exportAt) === null) problems.push(`CR_EXPORT_AT: "${exportAt}" must be HH:MM`);
 
+  const snippetKey = get('CR_SNIPPET_KEY');
+  const snippetOrigins = (get('CR_SNIPPET_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (snippetKey !== undefined) {
+    if (!/^pk_[A-Za-z0-9_-]{8,100}$/.test(snippetKey)) {
+      problems.push('CR_SNIPPET_KEY: must look like pk_ followed by at least 8 letters or digits');
+    }
+    if (snippetOrigins.length === 0) {
+      problems.push(
+        'CR_SNIPPET_ORIGINS: list the store origins allowed to use the snippet, e.g. https://shop.example',
+      );
+    }
+    for (const origin of snippetOrigins) {
+      if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+        problems.push(`CR_SNIPPET_ORIGINS: "${origin}" is not an origin like https://shop.example`);
+      }
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -188,5 +211,6 @@ export function parseConfig(env: Env): Config {
       .filter(Boolean),
     templatesDir: get('CR_TEMPLATES_DIR'),
     exportAt,
+    snippet: snippetKey === undefined ? null : { key: snippetKey, origins: snippetOrigins },
   };
 }
