@@ -207,7 +207,7 @@ describe('owner pages in Chromium', () => {
     const phonePage = await phone.newPage();
     await phonePage.goto(`${served.url}/owner/carts`);
     expect(await phonePage.locator('table.carts thead').isVisible()).toBe(false);
-    await phonePage.screenshot({ path: join(ARTIFACTS, 'owner-day-phone.png'), fullPage: true });
+    await phonePage.screenshot({ path: join(ARTIFACTS, 'owner-day-phone.png') });
 
     await page.getByRole('link', { name: 'c_1041' }).click();
     await page.screenshot({ path: join(ARTIFACTS, 'owner-cart.png'), fullPage: true });

@@ -31,6 +31,11 @@ export function dayLabel(day: string, withWeekday = true): string {
   return withWeekday ? `${WEEKDAYS[date.getUTCDay()] ?? ''} ${text}` : text;
 }
 
+/** "22 Nov" */
+function shortDay(day: string): string {
+  return dayLabel(day, false).slice(0, -5);
+}
+
 export function clockTime(at: number, zone: string): string {
   const p = localParts(at, zone);
   return `${two(p.hour)}:${two(p.minute)}`;
@@ -123,13 +128,13 @@ export function dayBody({ day, today, status, zone, carts }: DayView): SafeHtml 
       <div><h1>Carts for ${dayLabel(day)}</h1>
         <p class="muted sub">Last shopper activity on this day, ${zone} time</p></div>
       <div class="daypick">
-        <a class="btn ghost" href="${dayHref(prev, status)}" rel="prev">← ${dayLabel(prev, false)}</a>
+        <a class="btn ghost" href="${dayHref(prev, status)}" rel="prev">← ${shortDay(prev)}</a>
         <form method="get" action="/owner/carts">
           <input type="date" name="day" value="${day}" aria-label="Day">
           <input type="hidden" name="status" value="${status}">
           <button class="ghost" type="submit">Go</button>
         </form>
-        ${day < today ? html`<a class="btn ghost" href="${dayHref(next, status)}" rel="next">${dayLabel(next, false)} →</a>` : ''}
+        ${day < today ? html`<a class="btn ghost" href="${dayHref(next, status)}" rel="next">${shortDay(next)} →</a>` : ''}
       </div>
     </div>
     <ul class="stats" aria-label="Counts">

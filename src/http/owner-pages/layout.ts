@@ -47,9 +47,10 @@ table { width:100%; border-collapse:collapse; }
 .carts th:first-child, .carts td:first-child { padding-left:1.1rem; }
 .carts th:last-child, .carts td:last-child { padding-right:1.1rem; }
 .carts .id .badge { margin-left:.35rem; }
+.carts td.id { white-space:nowrap; }
 .status .reason { margin-left:0; }
-.carts th { text-align:left; font-size:.78rem; text-transform:uppercase; letter-spacing:.04em; color:var(--faint); font-weight:600; padding:.7rem .8rem; border-bottom:1px solid var(--line); background:#fafbfc; }
-.carts td { padding:.8rem .8rem; border-bottom:1px solid var(--line); vertical-align:top; }
+.carts th { text-align:left; font-size:.78rem; text-transform:uppercase; letter-spacing:.04em; color:var(--faint); font-weight:600; padding:.7rem .65rem; border-bottom:1px solid var(--line); background:#fafbfc; vertical-align:bottom; }
+.carts td { padding:.8rem .65rem; border-bottom:1px solid var(--line); vertical-align:top; }
 .carts tr:last-child td { border-bottom:none; }
 .carts td.num, .carts th.num { text-align:right; font-variant-numeric: tabular-nums; }
 .carts .id a { font-weight:600; text-decoration:none; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size:.88rem; }
@@ -91,6 +92,17 @@ details label { display:flex; flex-direction:column; gap:.25rem; flex:1; min-wid
 @media (max-width: 640px) {
   body { font-size:15px; }
   .wrap { padding: 0 .9rem; }
+  .top .wrap { gap:.6rem; min-height:3rem; }
+  .top nav a { padding:.3rem .5rem; }
+  .wide { display:none; }
+  .who { gap:.5rem; }
+  main.wrap { padding-top:1.1rem; }
+  h1 { font-size:1.2rem; }
+  .daypick { width:100%; }
+  .daypick form { flex:1; }
+  .daypick input[type=date] { flex:1; min-width:0; }
+  .stats li { padding:.4rem .7rem; }
+  .carts td:has(+ td.none:last-child) { border-bottom:none; }
   .grid { grid-template-columns: 1fr; }
   .carts, .carts tbody, .carts tr, .carts td { display:block; }
   .table-wrap { background:none; border:none; overflow:visible; }
@@ -124,7 +136,7 @@ function nav(shell: Shell): SafeHtml {
       <a href="/owner/carts" ${here('carts') ? html`aria-current="page"` : ''}>Carts</a>
       <a href="/owner/summary" ${here('summary') ? html`aria-current="page"` : ''}>Summary</a>
     </nav>
-    <div class="who"><span>Signed in as <strong>${shell.owner.name}</strong></span>
+    <div class="who"><span><span class="wide">Signed in as </span><strong>${shell.owner.name}</strong></span>
       <form method="post" action="/owner/sign-out">${csrfField(shell.owner.csrf)}<button class="link" type="submit">Sign out</button></form>
     </div>`;
 }
