@@ -14,6 +14,10 @@ const BENCHES: Record<string, Bench> = {
     const { benchIntake, intakeMarkdown } = await import('./intake.ts');
     return intakeMarkdown(await benchIntake());
   },
+  waiter: async () => {
+    const m = await import('./waiter.ts');
+    return m.waiterMarkdown(await m.benchWaiter());
+  },
 };
 
 const ORDER = ['intake', 'waiter', 'dynamodb', 'export', 'memory'];
