@@ -163,15 +163,15 @@ describe('owner pages in Chromium', () => {
     await page.getByLabel('Owner token').fill(RT_OWNER);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/owner/carts');
-    expect(await page.locator('h1').innerText()).toBe('Carts for Monday 23 Nov 2026');
-    expect(await page.locator('[data-count="line"]').innerText()).toBe(
+    expect(await page.locator('h1').textContent()).toBe('Carts for Monday 23 Nov 2026');
+    expect(await page.locator('[data-count="line"]').textContent()).toBe(
       '8 carts · 4 open · 3 bought · 1 closed',
     );
     expect(await page.locator('table.carts tbody tr').count()).toBe(8);
 
     // The hostile name is text on the page, not a script in it.
     const hostileRow = page.locator('tr', { has: page.getByRole('link', { name: 'c_1044' }) });
-    expect(await hostileRow.locator('td.items').innerText()).toContain(HOSTILE);
+    expect(await hostileRow.locator('td.items').textContent()).toContain(HOSTILE);
     expect(await page.locator('body script').count()).toBe(0);
 
     await page.getByRole('link', { name: 'c_1041' }).click();
@@ -184,8 +184,8 @@ describe('owner pages in Chromium', () => {
     await confirm.click();
     await page.waitForURL('**/owner/carts/c_1041?done=written_off');
 
-    expect(await page.getByRole('status').innerText()).toContain('Cart written off');
-    const row = await page.locator('ol.timeline li[data-action="write_off"]').innerText();
+    expect(await page.getByRole('status').textContent()).toContain('Cart written off');
+    const row = await page.locator('ol.timeline li[data-action="write_off"]').textContent();
     expect(row).toMatch(/^written off by sam on the 23rd Nov 2026 at \d\d:\d\d: test order$/);
     expect(await page.locator('ol.timeline li[data-action="reminder_sent"]').count()).toBe(2);
     expect(await page.locator('details', { hasText: 'Write off…' }).count()).toBe(0);
@@ -193,7 +193,7 @@ describe('owner pages in Chromium', () => {
     expect(cart).toMatchObject({ status: 'closed', closedReason: 'written_off' });
 
     await page.getByRole('link', { name: /Carts for 23 Nov 2026/ }).click();
-    expect(await page.locator('[data-count="line"]').innerText()).toBe(
+    expect(await page.locator('[data-count="line"]').textContent()).toBe(
       '8 carts · 3 open · 3 bought · 2 closed',
     );
     await page.screenshot({ path: join(ARTIFACTS, 'owner-day.png'), fullPage: true });
