@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
 import { ownerPages } from '../../src/http/owner-pages.ts';
 import { SESSION_COOKIE } from '../../src/http/owner-session.ts';
+import { html } from '../../src/http/page.ts';
 import { cartEvent, signedRequest } from '../support/signed-event.ts';
 import { makeTestApp, OWNER_TOKEN, SECRET } from '../support/test-app.ts';
 
@@ -137,6 +138,21 @@ describe('owner pages: signing in', () => {
   });
 });
 
+describe('owner pages: signing out', () => {
+  it('needs the CSRF token, then clears the cookie; a signed-in visit to /owner goes to the carts', async () => {
+    const app = setup();
+    const { cookie } = await signIn(app);
+    const home = await app.request('/owner', { headers: { cookie } });
+    expect(home.status).toBe(303);
+    expect(home.headers.get('location')).toBe('/owner/carts');
+    expect((await app.request('/owner/sign-out', form({}, { cookie }))).status).toBe(403);
+    const csrf = await csrfFrom(app, cookie, '/owner/carts');
+    const out = await app.request('/owner/sign-out', form({ csrf }, { cookie }));
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=;.*Max-Age=0`));
+  });
+});
+
 describe('owner pages: the stops, guarded', () => {
   it('refuses a POST without the CSRF token (403) and changes nothing', async () => {
     const app = setup();
@@ -258,5 +274,39 @@ describe('owner pages: what they show', () => {
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('No cart c_nope');
     expect(await get('/owner/summary?month=2026-11')).toContain('not configured');
+  });
+
+  it('renders the summary HTML it is given, for the month asked', async () => {
+    harness = makeTestApp();
+    const app = createApp({
+      ingest: harness.ingest,
+      webhookSecret: SECRET,
+      clock: harness.clock,
+      store: harness.store,
+      stops: harness.stops,
+      owners: OWNERS,
+      storeTimeZone: 'UTC',
+      extraRoutes: [
+        ownerPages({
+          store: harness.store,
+          stops: harness.stops,
+          owners: OWNERS,
+          clock: harness.clock,
+          storeTimeZone: 'UTC',
+          cookieSecure: false,
+          summaryHtml: async (month) => html`<p class="made">summary of ${month}</p>`,
+        }),
+      ],
+    });
+    const { cookie } = await signIn(app);
+    const page = await (
+      await app.request('/owner/summary?month=2026-10', { headers: { cookie } })
+    ).text();
+    expect(page).toContain('<p class="made">summary of 2026-10</p>');
+    const now = await (await app.request('/owner/summary', { headers: { cookie } })).text();
+    expect(now).toContain('summary of 2026-11');
+    expect(
+      (await app.request('/owner/summary?month=2026-13', { headers: { cookie } })).status,
+    ).toBe(400);
   });
 });
