@@ -150,6 +150,10 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
     return send(c, { title: 'Sign in', body: signInBody(null) });
   });
 
+  // A bookmarked or reloaded sign-in URL lands on the form rather than a JSON 404.
+  app.get('/owner/', (c) => c.redirect('/owner', 303));
+  app.get('/owner/sign-in', (c) => c.redirect('/owner', 303));
+
   app.post('/owner/sign-in', limitBody(), async (c) => {
     if (crossOrigin(c)) return refuse(c, 'Refused: this form came from another site.', 403);
     const token = (await c.req.parseBody()).token;

@@ -104,6 +104,9 @@ describe('owner pages: signing in', () => {
       expect(res.status, path).toBe(303);
       expect(res.headers.get('location')).toBe('/owner');
     }
+    for (const path of ['/owner/', '/owner/sign-in']) {
+      expect((await app.request(path)).headers.get('location'), path).toBe('/owner');
+    }
     const form = await app.request('/owner');
     expect(await form.text()).toContain('action="/owner/sign-in"');
   });
