@@ -25,6 +25,7 @@ import { createEventHandler } from '../http/events-route.ts';
 import { ownerPages } from '../http/owner-pages.ts';
 import { shopifyRoute } from '../http/shopify-route.ts';
 import { shopperRoutes } from '../http/shopper-routes.ts';
+import { snippetRoute } from '../http/snippet-route.ts';
 import type { Clock } from '../ports/clock.ts';
 import { systemClock } from '../ports/clock.ts';
 import type { Mailer } from '../ports/mailer.ts';
@@ -146,6 +147,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     extraRoutes: [
       shopperRoutes({ links, stops, store, clock, storeName: config.storeName }),
       shopifyRoute({ ingest, shopifySecret: config.shopifySecret }),
+      snippetRoute({ ingest, clock, snippet: config.snippet }),
       ownerPages({
         store,
         stops,

@@ -40,7 +40,8 @@ const httpUrl = z
     }
   }, 'must be an http(s) URL');
 
-const decimal = z.string().regex(/^\d{1,15}(\.\d+)?$/, 'must be a decimal string like "84.50"');
+const DECIMAL = /^\d{1,15}(\.\d+)?$/;
+const decimal = z.string().regex(DECIMAL, 'must be a decimal string like "84.50"');
 
 const isoInstant = z
   .string()
@@ -76,21 +77,40 @@ const itemSchema = z.strictObject({
   imageUrl: httpUrl.nullish(),
 });
 
-const cartSchema = z.strictObject({
-  id: idField,
-  email: z.string().max(320).nullish(),
-  currency: z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code like "USD"'),
-  total: decimal,
-  items: z.array(itemSchema).max(500),
-  restoreUrl: httpUrl.nullish(),
-  savedLink: z.boolean().nullish(),
-  timezone: z
-    .string()
-    .max(64)
-    .refine(isTimeZone, 'must be an IANA time zone like "Europe/Paris"')
-    .nullish(),
-  consent: z.boolean().nullish(),
-});
+const cartSchema = z
+  .strictObject({
+    id: idField,
+    // Checked here, not after parsing, so a bad email is reported together with every other field.
+    email: z
+      .string()
+      .max(320)
+      .refine((value) => value.trim() === '' || normaliseEmail(value).ok, 'is not an email address')
+      .nullish(),
+    currency: z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code like "USD"'),
+    total: decimal,
+    items: z.array(itemSchema).max(500),
+    restoreUrl: httpUrl.nullish(),
+    savedLink: z.boolean().nullish(),
+    timezone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, 'must be an IANA time zone like "Europe/Paris"')
+      .nullish(),
+    consent: z.boolean().nullish(),
+  })
+  .superRefine((cart, ctx) => {
+    // Decimal places depend on the currency, so money is checked once the currency is known to be
+    // real; every bad amount is named at once with the other fields.
+    if (!isCurrencyCode(cart.currency)) return;
+    const check = (amount: string, path: (string | number)[]) => {
+      const money = parseMoney(amount, cart.currency);
+      if (!money.ok) ctx.addIssue({ code: 'custom', path, message: money.problem });
+    };
+    if (DECIMAL.test(cart.total)) check(cart.total, ['total']);
+    cart.items.forEach((item, index) => {
+      if (DECIMAL.test(item.price)) check(item.price, ['items', index, 'price']);
+    });
+  });
 
 export const eventSchema = z.strictObject({
   id: idField,

@@ -210,6 +210,7 @@ describe('POST /events: rejected input is never stored', () => {
     expect(paths).toEqual(
       [
         'cart.currency',
+        'cart.email',
         'cart.items[0].price',
         'cart.items[0].quantity',
         'cart.timezone',
