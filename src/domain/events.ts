@@ -40,7 +40,7 @@ const httpUrl = z
     }
   }, 'must be an http(s) URL');
 
-const DECIMAL = /^\d{1,15}(\.\d+)?$/;
+const DECIMAL = /^\d{1,16}(\.\d+)?$/;
 const decimal = z.string().regex(DECIMAL, 'must be a decimal string like "84.50"');
 
 const isoInstant = z

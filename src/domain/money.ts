@@ -30,7 +30,9 @@ export function isCurrencyCode(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && KNOWN_CURRENCIES.has(code);
 }
 
-const DECIMAL = /^(\d{1,15})(?:\.(\d+))?$/;
+// 16 whole digits: a safe integer of a 0-decimal currency (JPY) has up to 16; the safe-integer
+// check below is the real bound.
+const DECIMAL = /^(\d{1,16})(?:\.(\d+))?$/;
 
 export type ParseMoneyResult =
   | { readonly ok: true; readonly money: Money }
