@@ -1,0 +1,131 @@
+/**
+ * The nightly export and the monthly summary in `serve`: one timer to the next run, computed in
+ * the store's zone so a DST change moves the run with the wall clock, not with UTC.
+ */
+import { localDay } from '../domain/calendar.ts';
+import { localParts, zonedToEpoch } from '../domain/zoned-time.ts';
+import type { Clock } from '../ports/clock.ts';
+
+export type SetTimer = (run: () => void, delayMs: number) => { cancel(): void };
+
+export interface ScheduledJobsDeps {
+  readonly clock: Clock;
+  /** The store's IANA zone. */
+  readonly zone: string;
+  /** HH:MM local time of the daily run. */
+  readonly exportAt: string;
+  /** Writes the sheet of one local day (YYYY-MM-DD). */
+  readonly runExport: (day: string) => Promise<unknown>;
+  /** Sends the summary of one month (YYYY-MM); called on the 1st, for the month before. */
+  readonly runMonthly: (month: string) => Promise<unknown>;
+  readonly setTimer?: SetTimer;
+  readonly onError: (job: 'export' | 'monthly', error: unknown) => void;
+}
+
+export interface ScheduledJobs {
+  start(): void;
+  /** Cancels the next run and waits for one in flight. */
+  stop(): Promise<void>;
+  /** When the next run is due (epoch ms), or null when stopped. */
+  nextRunAt(): number | null;
+}
+
+export class InvalidExportTimeError extends Error {
+  override readonly name = 'InvalidExportTimeError';
+}
+
+const defaultSetTimer: SetTimer = (run, delayMs) => {
+  const handle = setTimeout(run, delayMs);
+  return { cancel: () => clearTimeout(handle) };
+};
+
+export function parseExportAt(text: string): { hour: number; minute: number } {
+  const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
+  if (!match) throw new InvalidExportTimeError(`"${text}" is not a time like 23:55`);
+  return { hour: Number(match[1]), minute: Number(match[2]) };
+}
+
+/**
+ * The first instant after `after` when the local clock reads hour:minute. zonedToEpoch gives
+ * the end of a spring-forward gap for a time that does not exist that day, so the run still
+ * happens once; on a fall-back day the earlier of the two readings is used, so once as well.
+ */
+export function nextRunAfter(
+  after: number,
+  at: { hour: number; minute: number },
+  zone: string,
+): number {
+  const today = localParts(after, zone);
+  for (let offset = 0; offset <= 2; offset++) {
+    const t = zonedToEpoch(today.year, today.month, today.day + offset, at.hour, at.minute, zone);
+    if (t > after) return t;
+  }
+  throw new RangeError(`no local ${at.hour}:${at.minute} within two days in ${zone}`);
+}
+
+/** "2026-12" for a run on 2027-01-01. */
+export function previousMonth(day: string): string {
+  const [y, m] = day.split('-').map(Number);
+  const date = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 2, 1));
+  return `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+export function createScheduledJobs(deps: ScheduledJobsDeps): ScheduledJobs {
+  const { clock, zone, runExport, runMonthly, onError } = deps;
+  const at = parseExportAt(deps.exportAt);
+  const setTimer = deps.setTimer ?? defaultSetTimer;
+  let timer: { cancel(): void } | null = null;
+  let dueAt: number | null = null;
+  let inFlight: Promise<void> = Promise.resolve();
+  let running = false;
+
+  function arm(runAt: number): void {
+    dueAt = runAt;
+    timer = setTimer(() => fire(runAt), Math.max(0, runAt - clock.now()));
+  }
+
+  function fire(runAt: number): void {
+    timer = null;
+    if (!running) return;
+    // A timer may fire a little early (clock adjustments): wait out the rest.
+    if (clock.now() < runAt) {
+      arm(runAt);
+      return;
+    }
+    inFlight = runJobs(runAt).finally(() => {
+      if (running) arm(nextRunAfter(Math.max(runAt, clock.now()), at, zone));
+    });
+  }
+
+  async function runJobs(runAt: number): Promise<void> {
+    // The day is the one whose wall clock read exportAt, even if the run itself was late.
+    const day = localDay(runAt, zone);
+    try {
+      await runExport(day);
+    } catch (error) {
+      onError('export', error);
+    }
+    if (localParts(runAt, zone).day !== 1) return;
+    try {
+      await runMonthly(previousMonth(day));
+    } catch (error) {
+      onError('monthly', error);
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      arm(nextRunAfter(clock.now(), at, zone));
+    },
+    async stop() {
+      running = false;
+      timer?.cancel();
+      timer = null;
+      dueAt = null;
+      await inFlight;
+    },
+    nextRunAt: () => dueAt,
+  };
+}
