@@ -1,0 +1,97 @@
+/**
+ * What the AWS composition root reads from its environment beyond the CR_* store settings: table,
+ * schedule and secret names (infra/stack.ts sets exactly these), the SDK clients, and the public
+ * URL of the HTTP function.
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export class AwsEnvironmentError extends Error {
+  override readonly name = 'AwsEnvironmentError';
+}
+
+/** A variable the function cannot run without; the message names it (a deploy mistake). */
+export function need(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') {
+    throw new AwsEnvironmentError(`${name} is not set; the CDK stack sets it for this function`);
+  }
+  return value;
+}
+
+export function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * Clients a caller may supply (tests point them at DynamoDB Local or mocks). Defaults carry no
+ * endpoint: region, credentials and AWS_ENDPOINT_URL_<SERVICE> come from the standard chain.
+ */
+export interface AwsClients {
+  readonly dynamodb?: DynamoDBClient;
+  readonly scheduler?: SchedulerClient;
+  readonly ses?: SESv2Client;
+  readonly secretsManager?: SecretsManagerClient;
+}
+
+export function lazyClients(given: AwsClients = {}) {
+  let dynamodb = given.dynamodb;
+  let scheduler = given.scheduler;
+  let ses = given.ses;
+  let secretsManager = given.secretsManager;
+  return {
+    dynamodb: () => (dynamodb ??= new DynamoDBClient({})),
+    scheduler: () => (scheduler ??= new SchedulerClient({})),
+    ses: () => (ses ??= new SESv2Client({})),
+    secretsManager: () => (secretsManager ??= new SecretsManagerClient({})),
+  };
+}
+
+/**
+ * The base of links: CR_PUBLIC_URL when set (a custom domain), else the Function URL the request
+ * came in on. The HTTP function cannot be given its own URL (a CloudFormation cycle).
+ */
+export function publicUrlFor(
+  env: Env,
+  event: { readonly requestContext?: { readonly domainName?: string } },
+): string | undefined {
+  const configured = optional(env, 'CR_PUBLIC_URL');
+  if (configured !== undefined) return configured.replace(/\/+$/, '');
+  const domain = event.requestContext?.domainName?.trim();
+  if (domain === undefined || domain === '' || !/^[A-Za-z0-9.-]+(:\d+)?$/.test(domain)) {
+    return undefined;
+  }
+  return `https://${domain.toLowerCase()}`;
+}
+
+/** Bundles carry templates at CR_TEMPLATES_DIR; from a checkout they sit at the project root. */
+export function templatesDir(env: Env): string {
+  const configured = optional(env, 'CR_TEMPLATES_DIR');
+  if (configured !== undefined) return configured;
+  return join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'templates');
+}
+
+/**
+ * A promise made once and shared, unless it fails: a failed cold start (a throttled secret read)
+ * must not break every later invocation of the container.
+ */
+export function memo<T>(make: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    if (pending === undefined) {
+      const attempt = make();
+      pending = attempt;
+      attempt.catch(() => {
+        if (pending === attempt) pending = undefined;
+      });
+    }
+    return pending;
+  };
+}

@@ -1,0 +1,268 @@
+/**
+ * The composition root on AWS: the same use cases and the same Hono app as the local runtime
+ * (src/cli/local-runtime.ts), over DynamoDB, EventBridge Scheduler, SES and Secrets Manager.
+ *
+ * Each Lambda gets only the variables it needs (infra/stack.ts), so every part is built on first
+ * use: the SES feedback function never asks for a state table, the waiter never for owner tokens.
+ * Secrets are read once per container.
+ */
+import { createDynamoDbCartStore } from '../adapters/aws/dynamodb-cart-store.ts';
+import { createDynamoDbUnsubscribeList } from '../adapters/aws/dynamodb-unsubscribe-list.ts';
+import { createSchedulerWakeups } from '../adapters/aws/scheduler-wakeups.ts';
+import { createSesMailer } from '../adapters/aws/ses-mailer.ts';
+import type { UsageCounter } from '../adapters/aws/usage-counter.ts';
+import { loadTemplates } from '../adapters/local/templates-loader.ts';
+import { type Config, parseConfig } from '../app/config.ts';
+import { createIntake } from '../app/intake.ts';
+import { createReports } from '../app/report.ts';
+import { createSenderHealth } from '../app/sender-health.ts';
+import { createStops } from '../app/stops.ts';
+import { createWake } from '../app/wake.ts';
+import type { Cart } from '../domain/cart.ts';
+import { buildReminder } from '../domain/copy.ts';
+import { createLinkSigner, type LinkSigner } from '../domain/link-tokens.ts';
+import { createApp } from '../http/app.ts';
+import { ownerPages } from '../http/owner-pages.ts';
+import { shopifyRoute } from '../http/shopify-route.ts';
+import { shopperRoutes } from '../http/shopper-routes.ts';
+import { snippetRoute } from '../http/snippet-route.ts';
+import { type Clock, systemClock } from '../ports/clock.ts';
+import type { OutgoingEmail } from '../ports/mailer.ts';
+import {
+  type AwsClients,
+  type Env,
+  lazyClients,
+  memo,
+  need,
+  optional,
+  templatesDir,
+} from './aws-env.ts';
+import {
+  createSecretReader,
+  optionalSecret,
+  parseOwnerTokens,
+  requiredSecret,
+  type SecretReader,
+} from './secrets.ts';
+
+export interface AwsRuntimeOptions {
+  /** SDK clients to use instead of default ones (tests: DynamoDB Local, mocks). */
+  readonly clients?: AwsClients;
+  readonly clock?: Clock;
+  /** Base of links when CR_PUBLIC_URL is unset: the HTTP function passes its Function URL. */
+  readonly publicUrl?: string;
+  /** Counts DynamoDB capacity and Scheduler/SES calls (the DynamoDB bench). */
+  readonly usage?: UsageCounter;
+  /** Replaces the Secrets Manager reader (tests of caching use the real one over a mock). */
+  readonly secrets?: SecretReader;
+}
+
+export type AwsRuntime = ReturnType<typeof createAwsRuntime>;
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
+
+export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
+  const publicUrl = options.publicUrl ?? optional(env, 'CR_PUBLIC_URL');
+  const config: Config = parseConfig({
+    ...env,
+    ...(publicUrl === undefined ? {} : { CR_PUBLIC_URL: publicUrl }),
+  });
+  const clock = options.clock ?? systemClock;
+  const usage = options.usage;
+  const clients = lazyClients(options.clients);
+  const secrets = options.secrets ?? createSecretReader(clients.secretsManager());
+  const publicHost = new URL(config.publicUrl).hostname;
+  const withUsage = usage === undefined ? {} : { usage };
+
+  const store = once(() =>
+    createDynamoDbCartStore({
+      client: clients.dynamodb(),
+      stateTable: need(env, 'CR_TABLE_STATE'),
+      auditTable: need(env, 'CR_TABLE_AUDIT'),
+      clock,
+      ...withUsage,
+    }),
+  );
+  const unsubscribes = once(() =>
+    createDynamoDbUnsubscribeList({
+      client: clients.dynamodb(),
+      table: need(env, 'CR_TABLE_UNSUBSCRIBE'),
+      auditTable: need(env, 'CR_TABLE_AUDIT'),
+      ...withUsage,
+    }),
+  );
+  const wakeups = once(() => {
+    const deadLetterArn = optional(env, 'CR_SCHEDULE_DLQ_ARN');
+    return createSchedulerWakeups({
+      client: clients.scheduler(),
+      group: need(env, 'CR_SCHEDULE_GROUP'),
+      targetArn: need(env, 'CR_WAITER_ARN'),
+      roleArn: need(env, 'CR_SCHEDULER_ROLE_ARN'),
+      ...(deadLetterArn === undefined ? {} : { deadLetterArn }),
+      clock,
+      ...withUsage,
+    });
+  });
+  const mailer = once(() => {
+    const configurationSet = optional(env, 'CR_SES_CONFIGURATION_SET');
+    return createSesMailer({
+      client: clients.ses(),
+      ...(configurationSet === undefined ? {} : { configurationSet }),
+      clock,
+      ...withUsage,
+    });
+  });
+  const templates = once(() => loadTemplates(templatesDir(env)));
+
+  const ingest = once(() =>
+    createIntake({ store: store(), wakeups: wakeups(), policy: config.policy, clock }),
+  );
+  const stops = once(() =>
+    createStops({
+      store: store(),
+      unsubscribes: unsubscribes(),
+      wakeups: wakeups(),
+      clock,
+      policy: config.policy,
+    }),
+  );
+  const senderHealth = once(() =>
+    createSenderHealth({
+      store: store(),
+      unsubscribes: unsubscribes(),
+      clock,
+      notify: async (health) => {
+        console.warn(`[sender health] ${health.message}`);
+        for (const to of config.reportTo) {
+          await mailer().send({
+            to,
+            from: config.from,
+            subject: `${config.storeName}: cart reminders are on hold`,
+            text: `${health.message}\n\nReminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold: POST ${config.publicUrl}/owner/api/sender-health/clear`,
+            html: `<p>${health.message}</p><p>Reminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold from the owner API.</p>`,
+            headers: {},
+            messageId: `<cr.sender-health.${clock.now()}@${publicHost}>`,
+          });
+        }
+      },
+    }),
+  );
+
+  const reports = once(() => createReports({ store: store(), policy: config.policy, clock }));
+
+  const links = memo(async (): Promise<LinkSigner> => {
+    const secret = await requiredSecret(env, secrets, 'CR_LINK_SECRET', 'CR_LINK_SECRET_NAME');
+    return createLinkSigner(secret);
+  });
+
+  const wake = memo(async () => {
+    const signer = await links();
+    const compose = (cart: Cart, step: number): OutgoingEmail =>
+      buildReminder({
+        cart,
+        step,
+        templates: templates(),
+        links: {
+          cart: `${config.publicUrl}/c?t=${signer.sign({ purpose: 'click', cartId: cart.id, step })}`,
+          unsubscribe: `${config.publicUrl}/unsubscribe?t=${signer.sign({
+            purpose: 'unsubscribe',
+            email: cart.email ?? '',
+            cartId: cart.id,
+          })}`,
+        },
+        store: { name: config.storeName, address: config.storeAddress },
+        from: config.from,
+        messageIdDomain: publicHost,
+      });
+    return createWake({
+      store: store(),
+      unsubscribes: unsubscribes(),
+      wakeups: wakeups(),
+      mailer: mailer(),
+      clock,
+      policy: config.policy,
+      compose,
+      senderPaused: (now) => senderHealth().isPaused(now),
+    });
+  });
+
+  const owners = memo(async () => {
+    if (config.owners !== undefined) return config.owners;
+    const name = need(env, 'CR_OWNERS_SECRET_NAME');
+    return parseOwnerTokens(await secrets.read(name), name);
+  });
+
+  /** The one Hono app, with the same routes as `serve`. */
+  const app = memo(async () => {
+    const [webhookSecret, ownerTokens, signer, shopifySecret] = await Promise.all([
+      config.webhookSecret ??
+        requiredSecret(env, secrets, 'CR_WEBHOOK_SECRET', 'CR_WEBHOOK_SECRET_NAME'),
+      owners(),
+      links(),
+      config.shopifySecret ??
+        optionalSecret(env, secrets, 'CR_SHOPIFY_SECRET', 'CR_SHOPIFY_SECRET_NAME'),
+    ]);
+    const common = { store: store(), stops: stops(), clock };
+    return createApp({
+      ...common,
+      ingest: ingest(),
+      webhookSecret,
+      owners: ownerTokens,
+      storeTimeZone: config.policy.storeTimeZone,
+      senderHealth: senderHealth(),
+      summary: (month) => reports().summaryJson(month),
+      extraRoutes: [
+        shopperRoutes({ ...common, links: signer, storeName: config.storeName }),
+        shopifyRoute({ ingest: ingest(), shopifySecret }),
+        snippetRoute({ ingest: ingest(), clock, snippet: config.snippet }),
+        ownerPages({
+          ...common,
+          owners: ownerTokens,
+          storeTimeZone: config.policy.storeTimeZone,
+          cookieSecure: config.publicUrl.startsWith('https:'),
+        }),
+      ],
+    });
+  });
+
+  return {
+    config,
+    clock,
+    env,
+    secrets,
+    get store() {
+      return store();
+    },
+    get unsubscribes() {
+      return unsubscribes();
+    },
+    get wakeups() {
+      return wakeups();
+    },
+    get mailer() {
+      return mailer();
+    },
+    get ingest() {
+      return ingest();
+    },
+    get stops() {
+      return stops();
+    },
+    get senderHealth() {
+      return senderHealth();
+    },
+    links,
+    wake,
+    owners,
+    app,
+  };
+}
+
+/** The runtime of this container, from its environment; made on first use, kept while it lives. */
+export const containerRuntime = once(() => createAwsRuntime(process.env));
