@@ -16,7 +16,10 @@ export function normaliseEmail(raw: string): NormaliseEmailResult {
   const email = raw.trim().toLowerCase();
   if (email.length > 254) return { ok: false, problem: 'is longer than 254 characters' };
   const [local = ''] = email.split('@');
-  if (local.length > 64 || !SHAPE.test(email) || email.includes('..')) {
+  // A dot may only separate atoms of the local part (RFC 5322 dot-atom): ".sam@" and "sam.@" are
+  // refused by mail servers, so they would only ever bounce.
+  const dotAtEdge = local.startsWith('.') || local.endsWith('.');
+  if (local.length > 64 || !SHAPE.test(email) || email.includes('..') || dotAtEdge) {
     return { ok: false, problem: `"${raw.slice(0, 80)}" is not an email address` };
   }
   return { ok: true, email };
