@@ -1,0 +1,115 @@
+/**
+ * The real thing the model test drives: the whole local service (openLocalRuntime on a temp dir)
+ * with a manual clock and a mailer that records every send, reopened on the same dir on restart.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../src/app/config.ts';
+import { type LocalRuntime, openLocalRuntime } from '../../src/cli/local-runtime.ts';
+import { reminderMessageId } from '../../src/domain/copy.ts';
+import { createManualClock, type ManualClock } from '../../src/ports/clock.ts';
+import type { Mailer, OutgoingEmail } from '../../src/ports/mailer.ts';
+import { signedRequest } from '../support/signed-event.ts';
+
+export const SECRET = 'whsec_model_test_0123456789abcdef';
+export const OWNER_TOKEN = 'own_model_test_0123456789abcdef';
+export const OWNER_NAME = 'sam';
+export const CART_IDS = ['c_a', 'c_b', 'c_c', 'c_d'] as const;
+export const EMAILS = ['ann@example.com', 'bob@example.com', 'cy@example.com'] as const;
+/** The Message-ID domain: the hostname of CR_PUBLIC_URL. */
+const PUBLIC_URL = 'http://shop-recovery.test';
+
+export interface SentMail extends OutgoingEmail {
+  readonly cartId: string;
+  readonly step: number;
+}
+
+export interface SystemOptions {
+  readonly quietZone: string | null;
+  readonly frequencyCap: boolean;
+  readonly start: number;
+}
+
+/** Which cart and step a reminder is about, from its stable Message-ID. */
+const byMessageId = new Map<string, { cartId: string; step: number }>();
+for (const cartId of CART_IDS) {
+  for (let step = 1; step <= 5; step++) {
+    byMessageId.set(reminderMessageId(cartId, step, 'shop-recovery.test'), { cartId, step });
+  }
+}
+
+export class ModelSystem {
+  readonly clock: ManualClock;
+  readonly sent: SentMail[] = [];
+  readonly dir: string;
+  runtime: LocalRuntime;
+  private readonly mailer: Mailer;
+  private readonly env: Record<string, string>;
+
+  constructor(parent: string, options: SystemOptions) {
+    this.dir = mkdtempSync(join(parent, 'run-'));
+    this.clock = createManualClock(options.start);
+    this.mailer = {
+      send: async (email) => {
+        const about = byMessageId.get(email.messageId);
+        if (about === undefined) throw new Error(`unexpected Message-ID ${email.messageId}`);
+        this.sent.push({ ...email, ...about });
+        return { receipt: `recorded-${this.sent.length}` };
+      },
+    };
+    this.env = {
+      CR_DATA_DIR: this.dir,
+      CR_PUBLIC_URL: PUBLIC_URL,
+      CR_WEBHOOK_SECRET: SECRET,
+      CR_OWNERS: `${OWNER_NAME}:${OWNER_TOKEN}`,
+      CR_CADENCE: '1h,2h,3h',
+      CR_GIVE_UP_AFTER: '10h',
+      CR_QUIET_HOURS: options.quietZone === null ? 'off' : '21:00-08:00',
+      CR_TIMEZONE: options.quietZone ?? 'UTC',
+      CR_FREQUENCY_CAP: options.frequencyCap ? '20h' : 'off',
+    };
+    this.runtime = this.open();
+  }
+
+  private open(): LocalRuntime {
+    return openLocalRuntime(parseConfig(this.env), { clock: this.clock, mailer: this.mailer });
+  }
+
+  async restart(): Promise<void> {
+    await this.runtime.close();
+    this.runtime = this.open();
+  }
+
+  async postEvent(body: string): Promise<Response> {
+    return this.runtime.app.request('/events', signedRequest(SECRET, body, this.clock.now()));
+  }
+
+  async owner(path: string, body: unknown): Promise<Response> {
+    return this.runtime.app.request(`/owner/api${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${OWNER_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** The shopper presses the one-click unsubscribe of a sent email (RFC 8058 POST). */
+  async oneClickUnsubscribe(mail: SentMail): Promise<Response> {
+    const header = mail.headers['List-Unsubscribe'] ?? '';
+    const url = new URL(header.replace(/^<|>$/g, ''));
+    return this.runtime.app.request(`${url.pathname}${url.search}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.runtime.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export function makeParentDir(): string {
+  return mkdtempSync(join(tmpdir(), 'cr-model-'));
+}
