@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createCsvSheet } from '../adapters/local/csv-sheet.ts';
 import { createOutboxMailer } from '../adapters/local/outbox-mailer.ts';
 import { loadOrCreateSecrets } from '../adapters/local/secrets.ts';
 import { createSmtpMailer } from '../adapters/local/smtp-mailer.ts';
@@ -13,8 +14,11 @@ import { createSqliteCartStore } from '../adapters/local/sqlite-cart-store.ts';
 import { createSqliteUnsubscribeList } from '../adapters/local/sqlite-unsubscribe-list.ts';
 import { loadTemplates } from '../adapters/local/templates-loader.ts';
 import { createTimerLoop } from '../adapters/local/timer-loop.ts';
+import { createXlsxSheet } from '../adapters/local/xlsx-sheet.ts';
 import type { Config, OwnerToken } from '../app/config.ts';
+import { createExport } from '../app/export.ts';
 import { createIntake } from '../app/intake.ts';
+import { createReports } from '../app/report.ts';
 import { createSenderHealth } from '../app/sender-health.ts';
 import { createStops } from '../app/stops.ts';
 import { createWake } from '../app/wake.ts';
@@ -135,6 +139,15 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   });
   poke = (at) => loop.poke(at);
 
+  const reports = createReports({ store, policy: config.policy, clock });
+  const exportsDir = join(config.dataDir, 'exports');
+  const exporter = createExport({
+    store,
+    sheets: [createCsvSheet({ dir: exportsDir }), createXlsxSheet({ dir: exportsDir })],
+    policy: config.policy,
+    publicUrl: config.publicUrl,
+  });
+
   const app = createApp({
     ingest,
     webhookSecret,
@@ -144,6 +157,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     owners,
     storeTimeZone: config.policy.storeTimeZone,
     senderHealth,
+    summary: (month) => reports.summaryJson(month),
     extraRoutes: [
       shopperRoutes({ links, stops, store, clock, storeName: config.storeName }),
       shopifyRoute({ ingest, shopifySecret: config.shopifySecret }),
@@ -175,6 +189,8 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     wake,
     senderHealth,
     loop,
+    reports,
+    exporter,
     app,
     webhookSecret,
     owners,
