@@ -28,6 +28,9 @@ export type CommandRunner = (
 /** Commands added by other modules register here (demo, export, summary, cost). */
 export const extraCommands = new Map<string, () => Promise<CommandRunner>>([
   ['demo', async () => (await import('./demo.ts')).runDemo],
+  ['export', async () => (await import('./export-command.ts')).runExport],
+  ['summary', async () => (await import('./summary-command.ts')).runSummary],
+  ['cost', async () => (await import('./cost-command.ts')).runCost],
 ]);
 
 export async function main(argv: readonly string[], env = process.env): Promise<number> {
