@@ -1,0 +1,443 @@
+/**
+ * The issue's acceptance for "Run on AWS": the real Lambda handlers, in process, over DynamoDB
+ * Local; Scheduler, SES and Secrets Manager are stubbed at the SDK boundary (no local engine),
+ * and every call they get is checked. Time is a manual clock handed to the runtime.
+ */
+
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { LambdaEvent } from 'hono/aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toDocumentClient } from '../../src/adapters/aws/dynamodb-tables.ts';
+import { atExpression, scheduleName } from '../../src/adapters/aws/scheduler-wakeups.ts';
+import { signWebhook } from '../../src/domain/webhook-signature.ts';
+import { createAwsRuntime } from '../../src/lambda/aws-runtime.ts';
+import { createHttpHandler } from '../../src/lambda/http.ts';
+import { createSesFeedbackHandler } from '../../src/lambda/ses-feedback.ts';
+import { createWaiterHandler } from '../../src/lambda/waiter.ts';
+import { createManualClock } from '../../src/ports/clock.ts';
+import { parseMime } from '../contracts/mime-parse.ts';
+import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
+import { cartEvent } from '../support/signed-event.ts';
+
+const scheduler = mockClient(SchedulerClient);
+const ses = mockClient(SESv2Client);
+const secretsManager = mockClient(SecretsManagerClient);
+
+const DOMAIN = 'abc123xyz.lambda-url.eu-west-1.on.aws';
+const HOUR = 3_600_000;
+/** Noon UTC on a Monday: outside quiet hours in Paris and in UTC. */
+const START = Date.parse('2026-11-23T12:00:00Z');
+const WEBHOOK_SECRET = 'whsec_e2e_0123456789abcdef';
+const OWNER_TOKEN = 'own_e2e_token_0123456789abcdef';
+const WAITER_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:cr-waiter';
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/cr-scheduler';
+const DLQ_ARN = 'arn:aws:sqs:eu-west-1:123456789012:cr-wakeup-dlq';
+
+const SECRETS: Record<string, string> = {
+  'cr/webhook-secret': WEBHOOK_SECRET,
+  'cr/owner-tokens': JSON.stringify({ owner: OWNER_TOKEN }),
+  'cr/link-secret': 'link_secret_e2e_0123456789abcdef',
+};
+
+let emulator: DynamoDbLocal;
+let dynamodb: DynamoDBClient;
+let tables: Awaited<ReturnType<typeof createTables>>;
+
+beforeAll(async () => {
+  emulator = await startDynamoDbLocal();
+  dynamodb = emulator.client();
+  tables = await createTables(dynamodb);
+  secretsManager.on(GetSecretValueCommand).callsFake((input: { SecretId?: string }) => {
+    const value = SECRETS[input.SecretId ?? ''];
+    if (value === undefined)
+      throw Object.assign(new Error('no such secret'), { name: 'ResourceNotFoundException' });
+    return { SecretString: value };
+  });
+  scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+  scheduler.on(DeleteScheduleCommand).resolves({});
+  let sent = 0;
+  ses.on(SendEmailCommand).callsFake(() => ({ MessageId: `ses-${++sent}` }));
+}, 120_000);
+
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+/** The variables infra/stack.ts gives each function (names, never values, for secrets). */
+function envs() {
+  const tableEnv = {
+    CR_TABLE_STATE: tables.state,
+    CR_TABLE_AUDIT: tables.audit,
+    CR_TABLE_UNSUBSCRIBE: tables.unsubscribe,
+  };
+  const wakeupEnv = {
+    CR_SCHEDULE_GROUP: 'cr-wakeups',
+    CR_WAITER_ARN: WAITER_ARN,
+    CR_SCHEDULER_ROLE_ARN: ROLE_ARN,
+    CR_SCHEDULE_DLQ_ARN: DLQ_ARN,
+  };
+  const storeEnv = {
+    CR_FROM: 'Linen & Co <reminders@linen.example>',
+    CR_STORE_NAME: 'Linen & Co',
+    CR_STORE_ADDRESS: '12 Rue des Lilas, Paris',
+  };
+  return {
+    http: {
+      ...tableEnv,
+      ...wakeupEnv,
+      ...storeEnv,
+      CR_WEBHOOK_SECRET_NAME: 'cr/webhook-secret',
+      CR_OWNERS_SECRET_NAME: 'cr/owner-tokens',
+      CR_LINK_SECRET_NAME: 'cr/link-secret',
+    },
+    waiter: {
+      ...tableEnv,
+      ...wakeupEnv,
+      ...storeEnv,
+      CR_MAIL: 'ses',
+      CR_SES_CONFIGURATION_SET: 'cr-mail',
+      CR_PUBLIC_URL: `https://${DOMAIN}/`,
+      CR_LINK_SECRET_NAME: 'cr/link-secret',
+    },
+    sesFeedback: { CR_TABLE_AUDIT: tables.audit, CR_TABLE_UNSUBSCRIBE: tables.unsubscribe },
+  };
+}
+
+function setup() {
+  const clock = createManualClock(START);
+  const clients = {
+    dynamodb,
+    scheduler: new SchedulerClient({ region: 'eu-west-1' }),
+    ses: new SESv2Client({ region: 'eu-west-1' }),
+    secretsManager: new SecretsManagerClient({ region: 'eu-west-1' }),
+  };
+  const env = envs();
+  // One runtime per function, as each Lambda has its own container.
+  const http = createHttpHandler(
+    (publicUrl) =>
+      createAwsRuntime(env.http, { clients, clock, ...(publicUrl ? { publicUrl } : {}) }),
+    env.http,
+  );
+  const waiterRuntime = createAwsRuntime(env.waiter, { clients, clock });
+  const waiter = createWaiterHandler(() => waiterRuntime);
+  const feedbackRuntime = createAwsRuntime(env.sesFeedback, { clients, clock });
+  const sesFeedback = createSesFeedbackHandler(() => feedbackRuntime);
+  return { clock, http, waiter, sesFeedback, unsubscribes: waiterRuntime.unsubscribes };
+}
+
+interface UrlRequest {
+  readonly method?: string;
+  readonly path: string;
+  readonly query?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  readonly base64?: boolean;
+}
+
+/** A Lambda Function URL request: API Gateway payload format 2.0. */
+function functionUrlEvent(req: UrlRequest, now: number): LambdaEvent {
+  const method = req.method ?? 'GET';
+  const body = req.body ?? null;
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: req.path,
+    rawQueryString: req.query ?? '',
+    headers: { host: DOMAIN, 'user-agent': 'e2e', ...req.headers },
+    body: body !== null && req.base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: body !== null && req.base64 === true,
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'abc123xyz',
+      domainName: DOMAIN,
+      domainPrefix: 'abc123xyz',
+      http: {
+        method,
+        path: req.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.9',
+        userAgent: 'e2e',
+      },
+      requestId: `req-${now}`,
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    },
+  } as unknown as LambdaEvent;
+}
+
+function signedEvent(event: Record<string, unknown>, now: number, base64 = false): UrlRequest {
+  const body = JSON.stringify(event);
+  return {
+    method: 'POST',
+    path: '/events',
+    headers: {
+      'content-type': 'application/json',
+      'x-cr-signature': signWebhook(WEBHOOK_SECRET, body, Math.floor(now / 1000)),
+    },
+    body,
+    base64,
+  };
+}
+
+const raw = (input: { Content?: { Raw?: { Data?: Uint8Array } } }) =>
+  Buffer.from(input.Content?.Raw?.Data ?? new Uint8Array()).toString('utf8');
+
+describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Manager stubbed)', () => {
+  it('event in, wake-up armed, reminder sent through SES, checkout cancels, a late wake-up sends nothing', async () => {
+    const { clock, http, waiter } = setup();
+    const doc = toDocumentClient(dynamodb);
+    scheduler.resetHistory();
+    ses.resetHistory();
+
+    // 1. A signed cart event through the Function URL (body base64-encoded, as binary bodies come).
+    const activity = START - 60_000;
+    const event = cartEvent({ id: 'evt_e2e_1', occurredAt: new Date(activity).toISOString() });
+    const answer = await http(functionUrlEvent(signedEvent(event, clock.now(), true), clock.now()));
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({
+      cart: { id: 'c_42', status: 'open' },
+      duplicate: false,
+    });
+
+    const row = await doc.send(
+      new GetCommand({ TableName: tables.state, Key: { pk: 'CART#c_42', sk: 'CART' } }),
+    );
+    expect(row.Item).toMatchObject({
+      status: 'open',
+      lastActivityAt: activity,
+      wakeAt: activity + HOUR,
+    });
+
+    // 2. One one-time schedule at lastActivity + 1h that runs the waiter with {"cartId"}.
+    const created = scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input);
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({
+      Name: scheduleName('c_42'),
+      GroupName: 'cr-wakeups',
+      ScheduleExpression: `at(${new Date(activity + HOUR).toISOString().slice(0, 19)})`,
+      ActionAfterCompletion: 'DELETE',
+      Target: {
+        Arn: WAITER_ARN,
+        RoleArn: ROLE_ARN,
+        Input: JSON.stringify({ cartId: 'c_42' }),
+        DeadLetterConfig: { Arn: DLQ_ARN },
+      },
+    });
+
+    // A retried delivery of the same event: 200, duplicate, nothing new written.
+    const again = await http(functionUrlEvent(signedEvent(event, clock.now()), clock.now()));
+    expect(JSON.parse(again.body)).toMatchObject({ duplicate: true });
+
+    // 3. The schedule fires: the waiter mails step 1 through SES and arms step 2.
+    clock.set(activity + HOUR + 1_000);
+    scheduler.resetHistory();
+    const woke = await waiter({ cartId: 'c_42' });
+    expect(woke).toMatchObject({
+      kind: 'woke',
+      report: { kind: 'moved', move: { move: 'nudge', step: 1 } },
+    });
+    const sends = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]).toMatchObject({
+      Destination: { ToAddresses: ['sam@example.com'] },
+      ConfigurationSetName: 'cr-mail',
+    });
+    const mail = parseMime(raw(sends[0] ?? {}));
+    expect(mail.to).toContain('sam@example.com');
+    expect(mail.text).toContain('Linen shirt');
+    expect(mail.html).toContain('Linen shirt');
+    const unsubscribe = mail.headers.get('list-unsubscribe')?.[0] ?? '';
+    expect(unsubscribe).toMatch(
+      new RegExp(`^<https://${DOMAIN.replaceAll('.', '\\.')}/unsubscribe\\?t=`),
+    );
+    expect(mail.headers.get('list-unsubscribe-post')).toEqual(['List-Unsubscribe=One-Click']);
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input.ScheduleExpression).toBe(
+      atExpression(activity + 24 * HOUR, clock.now()),
+    );
+
+    // 4. The shopper buys: the row flips to bought and the schedule is deleted.
+    clock.advance(10 * 60_000);
+    scheduler.resetHistory();
+    const checkout = cartEvent({
+      id: 'evt_e2e_2',
+      type: 'cart.checked_out',
+      occurredAt: new Date(clock.now()).toISOString(),
+      orderId: 'order_1',
+    });
+    const bought = await http(functionUrlEvent(signedEvent(checkout, clock.now()), clock.now()));
+    expect(JSON.parse(bought.body)).toEqual({
+      cart: { id: 'c_42', status: 'bought' },
+      duplicate: false,
+    });
+    expect(scheduler.commandCalls(DeleteScheduleCommand).map((c) => c.args[0].input)).toEqual([
+      { Name: scheduleName('c_42'), GroupName: 'cr-wakeups' },
+    ]);
+
+    // 5. A wake-up that fires anyway (late, or raced the delete) sends nothing and arms nothing.
+    clock.advance(24 * HOUR);
+    ses.resetHistory();
+    scheduler.resetHistory();
+    const late = await waiter({ cartId: 'c_42' });
+    expect(late).toMatchObject({ report: { move: { move: 'still_shopping' } } });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+
+    // 6. The email's one-click unsubscribe link works through the Function URL (RFC 8058 POST).
+    const link = new URL(unsubscribe.slice(1, -1));
+    const oneClick = await http(
+      functionUrlEvent(
+        {
+          method: 'POST',
+          path: link.pathname,
+          query: link.search.slice(1),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'List-Unsubscribe=One-Click',
+        },
+        clock.now(),
+      ),
+    );
+    expect(oneClick.statusCode).toBe(200);
+    const { unsubscribes } = setup();
+    expect(await unsubscribes.get('sam@example.com')).toMatchObject({ kind: 'unsubscribed' });
+  }, 60_000);
+
+  it('a permanent SES bounce via SNS blocks the address for good; the waiter then never mails it', async () => {
+    const { clock, http, waiter, sesFeedback, unsubscribes } = setup();
+    const bounce = (messageId: string) => ({
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          Sns: {
+            Type: 'Notification',
+            MessageId: messageId,
+            Message: JSON.stringify({
+              eventType: 'Bounce',
+              bounce: {
+                bounceType: 'Permanent',
+                bounceSubType: 'General',
+                bouncedRecipients: [{ emailAddress: 'Kim <KIM@example.com>' }],
+              },
+              mail: { destination: ['kim@example.com'] },
+            }),
+          },
+        },
+        { EventSource: 'aws:sns', Sns: { MessageId: 'junk', Message: 'not json at all' } },
+      ],
+    });
+    const first = await sesFeedback(bounce('sns-1') as never);
+    expect(first).toMatchObject({ added: ['kim@example.com'], already: [] });
+    expect(first.invalid).toHaveLength(1);
+    // SNS delivers at least once: the repeat changes nothing.
+    expect(await sesFeedback(bounce('sns-2') as never)).toMatchObject({
+      added: [],
+      already: ['kim@example.com'],
+    });
+    expect(await unsubscribes.get('kim@example.com')).toMatchObject({
+      kind: 'bounced',
+      actor: 'system',
+    });
+    const audit = await toDocumentClient(dynamodb).send(
+      new QueryCommand({
+        TableName: tables.audit,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'EMAIL#kim@example.com' },
+      }),
+    );
+    expect(audit.Items?.map((i) => [i.action, JSON.parse(String(i.data)).actor])).toEqual([
+      ['bounced', 'system'],
+    ]);
+
+    const activity = clock.now() - 60_000;
+    const event = cartEvent({
+      id: 'evt_kim_1',
+      occurredAt: new Date(activity).toISOString(),
+      cart: {
+        id: 'c_kim',
+        email: 'kim@example.com',
+        restoreUrl: 'https://shop.example/cart/c_kim',
+      },
+    });
+    expect(
+      (await http(functionUrlEvent(signedEvent(event, clock.now()), clock.now()))).statusCode,
+    ).toBe(200);
+    clock.set(activity + HOUR + 1_000);
+    ses.resetHistory();
+    expect(await waiter({ cartId: 'c_kim' })).toMatchObject({
+      report: { move: { move: 'still_shopping', reason: 'bounced' } },
+    });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  }, 60_000);
+
+  it('the owner API answers through the Function URL with a token from the owner-tokens secret', async () => {
+    const { clock, http } = setup();
+    const activity = clock.now() - 60_000;
+    const event = cartEvent({
+      id: 'evt_owner_1',
+      occurredAt: new Date(activity).toISOString(),
+      cart: {
+        id: 'c_owner',
+        email: 'lee@example.com',
+        restoreUrl: 'https://shop.example/cart/c_owner',
+      },
+    });
+    await http(functionUrlEvent(signedEvent(event, clock.now()), clock.now()));
+
+    const bearer = { authorization: `Bearer ${OWNER_TOKEN}` };
+    const denied = await http(
+      functionUrlEvent(
+        {
+          path: '/owner/api/carts/c_owner',
+          headers: { authorization: 'Bearer wrong-token-0123456789' },
+        },
+        clock.now(),
+      ),
+    );
+    expect(denied.statusCode).toBe(401);
+
+    scheduler.resetHistory();
+    const writeOff = await http(
+      functionUrlEvent(
+        {
+          method: 'POST',
+          path: '/owner/api/carts/c_owner/write-off',
+          headers: { ...bearer, 'content-type': 'application/json' },
+          body: JSON.stringify({ reason: 'test order' }),
+        },
+        clock.now(),
+      ),
+    );
+    expect(writeOff.statusCode).toBe(200);
+    expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(1);
+
+    const detail = await http(
+      functionUrlEvent({ path: '/owner/api/carts/c_owner', headers: bearer }, clock.now()),
+    );
+    expect(detail.statusCode).toBe(200);
+    const body = JSON.parse(detail.body) as {
+      cart: { status: string };
+      audit: { action: string; actor: string }[];
+    };
+    expect(body.cart).toMatchObject({ status: 'closed', closedReason: 'written_off' });
+    expect(body.audit.map((a) => [a.action, a.actor])).toContainEqual(['write_off', 'owner']);
+
+    const day = new Date(activity).toISOString().slice(0, 10);
+    const list = await http(
+      functionUrlEvent(
+        { path: '/owner/api/carts', query: `day=${day}`, headers: bearer },
+        clock.now(),
+      ),
+    );
+    expect(JSON.parse(list.body).carts.map((c: { id: string }) => c.id)).toContain('c_owner');
+  }, 60_000);
+});
