@@ -1,0 +1,138 @@
+/**
+ * End to end through the intake use case and a real SQLite store: whatever order the store's
+ * webhooks arrive in, and however often, the stored row is the same, duplicates are answered as
+ * such, and the wake-up left armed is the row's own.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/adapters/local/sqlite.ts';
+import { createSqliteCartStore } from '../src/adapters/local/sqlite-cart-store.ts';
+import { createIntake } from '../src/app/intake.ts';
+import type { Cart, CartItem } from '../src/domain/cart.ts';
+import { type CartEvent, EventType } from '../src/domain/events.ts';
+import { DEFAULT_POLICY } from '../src/domain/policy.ts';
+import { createManualClock } from '../src/ports/clock.ts';
+import type { Wakeups } from '../src/ports/wakeups.ts';
+
+const T0 = Date.parse('2026-11-23T07:00:00Z');
+
+const itemArb: fc.Arbitrary<CartItem> = fc.record({
+  sku: fc.constantFrom('SHIRT-L', 'MUG'),
+  name: fc.constantFrom('Linen shirt', 'Mug'),
+  quantity: fc.integer({ min: 1, max: 5 }),
+  priceMinor: fc.integer({ min: 1, max: 20_000 }),
+  url: fc.option(fc.constant('https://shop.example/p/1'), { nil: null }),
+  imageUrl: fc.constant(null),
+});
+
+const bodyArb = fc.record({
+  minutes: fc.integer({ min: 0, max: 10 }),
+  email: fc.option(fc.constantFrom('sam@example.com', 'alex@example.com'), { nil: null }),
+  currency: fc.constantFrom('USD', 'JPY'),
+  totalMinor: fc.integer({ min: 0, max: 100_000 }),
+  items: fc.array(itemArb, { maxLength: 2 }),
+  restoreUrl: fc.option(fc.constant('https://shop.example/cart/1'), { nil: null }),
+  savedLink: fc.boolean(),
+  timezone: fc.option(fc.constantFrom('Europe/Paris', 'Asia/Tokyo'), { nil: null }),
+  consent: fc.option(fc.boolean(), { nil: null }),
+});
+
+type Body = typeof bodyArb extends fc.Arbitrary<infer B> ? B : never;
+
+function toEvent(id: string, type: CartEvent['type'], body: Body): CartEvent {
+  const { minutes, ...cart } = body;
+  return {
+    id,
+    type,
+    occurredAt: T0 + minutes * 60_000,
+    orderId: type === EventType.checkedOut ? 'order_1' : null,
+    cart: { id: 'c_42', ...cart },
+  };
+}
+
+const permutation = <T>(items: readonly T[]) =>
+  fc.shuffledSubarray([...items], { minLength: items.length, maxLength: items.length });
+
+const scenarioArb = fc
+  .record({
+    updates: fc.array(bodyArb, { minLength: 1, maxLength: 8 }),
+    checkout: fc.option(bodyArb, { nil: null }),
+  })
+  .chain(({ updates, checkout }) => {
+    const events = updates.map((body, i) => toEvent(`evt_${i}`, EventType.updated, body));
+    if (checkout !== null) events.push(toEvent('evt_checkout', EventType.checkedOut, checkout));
+    return fc
+      .array(fc.boolean(), { minLength: events.length, maxLength: events.length })
+      .chain((twice) => {
+        const deliveries = events.flatMap((e, i) => (twice[i] ? [e, e] : [e]));
+        return fc.tuple(permutation(deliveries), permutation(deliveries));
+      });
+  });
+
+interface Run {
+  readonly row: Cart | null;
+  readonly answers: readonly string[];
+  readonly lastArmed: number | null | undefined;
+}
+
+async function deliver(deliveries: readonly CartEvent[]): Promise<Run> {
+  const db = openDatabase({ path: ':memory:' });
+  try {
+    const store = createSqliteCartStore(db);
+    const armed: Array<{ cartId: string; at: number | null }> = [];
+    const wakeups: Wakeups = {
+      async set(cartId, at) {
+        armed.push({ cartId, at });
+      },
+    };
+    const ingest = createIntake({
+      store,
+      wakeups,
+      policy: DEFAULT_POLICY,
+      clock: createManualClock(T0 + 3_600_000),
+    });
+    const answers: string[] = [];
+    for (const event of deliveries) answers.push((await ingest(event)).kind);
+    return { row: await store.get('c_42'), answers, lastArmed: armed.at(-1)?.at };
+  } finally {
+    db.close();
+  }
+}
+
+function withoutVersion(cart: Cart | null): Omit<Cart, 'version'> | null {
+  if (cart === null) return null;
+  const { version: _version, ...rest } = cart;
+  return rest;
+}
+
+/** What each delivery should be answered: the first of an id is accepted, a repeat a duplicate. */
+function expectedAnswers(deliveries: readonly CartEvent[]): string[] {
+  const seen = new Set<string>();
+  return deliveries.map((e) => {
+    const answer = seen.has(e.id) ? 'duplicate' : 'accepted';
+    seen.add(e.id);
+    return answer;
+  });
+}
+
+describe('intake through SQLite is order-independent', () => {
+  it('any delivery order with duplicates stores the same row and arms its wake-up', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, async ([first, second]) => {
+        const a = await deliver(first);
+        const b = await deliver(second);
+        expect(a.row).not.toBeNull();
+        expect(withoutVersion(b.row)).toEqual(withoutVersion(a.row));
+        expect(a.answers).toEqual(expectedAnswers(first));
+        expect(b.answers).toEqual(expectedAnswers(second));
+        for (const run of [a, b]) {
+          const bought = first.some((e) => e.type === EventType.checkedOut);
+          expect(run.row?.status).toBe(bought ? 'bought' : 'open');
+          expect(run.lastArmed).toBe(run.row?.wakeAt);
+          if (bought) expect(run.lastArmed).toBeNull();
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
