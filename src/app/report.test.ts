@@ -6,7 +6,8 @@ import type { Cart } from '../domain/cart.ts';
 import { DEFAULT_ASSUMPTIONS } from '../domain/cost.ts';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy.ts';
 import { createManualClock } from '../ports/clock.ts';
-import { createReports, summaryPageUrl } from './report.ts';
+import type { OutgoingEmail } from '../ports/mailer.ts';
+import { createReports, sendMonthlySummary, summaryPageUrl } from './report.ts';
 
 const NOV = Date.UTC(2026, 10, 1);
 const DEC = Date.UTC(2026, 11, 1);
@@ -116,6 +117,23 @@ describe('monthly report', () => {
     expect(first?.html).toContain(`href="${link}"`);
     expect(first?.html).toContain('Bob &amp; &lt;Sons&gt;');
     expect(first?.html).not.toContain('<Sons>');
+  });
+
+  it('sends the summary to each report address, and to nobody when none is set', async () => {
+    const { reports } = await setup([]);
+    const sent: OutgoingEmail[] = [];
+    const mailer = {
+      async send(email: OutgoingEmail) {
+        sent.push(email);
+        return { receipt: 'ok' };
+      },
+    };
+    const opts = { from: 'r@shop.example', publicUrl: 'https://cr.shop.example' };
+    expect(await sendMonthlySummary(reports, mailer, '2026-11', { ...opts, to: [] })).toBe(0);
+    expect(sent).toEqual([]);
+    const to = ['a@shop.example', 'b@shop.example'];
+    expect(await sendMonthlySummary(reports, mailer, '2026-11', { ...opts, to })).toBe(2);
+    expect(sent.map((e) => e.to)).toEqual(to);
   });
 
   it('an unknown month shape is refused', async () => {

@@ -16,7 +16,7 @@ import { type MonthSummary, monthRange, summarizeMonth } from '../domain/summary
 import { formatSummaryTable, type SummaryJson, summaryToJson } from '../domain/summary-format.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { OutgoingEmail } from '../ports/mailer.ts';
+import type { Mailer, OutgoingEmail } from '../ports/mailer.ts';
 
 export interface ReportDeps {
   readonly store: Pick<CartStore, 'listByActivity' | 'auditBetween'>;
@@ -170,4 +170,20 @@ function hostOf(url: string): string {
   } catch {
     return 'localhost';
   }
+}
+
+/**
+ * Mails a month's summary to each of `opts.to` (CR_REPORT_TO). Nobody to tell is not an error:
+ * the summary is still on the owner page. Returns how many emails went out.
+ */
+export async function sendMonthlySummary(
+  reports: Pick<Reports, 'monthlyEmails'>,
+  mailer: Mailer,
+  month: string,
+  opts: MonthlyEmailOptions,
+): Promise<number> {
+  if (opts.to.length === 0) return 0;
+  const emails = await reports.monthlyEmails(month, opts);
+  for (const email of emails) await mailer.send(email);
+  return emails.length;
 }

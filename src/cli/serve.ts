@@ -1,6 +1,8 @@
 /** `cart-recovery serve` (= `npm start`): the HTTP app and the timer loop in one process. */
 
 import type { Config } from '../app/config.ts';
+import { sendMonthlySummary } from '../app/report.ts';
+import { createScheduledJobs } from '../app/scheduled-jobs.ts';
 import { createNodeServer } from '../http/node-server.ts';
 import { openLocalRuntime } from './local-runtime.ts';
 
@@ -14,6 +16,21 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   runtime.loop.start();
+  const jobs = createScheduledJobs({
+    clock: runtime.clock,
+    zone: config.policy.storeTimeZone,
+    exportAt: config.exportAt,
+    runExport: (day) => runtime.exporter.exportDay(day),
+    runMonthly: (month) =>
+      sendMonthlySummary(runtime.reports, runtime.mailer, month, {
+        from: config.from,
+        to: config.reportTo,
+        publicUrl: config.publicUrl,
+        storeName: config.storeName,
+      }),
+    onError: (job, error) => console.error(`[${job}] failed:`, error),
+  });
+  jobs.start();
 
   log(`cart-recovery listening on http://${config.host}:${port}`);
   log(`  data       ${config.dataDir} (SQLite, outbox, exports)`);
@@ -22,6 +39,9 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
   );
   log(`  webhook    POST ${config.publicUrl}/events  (X-CR-Signature)`);
   log(`  owner      ${config.publicUrl}/owner  (Bearer token)`);
+  log(
+    `  sheet      daily at ${config.exportAt} ${config.policy.storeTimeZone} into ${config.dataDir}/exports${config.reportTo.length > 0 ? `; monthly summary to ${config.reportTo.join(', ')}` : ''}`,
+  );
   if (runtime.secrets.generated) {
     log('');
     log(`First run: secrets generated in ${runtime.secrets.path} (shown once; keep them safe)`);
@@ -39,6 +59,7 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  await jobs.stop();
   await runtime.close();
   log('stopped cleanly');
   return 0;
