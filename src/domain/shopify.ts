@@ -9,11 +9,20 @@
  * Shopify does not retry it).
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { CartItem, CartSnapshot } from './cart.ts';
 import { normaliseEmail } from './email.ts';
 import { type CartEvent, EventType, type FieldProblem, isTimeZone } from './events.ts';
-import { currencyExponent, isCurrencyCode, type ParseMoneyResult, parseMoney } from './money.ts';
+import {
+  type Checkout,
+  type Common,
+  checkoutSchema,
+  instant,
+  type Order,
+  orderSchema,
+  parsePayload,
+  shopifyMoney,
+} from './shopify-payload.ts';
 
 export const ShopifyTopic = {
   checkoutCreate: 'checkouts/create',
@@ -39,71 +48,9 @@ export type ShopifyMapResult =
 
 // The same rule as the cart/event ids in events.ts: ids become keys, schedule names, URL parts.
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 // Bounds of the store lane's item schema, so a Shopify cart looks like any other downstream.
 const MAX_SKU = 128;
 const MAX_NAME = 300;
-
-const instant = z
-  .string()
-  .regex(ISO_INSTANT, 'must be an ISO 8601 time with a zone')
-  .refine((value) => Number.isFinite(Date.parse(value)), 'is not a real time');
-const shopifyId = z.union([z.number().int().nonnegative(), z.string().trim().min(1).max(256)]);
-const currencyCode = z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code');
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
-    message: 'must be an http(s) URL',
-  });
-
-const lineItemSchema = z.looseObject({
-  title: z.string().trim().min(1),
-  variant_title: z.string().nullish(),
-  variant_id: shopifyId.nullish(),
-  sku: z.string().nullish(),
-  quantity: z.number().int().min(0).max(100_000),
-  price: z.string(),
-});
-
-const customerSchema = z.looseObject({
-  email: z.string().nullish(),
-  timezone: z.string().nullish(),
-});
-
-/** What checkouts and orders share: the cart contents, money and the shopper. */
-const commonShape = {
-  email: z.string().nullish(),
-  currency: currencyCode.nullish(),
-  presentment_currency: currencyCode.nullish(),
-  total_price: z.string(),
-  line_items: z.array(lineItemSchema),
-  buyer_accepts_marketing: z.boolean().nullish(),
-  customer: customerSchema.nullish(),
-  created_at: instant.nullish(),
-  updated_at: instant.nullish(),
-};
-
-const checkoutSchema = z.looseObject({
-  ...commonShape,
-  id: shopifyId.nullish(),
-  token: z.string().trim().min(1).nullish(),
-  abandoned_checkout_url: httpUrl.nullish(),
-  completed_at: instant.nullish(),
-});
-
-const orderSchema = z.looseObject({
-  ...commonShape,
-  id: shopifyId,
-  checkout_token: z.string().trim().min(1).nullish(),
-  checkout_id: shopifyId.nullish(),
-  contact_email: z.string().nullish(),
-  processed_at: instant.nullish(),
-});
-
-type Common = z.infer<z.ZodObject<typeof commonShape>>;
-type Checkout = z.infer<typeof checkoutSchema>;
-type Order = z.infer<typeof orderSchema>;
 
 export function mapShopifyWebhook(input: ShopifyWebhookInput): ShopifyMapResult {
   const topic = input.topic?.trim();
@@ -133,16 +80,8 @@ function mapWith<T>(
   topic: ShopifyTopic,
   build: Build<T>,
 ): ShopifyMapResult {
-  const parsed = schema.safeParse(input.body);
-  if (!parsed.success) {
-    return {
-      kind: 'invalid',
-      details: parsed.error.issues.map((issue) => ({
-        path: pathOf(issue.path) || '(body)',
-        problem: issue.message,
-      })),
-    };
-  }
+  const parsed = parsePayload(schema, input.body);
+  if (!parsed.ok) return { kind: 'invalid', details: parsed.details };
   const built = build(parsed.data, input, topic);
   return built.ok
     ? { kind: 'event', event: built.event }
@@ -262,23 +201,6 @@ function lineItems(
 }
 
 /**
- * Shopify writes two decimals even for currencies without them ("4500.00" JPY). Zeros past the
- * currency's digits carry no value, so they are dropped before the exact parse; a non-zero digit
- * there still fails, and the problem quotes the amount as Shopify sent it.
- */
-function shopifyMoney(amount: string, currency: string): ParseMoneyResult {
-  const dot = amount.indexOf('.');
-  let end = amount.length;
-  if (dot >= 0) {
-    const exponent = currencyExponent(currency);
-    while (end - dot - 1 > exponent && amount[end - 1] === '0') end -= 1;
-    if (end === dot + 1 && end < amount.length) end = dot;
-  }
-  const parsed = parseMoney(amount.slice(0, end), currency);
-  return parsed.ok ? parsed : parseMoney(amount, currency);
-}
-
-/**
  * The first present time among the body's own fields, else X-Shopify-Triggered-At. The body's
  * times were validated by the schema; the header is checked here.
  */
@@ -352,11 +274,4 @@ function firstEmail(candidates: ReadonlyArray<string | null | undefined>): strin
 function zoneOrNull(zone: string | null | undefined): string | null {
   const trimmed = zone?.trim();
   return trimmed && trimmed.length <= 64 && isTimeZone(trimmed) ? trimmed : null;
-}
-
-function pathOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => {
-    if (typeof key === 'number') return `${acc}[${key}]`;
-    return acc ? `${acc}.${String(key)}` : String(key);
-  }, '');
 }
