@@ -4,6 +4,7 @@
  * and every call they get is checked. Time is a manual clock handed to the runtime.
  */
 
+import { generateKeyPairSync } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateScheduleCommand,
@@ -21,11 +22,14 @@ import { atExpression, scheduleName } from '../../src/adapters/aws/scheduler-wak
 import { signWebhook } from '../../src/domain/webhook-signature.ts';
 import { createAwsRuntime } from '../../src/lambda/aws-runtime.ts';
 import { createHttpHandler } from '../../src/lambda/http.ts';
+import { createMonthlySummaryHandler } from '../../src/lambda/monthly-summary.ts';
+import { createNightlyExportHandler } from '../../src/lambda/nightly-export.ts';
 import { createSesFeedbackHandler } from '../../src/lambda/ses-feedback.ts';
 import { createWaiterHandler } from '../../src/lambda/waiter.ts';
 import { createManualClock } from '../../src/ports/clock.ts';
 import { parseMime } from '../contracts/mime-parse.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
+import { startSheetsStandin } from '../support/sheets-standin.ts';
 import { cartEvent } from '../support/signed-event.ts';
 
 const scheduler = mockClient(SchedulerClient);
@@ -42,7 +46,14 @@ const WAITER_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:cr-waiter';
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/cr-scheduler';
 const DLQ_ARN = 'arn:aws:sqs:eu-west-1:123456789012:cr-wakeup-dlq';
 
+const googleKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
 const SECRETS: Record<string, string> = {
+  'cr/google-service-account': JSON.stringify({
+    type: 'service_account',
+    client_email: 'sheets@cr-e2e.iam.gserviceaccount.com',
+    private_key: googleKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  }),
   'cr/webhook-secret': WEBHOOK_SECRET,
   'cr/owner-tokens': JSON.stringify({ owner: OWNER_TOKEN }),
   'cr/link-secret': 'link_secret_e2e_0123456789abcdef',
@@ -108,6 +119,22 @@ function envs() {
       CR_PUBLIC_URL: `https://${DOMAIN}/`,
       CR_LINK_SECRET_NAME: 'cr/link-secret',
     },
+    nightlyExport: {
+      ...tableEnv,
+      ...storeEnv,
+      CR_PUBLIC_URL: `https://${DOMAIN}`,
+      CR_LINK_SECRET_NAME: 'cr/link-secret',
+      CR_GOOGLE_CREDENTIALS_SECRET_NAME: 'cr/google-service-account',
+      CR_GOOGLE_FOLDER_ID: 'folder-e2e',
+    },
+    monthlySummary: {
+      ...tableEnv,
+      ...storeEnv,
+      CR_MAIL: 'ses',
+      CR_SES_CONFIGURATION_SET: 'cr-mail',
+      CR_PUBLIC_URL: `https://${DOMAIN}`,
+      CR_REPORT_TO: 'owner@linen.example',
+    },
     sesFeedback: { CR_TABLE_AUDIT: tables.audit, CR_TABLE_UNSUBSCRIBE: tables.unsubscribe },
   };
 }
@@ -131,7 +158,18 @@ function setup() {
   const waiter = createWaiterHandler(() => waiterRuntime);
   const feedbackRuntime = createAwsRuntime(env.sesFeedback, { clients, clock });
   const sesFeedback = createSesFeedbackHandler(() => feedbackRuntime);
-  return { clock, http, waiter, sesFeedback, unsubscribes: waiterRuntime.unsubscribes };
+  const reportRuntime = (name: 'nightlyExport' | 'monthlySummary') => {
+    const runtime = createAwsRuntime(env[name], { clients, clock });
+    return () => runtime;
+  };
+  return {
+    clock,
+    http,
+    waiter,
+    sesFeedback,
+    unsubscribes: waiterRuntime.unsubscribes,
+    reportRuntime,
+  };
 }
 
 interface UrlRequest {
@@ -439,5 +477,44 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
       ),
     );
     expect(JSON.parse(list.body).carts.map((c: { id: string }) => c.id)).toContain('c_owner');
+  }, 60_000);
+
+  it('the nightly export writes yesterday to a Google Sheet; the monthly summary mails last month', async () => {
+    const { clock, reportRuntime } = setup();
+    const standin = await startSheetsStandin(googleKeys.publicKey);
+    try {
+      const exportDay = createNightlyExportHandler(reportRuntime('nightlyExport'), {
+        tokenUrl: standin.tokenUrl,
+        driveBaseUrl: standin.driveBaseUrl,
+        sheetsBaseUrl: standin.sheetsBaseUrl,
+      });
+      // The rule fires at 00:30 UTC: the last complete day (store zone UTC) is the 23rd.
+      clock.set(Date.parse('2026-11-24T00:30:00Z'));
+      const exported = await exportDay({ source: 'aws.events', 'detail-type': 'Scheduled Event' });
+      expect(exported).toMatchObject({ kind: 'exported', day: '2026-11-23' });
+      const sheets = [...standin.spreadsheets.values()];
+      expect(sheets.map((sheet) => [sheet.name, sheet.parents])).toEqual([
+        ['Carts 2026-11-23', ['folder-e2e']],
+      ]);
+      const cartIds = (sheets[0]?.values ?? []).slice(1).map((row) => row[0]);
+      expect(cartIds).toEqual(expect.arrayContaining(['c_42', 'c_kim', 'c_owner']));
+      expect(exported.kind === 'exported' && exported.rows).toBe(cartIds.length);
+    } finally {
+      await standin.close();
+    }
+
+    const summarise = createMonthlySummaryHandler(reportRuntime('monthlySummary'));
+    clock.set(Date.parse('2026-12-01T06:00:00Z'));
+    ses.resetHistory();
+    expect(await summarise({})).toEqual({
+      kind: 'sent',
+      month: '2026-11',
+      to: ['owner@linen.example'],
+    });
+    const sends = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+    expect(sends.map((input) => input.Destination?.ToAddresses)).toEqual([['owner@linen.example']]);
+    const mail = parseMime(raw(sends[0] ?? {}));
+    expect(mail.subject).toContain('2026-11');
+    expect(mail.text).toMatch(/recovered/i);
   }, 60_000);
 });
