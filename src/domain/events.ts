@@ -18,13 +18,16 @@ export interface CartEvent {
   readonly orderId: string | null;
 }
 
-/** Ids become keys, schedule names and URL parts: keep them printable and bounded. */
-const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+/**
+ * Ids become keys, schedule names, file names and URL parts: keep them printable and bounded, and
+ * never let ".." through, so no id can read as a parent-directory step.
+ */
+const ID = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 const idField = z
   .string()
   .regex(
     ID,
-    'must be 1-128 characters of letters, digits, "_", "-", ".", ":" starting with a letter or digit',
+    'must be 1-128 characters of letters, digits, "_", "-", ".", ":" starting with a letter or digit, without ".."',
   );
 
 const text = (max: number) => z.string().trim().min(1).max(max);
