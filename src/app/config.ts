@@ -4,6 +4,7 @@
  */
 import { InvalidDurationError, parseCadence, parseDuration } from '../domain/duration.ts';
 import { isTimeZone } from '../domain/events.ts';
+import { InvalidHoldoutShareError, parseShare } from '../domain/holdout.ts';
 import { DAY, type Policy, type QuietHours } from '../domain/policy.ts';
 import { InvalidQuietHoursError, parseQuietHours } from '../domain/zoned-time.ts';
 
@@ -52,12 +53,6 @@ function parseClock(text: string): number | null {
   return match ? Number(match[1]) * 60 + Number(match[2]) : null;
 }
 
-function parsePercent(text: string): number | null {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
-  const value = match ? Number(match[1]) / 100 : Number(text);
-  return Number.isFinite(value) && value >= 0 && value <= 1 ? value : null;
-}
-
 function parseOwners(text: string, problems: string[]): OwnerToken[] {
   const owners: OwnerToken[] = [];
   for (const pair of text
@@ -94,12 +89,15 @@ export function parseConfig(env: Env): Config {
     }
   };
 
-  const port = Number(get('CR_PORT') ?? '8787');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    problems.push(`CR_PORT: "${get('CR_PORT')}" is not a port number (0-65535)`);
-  }
+  // Digits only: Number() would also take "1e3" or "0x50" and listen somewhere unexpected.
+  const portText = get('CR_PORT') ?? '8787';
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
+  const portOk = Number.isInteger(port) && port >= 0 && port <= 65535;
+  if (!portOk) problems.push(`CR_PORT: "${portText}" is not a port number (0-65535)`);
 
-  const publicUrl = (get('CR_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  // A bad CR_PORT is reported once, not again as a bad default CR_PUBLIC_URL.
+  const defaultUrl = `http://localhost:${portOk ? port : 8787}`;
+  const publicUrl = (get('CR_PUBLIC_URL') ?? defaultUrl).replace(/\/+$/, '');
   try {
     const url = new URL(publicUrl);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
@@ -138,9 +136,12 @@ export function parseConfig(env: Env): Config {
   if (!['true', 'false', '1', '0', 'yes', 'no'].includes(consentText)) {
     problems.push(`CR_REQUIRE_CONSENT: "${consentText}" must be true or false`);
   }
-  const holdoutShare = parsePercent(get('CR_HOLDOUT') ?? '0%');
-  if (holdoutShare === null) {
-    problems.push(`CR_HOLDOUT: "${get('CR_HOLDOUT')}" must be a share like 10% (0% to 100%)`);
+  let holdoutShare = 0;
+  try {
+    holdoutShare = parseShare(get('CR_HOLDOUT') ?? '0%', 'CR_HOLDOUT');
+  } catch (error) {
+    if (!(error instanceof InvalidHoldoutShareError)) throw error;
+    problems.push(error.message);
   }
 
   const mailText = get('CR_MAIL') ?? 'outbox';
@@ -197,7 +198,7 @@ export function parseConfig(env: Env): Config {
       storeTimeZone,
       frequencyCapMs,
       requireConsent: ['true', '1', 'yes'].includes(consentText),
-      holdoutShare: holdoutShare ?? 0,
+      holdoutShare,
       recoveryWindowMs: 7 * DAY,
     },
     mail,
