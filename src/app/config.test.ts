@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.ts';
+
+const H = 3_600_000;
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).name).toBe('ConfigError');
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig defaults (SPEC section 6)', () => {
+  const config = parseConfig({});
+
+  it('listens on 127.0.0.1:8787 with links to http://localhost:8787', () => {
+    expect(config).toMatchObject({
+      port: 8787,
+      host: '127.0.0.1',
+      publicUrl: 'http://localhost:8787',
+      dataDir: './data',
+    });
+  });
+
+  it('has the default recovery policy', () => {
+    expect(config.policy).toEqual({
+      cadenceMs: [1 * H, 24 * H, 72 * H],
+      giveUpAfterMs: 7 * 24 * H,
+      quietHours: { startMinute: 21 * 60, endMinute: 8 * 60 },
+      storeTimeZone: 'UTC',
+      frequencyCapMs: 20 * H,
+      requireConsent: false,
+      holdoutShare: 0,
+      recoveryWindowMs: 7 * 24 * H,
+    });
+  });
+
+  it('writes mail to the outbox and generates secrets and owners', () => {
+    expect(config.mail).toEqual({ kind: 'outbox' });
+    expect(config.webhookSecret).toBeUndefined();
+    expect(config.owners).toBeUndefined();
+    expect(config.shopifySecret).toBeUndefined();
+    expect(config.reportTo).toEqual([]);
+  });
+
+  it('treats blank variables as unset', () => {
+    expect(parseConfig({ CR_PORT: '  ', CR_CADENCE: '', CR_HOLDOUT: ' ' }).policy).toEqual(
+      config.policy,
+    );
+  });
+});
+
+describe('parseConfig values', () => {
+  it('takes seconds, for demos and tests', () => {
+    const config = parseConfig({ CR_CADENCE: '2s,4s', CR_GIVE_UP_AFTER: '10s' });
+    expect(config.policy.cadenceMs).toEqual([2000, 4000]);
+    expect(config.policy.giveUpAfterMs).toBe(10_000);
+  });
+
+  it('turns quiet hours and the frequency cap off', () => {
+    const config = parseConfig({ CR_FREQUENCY_CAP: 'off', CR_QUIET_HOURS: 'off' });
+    expect(config.policy.frequencyCapMs).toBeNull();
+    expect(config.policy.quietHours).toBeNull();
+    expect(parseConfig({ CR_FREQUENCY_CAP: 'OFF', CR_QUIET_HOURS: 'Off' }).policy).toMatchObject({
+      frequencyCapMs: null,
+      quietHours: null,
+    });
+  });
+
+  it('reads every other setting', () => {
+    const config = parseConfig({
+      CR_PORT: '9000',
+      CR_HOST: '0.0.0.0',
+      CR_PUBLIC_URL: 'https://recover.shop.example/',
+      CR_DATA_DIR: '/var/lib/cr',
+      CR_TIMEZONE: 'Europe/Paris',
+      CR_QUIET_HOURS: '22:30-07:15',
+      CR_FREQUENCY_CAP: '12h',
+      CR_REQUIRE_CONSENT: 'true',
+      CR_HOLDOUT: '10%',
+      CR_MAIL: 'smtp://user:pass@mail.example:587',
+      CR_OWNERS: 'sam:0123456789abcdef,alex:fedcba9876543210',
+      CR_WEBHOOK_SECRET: 'whsec_0123456789abcdef',
+      CR_REPORT_TO: 'sam@example.com, alex@example.com',
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      host: '0.0.0.0',
+      publicUrl: 'https://recover.shop.example',
+      dataDir: '/var/lib/cr',
+      mail: { kind: 'smtp', url: 'smtp://user:pass@mail.example:587' },
+      owners: [
+        { name: 'sam', token: '0123456789abcdef' },
+        { name: 'alex', token: 'fedcba9876543210' },
+      ],
+      webhookSecret: 'whsec_0123456789abcdef',
+      reportTo: ['sam@example.com', 'alex@example.com'],
+      policy: {
+        storeTimeZone: 'Europe/Paris',
+        quietHours: { startMinute: 22 * 60 + 30, endMinute: 7 * 60 + 15 },
+        frequencyCapMs: 12 * H,
+        requireConsent: true,
+        holdoutShare: 0.1,
+      },
+    });
+  });
+
+  it('follows the port in the default public URL', () => {
+    expect(parseConfig({ CR_PORT: '9000' }).publicUrl).toBe('http://localhost:9000');
+  });
+
+  it.each([
+    ['0%', 0],
+    ['10%', 0.1],
+    ['100%', 1],
+    ['0.25', 0.25],
+  ])('reads CR_HOLDOUT=%s as %d', (text, share) => {
+    expect(parseConfig({ CR_HOLDOUT: text }).policy.holdoutShare).toBe(share);
+  });
+});
+
+describe('parseConfig errors', () => {
+  it('lists every bad value at once, each naming its variable', () => {
+    const env = {
+      CR_CADENCE: 'abc',
+      CR_PORT: '99999',
+      CR_TIMEZONE: 'Mars/Base',
+      CR_QUIET_HOURS: '25:00-08:00',
+      CR_HOLDOUT: '150%',
+      CR_MAIL: 'ftp://x',
+      CR_OWNERS: 'bad',
+      CR_FREQUENCY_CAP: '0s',
+    };
+    const problems = problemsOf(env);
+    for (const name of Object.keys(env)) {
+      expect(
+        problems.some((p) => p.startsWith(name)),
+        `${name} in ${problems.join(' | ')}`,
+      ).toBe(true);
+    }
+    // Nothing the operator did not set is blamed.
+    expect(problems.filter((p) => !Object.keys(env).some((name) => p.startsWith(name)))).toEqual(
+      [],
+    );
+  });
+
+  it('puts every problem in the message', () => {
+    try {
+      parseConfig({ CR_PORT: 'x', CR_TIMEZONE: 'Nowhere' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toMatch(/CR_PORT.*\n.*CR_TIMEZONE/s);
+    }
+  });
+
+  it.each([
+    ['CR_PORT', 'abc'],
+    ['CR_PORT', '-1'],
+    ['CR_PORT', '65536'],
+    ['CR_PORT', '1e3'],
+    ['CR_PORT', '80.5'],
+    ['CR_PUBLIC_URL', 'ftp://shop.example'],
+    ['CR_PUBLIC_URL', 'not a url'],
+    ['CR_CADENCE', '24h,1h'],
+    ['CR_CADENCE', '1h,,2h'],
+    ['CR_GIVE_UP_AFTER', '1w'],
+    ['CR_QUIET_HOURS', '21:00-21:00'],
+    ['CR_QUIET_HOURS', '9pm-8am'],
+    ['CR_FREQUENCY_CAP', 'never'],
+    ['CR_REQUIRE_CONSENT', 'maybe'],
+    ['CR_HOLDOUT', '-5%'],
+    ['CR_HOLDOUT', '1.5'],
+    ['CR_HOLDOUT', 'ten'],
+    ['CR_MAIL', 'sendmail'],
+    ['CR_OWNERS', 'sam:short'],
+    ['CR_OWNERS', ':0123456789abcdef'],
+    ['CR_OWNERS', 'sam smith:0123456789abcdef'],
+    ['CR_WEBHOOK_SECRET', 'short'],
+    ['CR_EXPORT_AT', '24:00'],
+  ])('rejects %s=%s', (name, value) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((p) => p.startsWith(name))).toBe(true);
+  });
+
+  it('rejects a give-up age that is not after the last step', () => {
+    expect(problemsOf({ CR_CADENCE: '1h,24h', CR_GIVE_UP_AFTER: '24h' })).toEqual([
+      'CR_GIVE_UP_AFTER must be later than the last CR_CADENCE step',
+    ]);
+  });
+
+  it('names CR_HOLDOUT and the bad value', () => {
+    const [problem] = problemsOf({ CR_HOLDOUT: '150%' });
+    expect(problem).toMatch(/^CR_HOLDOUT: "150%"/);
+  });
+});
