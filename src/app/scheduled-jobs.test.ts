@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../ports/clock.ts';
 import {
   createScheduledJobs,
+  dayBefore,
   InvalidExportTimeError,
   nextRunAfter,
   previousMonth,
@@ -73,7 +74,7 @@ describe('scheduled jobs', () => {
     await h.fireNext();
     expect(new Date(h.clock.now()).toISOString()).toBe('2027-03-28T21:55:00.000Z');
     expect(h.timers.armed[2]?.delay).toBe(24 * HOUR);
-    expect(h.exported).toEqual(['2027-03-27', '2027-03-28']);
+    expect(h.exported).toEqual(['2027-03-26', '2027-03-27', '2027-03-27', '2027-03-28']);
     expect(h.monthly).toEqual([]);
     await h.jobs.stop();
   });
@@ -86,7 +87,7 @@ describe('scheduled jobs', () => {
     expect(h.timers.armed[1]?.delay).toBe(25 * HOUR);
     await h.fireNext();
     expect(new Date(h.clock.now()).toISOString()).toBe('2026-10-25T22:55:00.000Z');
-    expect(h.exported).toEqual(['2026-10-24', '2026-10-25']);
+    expect(h.exported).toEqual(['2026-10-23', '2026-10-24', '2026-10-24', '2026-10-25']);
     await h.jobs.stop();
   });
 
@@ -106,13 +107,22 @@ describe('scheduled jobs', () => {
     const h = harness('2026-11-28T12:00:00Z', 'UTC', '23:55');
     h.jobs.start();
     for (let i = 0; i < 6; i++) await h.fireNext();
-    expect(h.exported).toEqual([
+    // Each run writes the day before again (final now) and the day so far.
+    expect(h.exported.filter((_, i) => i % 2 === 1)).toEqual([
       '2026-11-28',
       '2026-11-29',
       '2026-11-30',
       '2026-12-01',
       '2026-12-02',
       '2026-12-03',
+    ]);
+    expect(h.exported.filter((_, i) => i % 2 === 0)).toEqual([
+      '2026-11-27',
+      '2026-11-28',
+      '2026-11-29',
+      '2026-11-30',
+      '2026-12-01',
+      '2026-12-02',
     ]);
     expect(h.monthly).toEqual(['2026-11']);
     await h.jobs.stop();
@@ -121,6 +131,8 @@ describe('scheduled jobs', () => {
   it('the 1st of January sends December of the year before', () => {
     expect(previousMonth('2027-01-01')).toBe('2026-12');
     expect(previousMonth('2026-12-01')).toBe('2026-11');
+    expect(dayBefore('2027-01-01')).toBe('2026-12-31');
+    expect(dayBefore('2028-03-01')).toBe('2028-02-29');
   });
 
   it('a failing export is reported and the next day still runs; the monthly still goes', async () => {
@@ -148,7 +160,8 @@ describe('scheduled jobs', () => {
       timer?.run();
       await settle();
     }
-    expect(errors).toEqual(['export: disk full', 'export: disk full']);
+    // Two runs, two days each: every failure is reported, none stops the schedule.
+    expect(errors).toEqual(Array(4).fill('export: disk full'));
     expect(monthly).toEqual(['2026-11']);
     expect(timers.armed).toHaveLength(3);
     await jobs.stop();

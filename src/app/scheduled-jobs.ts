@@ -14,7 +14,7 @@ export interface ScheduledJobsDeps {
   readonly zone: string;
   /** HH:MM local time of the daily run. */
   readonly exportAt: string;
-  /** Writes the sheet of one local day (YYYY-MM-DD). */
+  /** Writes (replaces) the sheet of one local day (YYYY-MM-DD). Each run writes yesterday and today. */
   readonly runExport: (day: string) => Promise<unknown>;
   /** Sends the summary of one month (YYYY-MM); called on the 1st, for the month before. */
   readonly runMonthly: (month: string) => Promise<unknown>;
@@ -63,6 +63,12 @@ export function nextRunAfter(
   throw new RangeError(`no local ${at.hour}:${at.minute} within two days in ${zone}`);
 }
 
+/** "2026-11-30" for "2026-12-01" (calendar arithmetic, no zone involved). */
+export function dayBefore(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) - 1)).toISOString().slice(0, 10);
+}
+
 /** "2026-12" for a run on 2027-01-01. */
 export function previousMonth(day: string): string {
   const [y, m] = day.split('-').map(Number);
@@ -98,12 +104,16 @@ export function createScheduledJobs(deps: ScheduledJobsDeps): ScheduledJobs {
   }
 
   async function runJobs(runAt: number): Promise<void> {
-    // The day is the one whose wall clock read exportAt, even if the run itself was late.
+    // The day is the one whose wall clock read exportAt, even if the run itself was late. The day
+    // before is written again: carts active after its run (23:55 to midnight) land there, and
+    // the replaced file is then final. Each sheet is replaced whole, so re-writing is harmless.
     const day = localDay(runAt, zone);
-    try {
-      await runExport(day);
-    } catch (error) {
-      onError('export', error);
+    for (const d of [dayBefore(day), day]) {
+      try {
+        await runExport(d);
+      } catch (error) {
+        onError('export', error);
+      }
     }
     if (localParts(runAt, zone).day !== 1) return;
     try {
