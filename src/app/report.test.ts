@@ -136,6 +136,16 @@ describe('monthly report', () => {
     expect(sent.map((e) => e.to)).toEqual(to);
   });
 
+  it('renders the owner page fragment with the chart and the table, escaped', async () => {
+    const { reports } = await setup([
+      makeCart({ id: 'a', createdAt: NOV + HOUR, lastActivityAt: NOV + HOUR }),
+    ]);
+    const fragment = await reports.summaryHtml('2026-11');
+    expect(fragment).toContain('<svg');
+    expect(fragment).toMatch(/Carts seen\s+1/);
+    expect(fragment).toContain('recovered / (abandoned - written off)');
+  });
+
   it('an unknown month shape is refused', async () => {
     const { reports } = await setup([]);
     await expect(reports.monthSummary('2026-13')).rejects.toThrow(/not a month/);

@@ -100,7 +100,15 @@ export function createReports(deps: ReportDeps) {
     return opts.to.map((to, i) => monthlyEmail(report, { ...opts, to: [to] }, `${at}.${i}`));
   }
 
-  return { monthSummary, summaryJson, monthlyEmails };
+  /**
+   * The month as an HTML fragment (headline, chart, table), every value escaped, for the owner
+   * summary page: `summaryHtml: async (m) => new SafeHtml(await reports.summaryHtml(m))`.
+   */
+  async function summaryHtml(month: string): Promise<string> {
+    return summaryFragment(await monthSummary(month));
+  }
+
+  return { monthSummary, summaryJson, summaryHtml, monthlyEmails };
 }
 
 export type Reports = ReturnType<typeof createReports>;
@@ -138,10 +146,8 @@ export function monthlyEmail(
   const html = [
     '<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2937">',
     `<h1 style="font-size:18px">${escapeXml(store)}: cart recovery in ${escapeXml(summary.month)}</h1>`,
-    `<p>${escapeXml(headline)}</p>`,
-    renderMonthChart(summary, { title: `${store}, ${summary.month}` }),
-    `<p><a href="${escapeXml(link)}">See the chart and the details on your summary page</a> (if no chart shows above, your mail program hides it).</p>`,
-    `<pre style="font-size:13px">${escapeXml(table)}</pre>`,
+    `<p><a href="${escapeXml(link)}">See the chart and the details on your summary page</a> (if no chart shows below, your mail program hides it).</p>`,
+    summaryFragment(report, `${store}, ${summary.month}`),
     '</body></html>',
   ].join('\n');
   const host = hostOf(opts.publicUrl);
@@ -154,6 +160,16 @@ export function monthlyEmail(
     headers: {},
     messageId: `<cr.summary.${summary.month}.${uniq}@${host}>`,
   };
+}
+
+/** Headline, chart and table; shared by the email and the owner page. */
+function summaryFragment(report: MonthReport, title?: string): string {
+  const { summary, cost } = report;
+  return [
+    `<p>${escapeXml(headlineOf(summary))}</p>`,
+    renderMonthChart(summary, title === undefined ? {} : { title }),
+    `<pre style="font-size:13px">${escapeXml(formatSummaryTable(summary, cost))}</pre>`,
+  ].join('\n');
 }
 
 function headlineOf(s: MonthSummary): string {
