@@ -9,7 +9,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createOutboxMailer } from '../adapters/local/outbox-mailer.ts';
 import { parseConfig } from '../app/config.ts';
+import { localDay } from '../domain/calendar.ts';
 import type { QuietHours } from '../domain/policy.ts';
+import { formatSummaryTable } from '../domain/summary-format.ts';
 import { createManualClock } from '../ports/clock.ts';
 import type { ParsedArgs } from './args.ts';
 import { UsageError } from './args.ts';
@@ -17,7 +19,7 @@ import { buildPlan } from './demo/plan.ts';
 import { createDemoMailer, playDemo } from './demo/play.ts';
 import { formatReport } from './demo/report.ts';
 import { tallyDemo } from './demo/tally.ts';
-import { openLocalRuntime } from './local-runtime.ts';
+import { type LocalRuntime, openLocalRuntime } from './local-runtime.ts';
 import type { CommandRunner } from './main.ts';
 
 const DAY = 86_400_000;
@@ -53,6 +55,25 @@ const hhmm = (minute: number) =>
 const quietText = (q: QuietHours | null) =>
   q === null ? 'off' : `${hhmm(q.startMinute)}-${hhmm(q.endMinute)}`;
 
+/** The demo day's sheet, as the nightly export would write it, and the month so far. */
+async function exportAndSummarise(
+  runtime: LocalRuntime,
+  start: number,
+  envPrefix: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const day = localDay(start, runtime.config.policy.storeTimeZone);
+  const sheet = await runtime.exporter.exportDay(day);
+  log(`  ${"the day's sheet".padEnd(26)} ${sheet.rows} carts of ${day}:`);
+  for (const location of sheet.locations) log(`${' '.repeat(29)}${location}`);
+  const month = day.slice(0, 7);
+  const { summary, cost } = await runtime.reports.monthSummary(month);
+  log('');
+  log(`The month so far (${envPrefix}npx cart-recovery summary --month ${month}):`);
+  log('');
+  log(formatSummaryTable(summary, cost).trimEnd());
+}
+
 export const runDemo: CommandRunner = async (args, { log, env }) => {
   const config = parseConfig(env);
   const seed = intFlag(args, 'seed', 42, 0, 2 ** 31);
@@ -66,6 +87,9 @@ export const runDemo: CommandRunner = async (args, { log, env }) => {
     clock,
   );
   const runtime = openLocalRuntime(config, { clock, mailer: demoMailer.mailer });
+  // A simulated week is thousands of small commits; the demo needs them consistent, not each
+  // fsynced (WAL with NORMAL stays consistent after a crash; `serve` keeps FULL).
+  runtime.db.pragma('synchronous = NORMAL');
   try {
     // Each run on the same data dir gets its own ids, so a second run is a second day's story.
     let run = 1;
@@ -81,8 +105,6 @@ export const runDemo: CommandRunner = async (args, { log, env }) => {
       end: start + SIMULATED_DAYS * DAY,
     });
     const tally = await tallyDemo(runtime.store, plan);
-    // TODO(lead): when src/app/export.ts and src/app/report.ts land, export the demo day's sheet
-    // (CSV/XLSX into <data>/exports) and print the month's summary table here.
     const owner = runtime.owners[0];
     const envPrefix = env.CR_DATA_DIR === undefined ? '' : `CR_DATA_DIR=${config.dataDir} `;
     const lines = formatReport(tally, {
@@ -106,6 +128,7 @@ export const runDemo: CommandRunner = async (args, { log, env }) => {
           : `${config.policy.frequencyCapMs / 3_600_000} h`,
     });
     for (const line of lines) log(line);
+    await exportAndSummarise(runtime, start, envPrefix, log);
     return 0;
   } finally {
     await runtime.close();

@@ -60,6 +60,20 @@ describe('cart-recovery demo', () => {
     expect(output.join('\n')).toMatch(/npx cart-recovery audit d1-c\d{4}/);
   });
 
+  it("leaves the day's sheet and prints the month's summary", () => {
+    const sheets = readdirSync(join(dataDir, 'exports'));
+    expect(sheets.some((f) => f.endsWith('.csv'))).toBe(true);
+    expect(sheets.some((f) => f.endsWith('.xlsx'))).toBe(true);
+    const csv = readFileSync(
+      join(dataDir, 'exports', sheets.find((f) => f.endsWith('.csv')) ?? ''),
+      'utf8',
+    );
+    expect(csv).toContain('d1-c0001');
+    const printed = output.join('\n');
+    const sent = /Reminders sent\s+(\d+)/.exec(printed)?.[1];
+    expect(Number(sent)).toBe(rows.filter((r) => r.action === 'reminder_sent').length);
+  });
+
   it('leaves one .eml file in the outbox for every reminder sent', () => {
     const files = readdirSync(join(dataDir, 'outbox')).filter((f) => f.endsWith('.eml'));
     expect(sends().length).toBeGreaterThan(0);
