@@ -64,14 +64,16 @@ export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
     await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
   }
 
-  async function drain(): Promise<number> {
+  /** Claims and runs batches until none is due, or `keepGoing` says stop (the loop was stopped). */
+  async function drainWhile(keepGoing: () => boolean): Promise<number> {
     let handled = 0;
-    for (;;) {
+    while (keepGoing()) {
       const ids = store.claimDue(clock.now(), batchSize, leaseMs);
-      if (ids.length === 0) return handled;
+      if (ids.length === 0) break;
       await runBatch(ids);
       handled += ids.length;
     }
+    return handled;
   }
 
   function schedule(delay: number): void {
@@ -86,7 +88,9 @@ export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
     // One drain at a time; a poke during a drain is picked up by the reschedule at its end.
     if (!running || draining) return;
     draining = true;
-    inFlight = drain()
+    // Checked between batches: after stop() nothing more is claimed, so a backlog stays due for
+    // the next start instead of being leased and run while the process shuts down.
+    inFlight = drainWhile(() => running)
       .catch((error) => console.error('[timer] claiming due wake-ups failed:', error))
       .finally(() => {
         draining = false;
@@ -107,7 +111,7 @@ export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
       clearTimeout(timer);
       await inFlight;
     },
-    drain,
+    drain: () => drainWhile(() => true),
     poke(at) {
       if (at === null) return;
       if (at !== undefined && at >= plannedAt) return;
