@@ -18,6 +18,10 @@ const BENCHES: Record<string, Bench> = {
     const m = await import('./waiter.ts');
     return m.waiterMarkdown(await m.benchWaiter());
   },
+  dynamodb: async () => {
+    const m = await import('./dynamodb.ts');
+    return m.dynamoDbMarkdown(await m.benchDynamoDb());
+  },
 };
 
 const ORDER = ['intake', 'waiter', 'dynamodb', 'export', 'memory'];
