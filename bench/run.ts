@@ -18,6 +18,14 @@ const BENCHES: Record<string, Bench> = {
     const m = await import('./waiter.ts');
     return m.waiterMarkdown(await m.benchWaiter());
   },
+  export: async () => {
+    const m = await import('./export.ts');
+    return m.exportMarkdown(await m.benchExport());
+  },
+  memory: async () => {
+    const m = await import('./memory.ts');
+    return m.memoryMarkdown(await m.benchMemory());
+  },
   dynamodb: async () => {
     const m = await import('./dynamodb.ts');
     return m.dynamoDbMarkdown(await m.benchDynamoDb());
