@@ -185,6 +185,6 @@ export function memoryMarkdown(r: MemoryResult): string {
     row('empty (baseline)', r.empty, r.fileBytes.empty),
     row(`**${n(r.stored)} open carts**`, r.full, r.fileBytes.full),
     '',
-    `Peak RSS with ${n(r.stored)} carts stored is ${mb(extraKb)} MB ${extraKb >= 0 ? 'above' : 'below'} the empty baseline (${fmt(perCart, 1)} bytes per stored cart), for a ${fmt(r.fileBytes.full / 2 ** 20, 0)} MB database. A timer object or an in-memory index per cart would cost hundreds of bytes each (hundreds of MB here); the due time is an indexed column and the loop asks SQLite for the earliest one. What difference there is comes from SQLite's page cache (\`cache_size\` 64 MiB per connection, a cap) holding more pages of a bigger file.`,
+    `Peak RSS with ${n(r.stored)} carts stored is ${mb(extraKb)} MB ${extraKb >= 0 ? 'above' : 'below'} the empty baseline (${fmt(perCart, 1)} bytes per stored cart), for a ${fmt(r.fileBytes.full / 2 ** 20, 0)} MB database. A timer object or an in-memory index per cart would cost hundreds of bytes each (hundreds of MB here); the due time is an indexed column and the loop asks SQLite for the earliest one. ${extraKb <= 72 * 1024 ? "The difference fits inside SQLite's page cache (`cache_size` 64 MiB per connection, a cap), which holds more distinct pages when the events touch a bigger file." : "**The difference is larger than SQLite's 64 MiB page-cache cap, so something else grows with the carts stored.**"}`,
   ].join('\n');
 }
