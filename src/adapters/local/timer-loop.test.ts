@@ -210,6 +210,21 @@ describe('the running loop', () => {
     await timer.stop();
   });
 
+  it('poke(at) looks again at an earlier time, and ignores later ones and null', async () => {
+    const waiter = recordingWaiter(store);
+    const timer = loop(waiter.onWake, { pollMs: 10_000 });
+    timer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    store.due.set('soon', T0 + 50);
+    timer.poke(T0 + 50);
+    timer.poke(T0 + 5_000);
+    timer.poke(null);
+    clock.advance(50);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(waiter.calls).toEqual(['soon']);
+    await timer.stop();
+  });
+
   it('wakes when a future wake-up falls due as time passes', async () => {
     store.due.set('c1', T0 + 500);
     const waiter = recordingWaiter(store);
