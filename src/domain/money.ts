@@ -72,10 +72,16 @@ export function toDecimalString(minor: number, currency: string): string {
   return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }
 
+// Building an Intl.NumberFormat costs far more than using one; emails format many prices.
+const formatters = new Map<string, Intl.NumberFormat>();
+
 /** Human display ("$84.50", "€12,00" in fr) for emails, pages and sheets. */
 export function formatMoney(minor: number, currency: string, locale = 'en-US'): string {
-  const exponent = currencyExponent(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(
-    minor / 10 ** exponent,
-  );
+  const key = `${locale}|${currency}`;
+  let formatter = formatters.get(key);
+  if (formatter === undefined) {
+    formatter = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    if (formatters.size < 500) formatters.set(key, formatter);
+  }
+  return formatter.format(minor / 10 ** currencyExponent(currency));
 }

@@ -175,28 +175,32 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   );
 
   /**
-   * Group commit: events that arrive together share one transaction, so one fsync makes a whole
-   * batch durable. Each event still runs in its own savepoint (a nested transaction), so a
-   * conflict or duplicate in one never touches another, and no caller hears back before the
-   * commit that made its event durable.
+   * Group commit: writes that arrive together (events from concurrent requests, saves from
+   * concurrent waiters) share one transaction, so one fsync makes the whole batch durable. Each
+   * write still runs in its own savepoint (a nested transaction), so a conflict or duplicate in
+   * one never touches another, and no caller hears back before the commit that made it durable.
    */
-  interface PendingEvent {
-    eventId: string;
-    change: SaveCart | null;
-    resolve: (result: RecordEventResult) => void;
+  type Write =
+    | { kind: 'event'; eventId: string; change: SaveCart | null }
+    | { kind: 'save'; input: SaveCart };
+  type Outcome = RecordEventResult | SaveResult;
+  interface Pending {
+    write: Write;
+    resolve: (result: Outcome) => void;
     reject: (error: unknown) => void;
   }
-  const pending: PendingEvent[] = [];
-  const batchTx = db.transaction((batch: readonly PendingEvent[]) =>
-    batch.map((item): { ok: RecordEventResult } | { error: unknown } => {
+  const pending: Pending[] = [];
+  const batchTx = db.transaction((batch: readonly Pending[]) =>
+    batch.map(({ write }): { ok: Outcome } | { error: unknown } => {
       try {
-        return { ok: recordTx(item.eventId, item.change?.cart.id ?? '', Date.now(), item.change) };
+        if (write.kind === 'save') return { ok: { kind: 'saved', cart: saveTx(write.input) } };
+        return { ok: recordTx(write.eventId, write.change?.cart.id ?? '', Date.now(), write.change) };
       } catch (error) {
         return error instanceof Conflict ? { ok: { kind: 'conflict' } } : { error };
       }
     }),
   );
-  function flushEvents(): void {
+  function flush(): void {
     const batch = pending.splice(0);
     let outcomes: ReturnType<typeof batchTx>;
     try {
@@ -208,7 +212,13 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     batch.forEach((item, i) => {
       const outcome = outcomes[i];
       if (outcome !== undefined && 'ok' in outcome) item.resolve(outcome.ok);
-      else item.reject(outcome?.error ?? new Error('event batch lost an outcome'));
+      else item.reject(outcome?.error ?? new Error('write batch lost an outcome'));
+    });
+  }
+  function enqueue<T extends Outcome>(write: Write): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      pending.push({ write, resolve: resolve as (result: Outcome) => void, reject });
+      if (pending.length === 1) setImmediate(flush);
     });
   }
 
@@ -224,20 +234,12 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
       return row === undefined ? null : toCart(row);
     },
 
-    async save(input): Promise<SaveResult> {
-      try {
-        return { kind: 'saved', cart: saveTx(input) };
-      } catch (error) {
-        if (error instanceof Conflict) return { kind: 'conflict' };
-        throw error;
-      }
+    save(input) {
+      return enqueue<SaveResult>({ kind: 'save', input });
     },
 
     recordEvent(eventId, change) {
-      return new Promise<RecordEventResult>((resolve, reject) => {
-        pending.push({ eventId, change, resolve, reject });
-        if (pending.length === 1) setImmediate(flushEvents);
-      });
+      return enqueue<RecordEventResult>({ kind: 'event', eventId, change });
     },
 
     async *listByActivity(from, to) {

@@ -36,7 +36,8 @@ export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
   const batchSize = options.batchSize ?? 200;
   const leaseMs = options.leaseMs ?? 60_000;
   const pollMs = options.pollMs ?? 200;
-  const concurrency = options.concurrency ?? 8;
+  // Wake-ups in flight share group commits, so more of them means fewer fsyncs per reminder.
+  const concurrency = options.concurrency ?? 32;
   const onError =
     options.onError ??
     ((cartId: string, error: unknown) => console.error(`[waiter] cart ${cartId} failed:`, error));
