@@ -44,23 +44,22 @@ export function createSenderHealth(deps: SenderHealthDeps) {
   let lastVerdict: SenderHealth['verdict'] | null = null;
 
   async function measure(now: number): Promise<SenderStatus> {
-    let since = now - windowMs;
-    let sent = 0;
-    let paused = false;
-    const sendTimes: number[] = [];
-    for await (const row of store.auditBetween(now - windowMs, now + 1)) {
-      if (row.action === AuditAction.reminderSent) sendTimes.push(row.at);
-      else if (row.action === AuditAction.senderCleared) since = Math.max(since, row.at);
-      else if (row.action === AuditAction.senderPaused) paused = true;
-      else if (row.action === AuditAction.senderResumed) paused = false;
-    }
-    sent = sendTimes.filter((at) => at >= since).length;
+    const from = now - windowMs;
+    const [sends, clears, pauses, resumes] = await Promise.all([
+      store.auditTimes(AuditAction.reminderSent, from, now + 1),
+      store.auditTimes(AuditAction.senderCleared, from, now + 1),
+      store.auditTimes(AuditAction.senderPaused, from, now + 1),
+      store.auditTimes(AuditAction.senderResumed, from, now + 1),
+    ]);
+    const since = Math.max(from, clears.at(-1) ?? from);
+    const sent = sends.filter((at) => at >= since).length;
     const blocks = await unsubscribes.countBetween(since, now + 1);
     const health = assessSenderHealth(
       { sent, bounced: blocks.bounced, complained: blocks.complained },
       limits,
     );
-    if (lastVerdict === null) lastVerdict = paused ? 'hold' : 'ok';
+    if (lastVerdict === null)
+      lastVerdict = (pauses.at(-1) ?? 0) > (resumes.at(-1) ?? 0) ? 'hold' : 'ok';
     return { health, sent, bounced: blocks.bounced, complained: blocks.complained, since };
   }
 

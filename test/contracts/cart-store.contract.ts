@@ -243,6 +243,25 @@ export function runCartStoreContract({ name, make }: CartStoreContractOptions): 
         );
         expect(await collect(store.auditBetween(to, to))).toEqual([]);
       });
+
+      it('gives just the times of one action in [from, to), across months, oldest first', async () => {
+        const nov = Date.UTC(2026, 10, 1);
+        await store.appendAudit([
+          makeAudit({ action: 'reminder_sent', at: nov - HOUR }), // October
+          makeAudit({ action: 'reminder_sent', at: nov + HOUR }),
+          makeAudit({ action: 'reminder_held', at: nov + 2 * HOUR }),
+          makeAudit({ cartId: null, email: null, action: 'sender_cleared', at: nov + 3 * HOUR }),
+          makeAudit({ action: 'reminder_sent', at: nov + 4 * HOUR }), // == to: excluded
+        ]);
+        expect(await store.auditTimes('reminder_sent', nov - 2 * HOUR, nov + 4 * HOUR)).toEqual([
+          nov - HOUR,
+          nov + HOUR,
+        ]);
+        expect(await store.auditTimes('sender_cleared', nov - 2 * HOUR, nov + 5 * HOUR)).toEqual([
+          nov + 3 * HOUR,
+        ]);
+        expect(await store.auditTimes('expired', nov - 2 * HOUR, nov + 5 * HOUR)).toEqual([]);
+      });
     });
 
     describe('recordEvent', () => {

@@ -326,6 +326,30 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       }
     },
 
+    async auditTimes(action, from, to) {
+      const times: number[] = [];
+      if (to <= from) return times;
+      for (const month of monthsIn(from, to)) {
+        const items = auditQuery('audit.auditTimes', {
+          IndexName: Index.byMonth,
+          KeyConditionExpression: 'gsi2pk = :month AND gsi2sk BETWEEN :lo AND :hi',
+          // Only the time comes back; the snapshots stay in the table.
+          FilterExpression: '#action = :action AND #at < :to',
+          ProjectionExpression: '#at',
+          ExpressionAttributeNames: { '#action': 'action', '#at': 'at' },
+          ExpressionAttributeValues: {
+            ':month': monthKey(month),
+            ':lo': padTime(from),
+            ':hi': padTime(to),
+            ':action': action,
+            ':to': to,
+          },
+        });
+        for await (const item of items) times.push(Number(item.at));
+      }
+      return times.sort((a, b) => a - b);
+    },
+
     async appendAudit(entries) {
       // Atomic per 100 rows (the TransactWriteItems limit); callers append a handful at a time.
       for (let i = 0; i < entries.length; i += MAX_TRANSACT_ITEMS) {

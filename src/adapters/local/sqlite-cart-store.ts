@@ -107,6 +107,9 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     `SELECT * FROM audit WHERE at >= ? AND at < ? AND (at > ? OR (at = ? AND seq > ?))
      ORDER BY at, seq LIMIT ${PAGE}`,
   );
+  const auditTimesStmt = db.prepare<[string, number, number], { at: number }>(
+    'SELECT at FROM audit WHERE action = ? AND at >= ? AND at < ? ORDER BY at',
+  );
   const dueStmt = db.prepare<[number, number], { id: string }>(
     'SELECT id FROM carts WHERE wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?',
   );
@@ -194,7 +197,9 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     batch.map(({ write }): { ok: Outcome } | { error: unknown } => {
       try {
         if (write.kind === 'save') return { ok: { kind: 'saved', cart: saveTx(write.input) } };
-        return { ok: recordTx(write.eventId, write.change?.cart.id ?? '', Date.now(), write.change) };
+        return {
+          ok: recordTx(write.eventId, write.change?.cart.id ?? '', Date.now(), write.change),
+        };
       } catch (error) {
         return error instanceof Conflict ? { ok: { kind: 'conflict' } } : { error };
       }
@@ -283,6 +288,10 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
         lastAt = last.at;
         lastSeq = last.seq;
       }
+    },
+
+    async auditTimes(action, from, to) {
+      return auditTimesStmt.all(action, from, to).map((row) => row.at);
     },
 
     async appendAudit(entries) {

@@ -52,6 +52,10 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX unsubscribes_at ON unsubscribes (at);
   `,
+  // Sender health counts one kind of row over a window; this keeps that an index range scan.
+  `
+  CREATE INDEX audit_action_at ON audit (action, at);
+  `,
 ];
 
 export interface OpenDatabaseOptions {
