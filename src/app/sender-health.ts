@@ -14,6 +14,7 @@ import {
 } from '../domain/sender-health.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { Mailer } from '../ports/mailer.ts';
 import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
 
 export interface SenderHealthDeps {
@@ -117,3 +118,29 @@ export function createSenderHealth(deps: SenderHealthDeps) {
 }
 
 export type SenderHealthMonitor = ReturnType<typeof createSenderHealth>;
+
+/** Tells the owners (CR_REPORT_TO, and the log) that every reminder is on hold, and how to resume. */
+export function notifyOwners(deps: {
+  readonly mailer: () => Mailer;
+  readonly clock: Clock;
+  readonly reportTo: readonly string[];
+  readonly from: string;
+  readonly storeName: string;
+  readonly publicUrl: string;
+}): SenderHealthDeps['notify'] {
+  const host = new URL(deps.publicUrl).hostname;
+  return async (health) => {
+    console.warn(`[sender health] ${health.message}`);
+    for (const to of deps.reportTo) {
+      await deps.mailer().send({
+        to,
+        from: deps.from,
+        subject: `${deps.storeName}: cart reminders are on hold`,
+        text: `${health.message}\n\nReminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold: POST ${deps.publicUrl}/owner/api/sender-health/clear`,
+        html: `<p>${health.message}</p><p>Reminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold from the owner API.</p>`,
+        headers: {},
+        messageId: `<cr.sender-health.${deps.clock.now()}@${host}>`,
+      });
+    }
+  };
+}

@@ -18,15 +18,16 @@ import { createXlsxSheet } from '../adapters/local/xlsx-sheet.ts';
 import type { Config, OwnerToken } from '../app/config.ts';
 import { createExport } from '../app/export.ts';
 import { createIntake } from '../app/intake.ts';
+import { createReminderComposer } from '../app/reminder-composer.ts';
 import { createReports } from '../app/report.ts';
-import { createSenderHealth } from '../app/sender-health.ts';
+import { createSenderHealth, notifyOwners } from '../app/sender-health.ts';
 import { createStops } from '../app/stops.ts';
 import { createWake } from '../app/wake.ts';
-import { buildReminder } from '../domain/copy.ts';
 import { createLinkSigner } from '../domain/link-tokens.ts';
 import { createApp } from '../http/app.ts';
 import { createEventHandler } from '../http/events-route.ts';
 import { ownerPages } from '../http/owner-pages.ts';
+import { SafeHtml } from '../http/page.ts';
 import { shopifyRoute } from '../http/shopify-route.ts';
 import { shopperRoutes } from '../http/shopper-routes.ts';
 import { snippetRoute } from '../http/snippet-route.ts';
@@ -70,7 +71,6 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   const mailer = options.mailer ?? mailerFor(config);
   const templates = loadTemplates(config.templatesDir ?? join(PACKAGE_ROOT, 'templates'));
   const links = createLinkSigner(loaded.secrets.linkSecret);
-  const publicHost = new URL(config.publicUrl).hostname;
 
   // Locally the row's indexed due time *is* the timer: arming is the write itself. A poke makes
   // the loop look now instead of at its next poll, so a short cadence fires on time.
@@ -81,23 +81,14 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     },
   };
 
-  const compose = (cart: Parameters<typeof buildReminder>[0]['cart'], step: number) =>
-    buildReminder({
-      cart,
-      step,
-      templates,
-      links: {
-        cart: `${config.publicUrl}/c?t=${links.sign({ purpose: 'click', cartId: cart.id, step })}`,
-        unsubscribe: `${config.publicUrl}/unsubscribe?t=${links.sign({
-          purpose: 'unsubscribe',
-          email: cart.email ?? '',
-          cartId: cart.id,
-        })}`,
-      },
-      store: { name: config.storeName, address: config.storeAddress },
-      from: config.from,
-      messageIdDomain: publicHost,
-    });
+  const compose = createReminderComposer({
+    links,
+    templates: () => templates,
+    publicUrl: config.publicUrl,
+    storeName: config.storeName,
+    storeAddress: config.storeAddress,
+    from: config.from,
+  });
 
   const ingest = createIntake({ store, wakeups, policy: config.policy, clock });
   const stops = createStops({ store, unsubscribes, wakeups, clock, policy: config.policy });
@@ -105,20 +96,14 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     store,
     unsubscribes,
     clock,
-    notify: async (health) => {
-      console.warn(`[sender health] ${health.message}`);
-      for (const to of config.reportTo) {
-        await mailer.send({
-          to,
-          from: config.from,
-          subject: `${config.storeName}: cart reminders are on hold`,
-          text: `${health.message}\n\nReminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold: POST ${config.publicUrl}/owner/api/sender-health/clear`,
-          html: `<p>${health.message}</p><p>Reminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold from the owner API.</p>`,
-          headers: {},
-          messageId: `<cr.sender-health.${clock.now()}@${publicHost}>`,
-        });
-      }
-    },
+    notify: notifyOwners({
+      mailer: () => mailer,
+      clock,
+      reportTo: config.reportTo,
+      from: config.from,
+      storeName: config.storeName,
+      publicUrl: config.publicUrl,
+    }),
   });
   const wake = createWake({
     store,
@@ -169,6 +154,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
         clock,
         storeTimeZone: config.policy.storeTimeZone,
         cookieSecure: config.publicUrl.startsWith('https:'),
+        summaryHtml: async (month) => new SafeHtml(await reports.summaryHtml(month)),
       }),
     ],
   });

@@ -14,12 +14,11 @@ import type { UsageCounter } from '../adapters/aws/usage-counter.ts';
 import { loadTemplates } from '../adapters/local/templates-loader.ts';
 import { type Config, parseConfig } from '../app/config.ts';
 import { createIntake } from '../app/intake.ts';
+import { createReminderComposer } from '../app/reminder-composer.ts';
 import { createReports } from '../app/report.ts';
-import { createSenderHealth } from '../app/sender-health.ts';
+import { createSenderHealth, notifyOwners } from '../app/sender-health.ts';
 import { createStops } from '../app/stops.ts';
 import { createWake } from '../app/wake.ts';
-import type { Cart } from '../domain/cart.ts';
-import { buildReminder } from '../domain/copy.ts';
 import { createLinkSigner, type LinkSigner } from '../domain/link-tokens.ts';
 import { createApp } from '../http/app.ts';
 import { ownerPages } from '../http/owner-pages.ts';
@@ -27,7 +26,6 @@ import { shopifyRoute } from '../http/shopify-route.ts';
 import { shopperRoutes } from '../http/shopper-routes.ts';
 import { snippetRoute } from '../http/snippet-route.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
-import type { OutgoingEmail } from '../ports/mailer.ts';
 import {
   type AwsClients,
   type Env,
@@ -77,7 +75,6 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
   const usage = options.usage;
   const clients = lazyClients(options.clients);
   const secrets = options.secrets ?? createSecretReader(clients.secretsManager());
-  const publicHost = new URL(config.publicUrl).hostname;
   const withUsage = usage === undefined ? {} : { usage };
 
   const store = once(() =>
@@ -137,20 +134,14 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
       store: store(),
       unsubscribes: unsubscribes(),
       clock,
-      notify: async (health) => {
-        console.warn(`[sender health] ${health.message}`);
-        for (const to of config.reportTo) {
-          await mailer().send({
-            to,
-            from: config.from,
-            subject: `${config.storeName}: cart reminders are on hold`,
-            text: `${health.message}\n\nReminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold: POST ${config.publicUrl}/owner/api/sender-health/clear`,
-            html: `<p>${health.message}</p><p>Reminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold from the owner API.</p>`,
-            headers: {},
-            messageId: `<cr.sender-health.${clock.now()}@${publicHost}>`,
-          });
-        }
-      },
+      notify: notifyOwners({
+        mailer: mailer,
+        clock,
+        reportTo: config.reportTo,
+        from: config.from,
+        storeName: config.storeName,
+        publicUrl: config.publicUrl,
+      }),
     }),
   );
 
@@ -163,23 +154,14 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
 
   const wake = memo(async () => {
     const signer = await links();
-    const compose = (cart: Cart, step: number): OutgoingEmail =>
-      buildReminder({
-        cart,
-        step,
-        templates: templates(),
-        links: {
-          cart: `${config.publicUrl}/c?t=${signer.sign({ purpose: 'click', cartId: cart.id, step })}`,
-          unsubscribe: `${config.publicUrl}/unsubscribe?t=${signer.sign({
-            purpose: 'unsubscribe',
-            email: cart.email ?? '',
-            cartId: cart.id,
-          })}`,
-        },
-        store: { name: config.storeName, address: config.storeAddress },
-        from: config.from,
-        messageIdDomain: publicHost,
-      });
+    const compose = createReminderComposer({
+      links: signer,
+      templates,
+      publicUrl: config.publicUrl,
+      storeName: config.storeName,
+      storeAddress: config.storeAddress,
+      from: config.from,
+    });
     return createWake({
       store: store(),
       unsubscribes: unsubscribes(),
