@@ -34,9 +34,9 @@ export function parseJsonBody(raw: Uint8Array, contentType: string | undefined):
   }
 }
 
-function tooLarge(): HttpError {
-  return new HttpError(413, `body is larger than ${MAX_BODY_BYTES / 1024} KiB`, [
-    { path: '(body)', problem: `at most ${MAX_BODY_BYTES} bytes` },
+function tooLarge(limit = MAX_BODY_BYTES): HttpError {
+  return new HttpError(413, `body is larger than ${limit / 1024} KiB`, [
+    { path: '(body)', problem: `at most ${limit} bytes` },
   ]);
 }
 
@@ -45,12 +45,15 @@ function tooLarge(): HttpError {
  * refused before reading; a body without one is read as a stream and cut off at the limit, so a
  * huge chunked upload never sits in memory.
  */
-export async function readLimitedBody(request: Request): Promise<Uint8Array> {
+export async function readLimitedBody(
+  request: Request,
+  limit = MAX_BODY_BYTES,
+): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
   if (declared !== null || request.body === null) {
     const raw = new Uint8Array(await request.arrayBuffer());
-    if (raw.byteLength > MAX_BODY_BYTES) throw tooLarge();
+    if (raw.byteLength > limit) throw tooLarge(limit);
     return raw;
   }
   const reader = request.body.getReader();
@@ -60,9 +63,9 @@ export async function readLimitedBody(request: Request): Promise<Uint8Array> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       await reader.cancel();
-      throw tooLarge();
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }

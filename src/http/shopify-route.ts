@@ -10,6 +10,13 @@ import { verifyShopifyHmac } from '../domain/shopify-signature.ts';
 import { HttpError } from './errors.ts';
 import { parseJsonBody, readLimitedBody } from './events-route.ts';
 
+/**
+ * Shopify sends whole orders (addresses, tax and shipping lines, fulfilments): a real one with many
+ * lines passes 64 KiB, and a refused webhook is retried for hours and then lost. This route alone
+ * takes up to 512 KiB.
+ */
+export const MAX_SHOPIFY_BODY_BYTES = 512 * 1024;
+
 export interface ShopifyRouteDeps {
   readonly ingest: Ingest;
   readonly shopifySecret: string | undefined;
@@ -21,7 +28,7 @@ export function shopifyRoute({ ingest, shopifySecret }: ShopifyRouteDeps): Hono 
     if (shopifySecret === undefined) {
       throw new HttpError(404, 'Shopify webhooks are not enabled (set CR_SHOPIFY_SECRET)');
     }
-    const raw = await readLimitedBody(c.req.raw);
+    const raw = await readLimitedBody(c.req.raw, MAX_SHOPIFY_BODY_BYTES);
     if (!verifyShopifyHmac(raw, c.req.header('x-shopify-hmac-sha256'), shopifySecret)) {
       throw new HttpError(401, 'unauthorized', [
         { path: '(headers).x-shopify-hmac-sha256', problem: 'missing or does not match the body' },

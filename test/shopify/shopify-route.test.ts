@@ -136,4 +136,17 @@ describe('POST /webhooks/shopify', () => {
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.json.details)).toContain('total_price');
   });
+
+  it('takes a large real order (over the 64 KiB of /events) and refuses one over 512 KiB', async () => {
+    open();
+    const order = JSON.parse(fixture('orders-create')) as { line_items: unknown[] };
+    const line = order.line_items[0];
+    order.line_items = Array.from({ length: 150 }, () => line);
+    const big = JSON.stringify(order);
+    expect(big.length).toBeGreaterThan(64 * 1024);
+    expect((await deliver('orders/create', big, 'ev-big')).status).toBe(200);
+    const huge = JSON.stringify({ ...order, line_items: Array.from({ length: 1200 }, () => line) });
+    expect(huge.length).toBeGreaterThan(512 * 1024);
+    expect((await deliver('orders/create', huge, 'ev-huge')).status).toBe(413);
+  });
 });
