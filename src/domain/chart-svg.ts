@@ -62,7 +62,7 @@ function moneyLabel(major: number, currency: string, compact: boolean): string {
   return new Intl.NumberFormat('en-US', {
     style: 'currency',
     currency,
-    ...(compact ? { notation: 'compact', maximumFractionDigits: 1 } : {}),
+    ...(compact ? { notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 } : {}),
   }).format(major);
 }
 
