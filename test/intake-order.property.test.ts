@@ -72,17 +72,22 @@ const scenarioArb = fc
 interface Run {
   readonly row: Cart | null;
   readonly answers: readonly string[];
-  readonly lastArmed: number | null | undefined;
+  /** The time the cart's timer holds after the last set() (null: none, as before any call). */
+  readonly armed: number | null;
+  /** Each set()'s previous time, beside the time the timer held then (when it moved something). */
+  readonly previous: ReadonlyArray<{ readonly given: number; readonly held: number | null }>;
 }
 
 async function deliver(deliveries: readonly CartEvent[]): Promise<Run> {
   const db = openDatabase({ path: ':memory:' });
   try {
     const store = createSqliteCartStore(db);
-    const armed: Array<{ cartId: string; at: number | null }> = [];
+    let armed: number | null = null;
+    const previous: Array<{ given: number; held: number | null }> = [];
     const wakeups: Wakeups = {
-      async set(cartId, at) {
-        armed.push({ cartId, at });
+      async set(_cartId, at, given) {
+        if (given !== null) previous.push({ given, held: armed });
+        armed = at;
       },
     };
     const ingest = createIntake({
@@ -93,7 +98,7 @@ async function deliver(deliveries: readonly CartEvent[]): Promise<Run> {
     });
     const answers: string[] = [];
     for (const event of deliveries) answers.push((await ingest(event)).kind);
-    return { row: await store.get('c_42'), answers, lastArmed: armed.at(-1)?.at };
+    return { row: await store.get('c_42'), answers, armed, previous };
   } finally {
     db.close();
   }
@@ -128,8 +133,10 @@ describe('intake through SQLite is order-independent', () => {
         for (const run of [a, b]) {
           const bought = first.some((e) => e.type === EventType.checkedOut);
           expect(run.row?.status).toBe(bought ? 'bought' : 'open');
-          expect(run.lastArmed).toBe(run.row?.wakeAt);
-          if (bought) expect(run.lastArmed).toBeNull();
+          expect(run.armed).toBe(run.row?.wakeAt);
+          if (bought) expect(run.armed).toBeNull();
+          // Every move names the time being moved away from: the one the timer holds.
+          for (const { given, held } of run.previous) expect(given).toBe(held);
         }
       }),
       { numRuns: 200 },

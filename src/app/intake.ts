@@ -72,14 +72,17 @@ export function createIntake({ store, wakeups, policy, clock }: IntakeDeps) {
           continue;
         case 'duplicate': {
           // The first delivery may have died between the write and the timer: arming again is
-          // idempotent, and it is what makes a store's retry repair that gap.
+          // idempotent, and it is what makes a store's retry repair that gap. No previous time:
+          // this only creates the row's timer (or finds it armed), it moves nothing.
           const current = await store.get(event.cart.id);
-          if (current !== null) await wakeups.set(current.id, current.wakeAt);
+          if (current !== null) await wakeups.set(current.id, current.wakeAt, null);
           return { kind: 'duplicate', cart: current };
         }
         case 'saved': {
           const cart = result.cart ?? outcome.cart;
-          if (changes && before?.wakeAt !== cart.wakeAt) await wakeups.set(cart.id, cart.wakeAt);
+          const previous = before?.wakeAt ?? null;
+          if (changes && previous !== cart.wakeAt)
+            await wakeups.set(cart.id, cart.wakeAt, previous);
           return { kind: 'accepted', outcome: outcome.kind, cart };
         }
       }

@@ -79,7 +79,7 @@ export function createStops({ store, unsubscribes, wakeups, clock, policy }: Sto
         audit: [audit],
       });
       if (saved.kind === 'conflict') continue;
-      await wakeups.set(cartId, null);
+      await wakeups.set(cartId, null, before.wakeAt);
       return { kind: 'stopped', cart: saved.cart };
     }
     throw new StopConflictError(
@@ -101,7 +101,7 @@ export function createStops({ store, unsubscribes, wakeups, clock, policy }: Sto
         audit: [],
       });
       // A conflict means someone else just wrote the cart; the waiter's gate still blocks the mail.
-      if (saved.kind === 'saved') await wakeups.set(cart.id, wakeAt);
+      if (saved.kind === 'saved') await wakeups.set(cart.id, wakeAt, cart.wakeAt);
     }
   }
 

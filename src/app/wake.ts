@@ -223,7 +223,7 @@ export function createWake(deps: WakeDeps) {
         audit: [{ ...entry, email: email.to }],
       });
       if (saved.kind === 'saved') {
-        await wakeups.set(cartId, saved.cart.wakeAt);
+        await wakeups.set(cartId, saved.cart.wakeAt, current.wakeAt);
         return;
       }
     }
@@ -307,7 +307,7 @@ export function createWake(deps: WakeDeps) {
         audit: [entry],
       });
       if (saved.kind === 'saved') {
-        await wakeups.set(current.id, saved.cart.wakeAt);
+        await wakeups.set(current.id, saved.cart.wakeAt, current.wakeAt);
         break;
       }
     }
@@ -327,7 +327,9 @@ export function createWake(deps: WakeDeps) {
       }
       const saved = await applyQuietMove(cart, move, now);
       if (saved === null) continue;
-      await wakeups.set(cartId, saved.wakeAt);
+      // Nothing written (saved is the row as read): this wake-up came early or twice, and the
+      // row's own timer is re-armed as a repair (no previous: create, or find it armed).
+      await wakeups.set(cartId, saved.wakeAt, saved === cart ? null : cart.wakeAt);
       return { kind: 'moved', cartId, move };
     }
     throw new WakeConflictError(`cart ${cartId}: ${MAX_ATTEMPTS} conflicting writes in a row`);

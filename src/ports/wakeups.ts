@@ -5,6 +5,11 @@
  * Timers may fire late or twice: the waiter re-reads the row and stays safe either way.
  */
 export interface Wakeups {
-  /** Arms, moves (at is a time) or cancels (at is null) the cart's wake-up. Idempotent. */
-  set(cartId: string, at: number | null): Promise<void>;
+  /**
+   * Arms, moves (at is a time) or cancels (at is null) the cart's wake-up. Idempotent.
+   * `previous` is the wakeAt of the row as read before the write that set `at` (null for a new
+   * cart, or when the caller only re-arms to repair a lost timer): an adapter whose timers are
+   * named by time needs it to find the one to move or cancel.
+   */
+  set(cartId: string, at: number | null, previous: number | null): Promise<void>;
 }

@@ -261,7 +261,7 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
     const created = scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input);
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({
-      Name: scheduleName('c_42'),
+      Name: scheduleName('c_42', activity + HOUR),
       GroupName: 'cr-wakeups',
       ScheduleExpression: `at(${new Date(activity + HOUR).toISOString().slice(0, 19)})`,
       ActionAfterCompletion: 'DELETE',
@@ -276,6 +276,12 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
     // A retried delivery of the same event: 200, duplicate, nothing new written.
     const again = await http(functionUrlEvent(signedEvent(event, clock.now()), clock.now()));
     expect(JSON.parse(again.body)).toMatchObject({ duplicate: true });
+    // It re-arms the row's timer under the same name (a ConflictException on AWS), moving nothing.
+    expect(scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input.Name)).toEqual([
+      scheduleName('c_42', activity + HOUR),
+      scheduleName('c_42', activity + HOUR),
+    ]);
+    expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
 
     // 3. The schedule fires: the waiter mails step 1 through SES and arms step 2.
     clock.set(activity + HOUR + 1_000);
@@ -300,9 +306,12 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
       new RegExp(`^<https://${DOMAIN.replaceAll('.', '\\.')}/unsubscribe\\?t=`),
     );
     expect(mail.headers.get('list-unsubscribe-post')).toEqual(['List-Unsubscribe=One-Click']);
-    expect(scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input.ScheduleExpression).toBe(
-      atExpression(activity + 24 * HOUR, clock.now()),
-    );
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input).toMatchObject({
+      Name: scheduleName('c_42', activity + 24 * HOUR),
+      ScheduleExpression: atExpression(activity + 24 * HOUR, clock.now()),
+    });
+    // Step 1's schedule fired and deletes itself; a new name means that delete cannot hit step 2.
+    expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
 
     // 4. The shopper buys: the row flips to bought and the schedule is deleted.
     clock.advance(10 * 60_000);
@@ -319,7 +328,7 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
       duplicate: false,
     });
     expect(scheduler.commandCalls(DeleteScheduleCommand).map((c) => c.args[0].input)).toEqual([
-      { Name: scheduleName('c_42'), GroupName: 'cr-wakeups' },
+      { Name: scheduleName('c_42', activity + 24 * HOUR), GroupName: 'cr-wakeups' },
     ]);
 
     // 5. A wake-up that fires anyway (late, or raced the delete) sends nothing and arms nothing.
@@ -330,6 +339,7 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
     expect(late).toMatchObject({ report: { move: { move: 'still_shopping' } } });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
     expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+    expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
 
     // 6. The email's one-click unsubscribe link works through the Function URL (RFC 8058 POST).
     const link = new URL(unsubscribe.slice(1, -1));

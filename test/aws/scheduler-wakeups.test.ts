@@ -5,14 +5,16 @@ import {
   ResourceNotFoundException,
   SchedulerClient,
   ThrottlingException,
-  UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createSchedulerWakeups,
+  fireTime,
+  PAST_DUE_DELAY_MS,
   scheduleName,
+  schedulePrefix,
   WakeupsError,
 } from '../../src/adapters/aws/scheduler-wakeups.ts';
 import { createUsageCounter } from '../../src/adapters/aws/usage-counter.ts';
@@ -35,8 +37,12 @@ function make(deadLetterArn?: string) {
   return { wakeups, usage };
 }
 
-const expectedSchedule = (expression: string, cartId = 'c_42') => ({
-  Name: scheduleName(cartId),
+const HOUR = 3_600_000;
+const conflict = () => new ConflictException({ message: 'exists', Message: 'exists', ...meta });
+const notFound = () => new ResourceNotFoundException({ message: 'none', Message: 'none', ...meta });
+
+const expectedSchedule = (expression: string, fireAt: number, cartId = 'c_42') => ({
+  Name: scheduleName(cartId, fireAt),
   GroupName: 'cr-wakeups',
   ScheduleExpression: expression,
   ScheduleExpressionTimezone: 'UTC',
@@ -51,6 +57,13 @@ const expectedSchedule = (expression: string, cartId = 'c_42') => ({
   },
 });
 
+/** Every call the client got, in order, as "Operation name". */
+const calls = () =>
+  scheduler.calls().map((c) => {
+    const command = c.args[0] as { constructor: { name: string }; input: { Name?: string } };
+    return `${command.constructor.name.replace(/Command$/, '')} ${command.input.Name}`;
+  });
+
 describe('EventBridge Scheduler wake-ups', () => {
   beforeEach(() => {
     scheduler.reset();
@@ -59,31 +72,48 @@ describe('EventBridge Scheduler wake-ups', () => {
   it('arms a new cart with one CreateSchedule carrying the whole one-time schedule', async () => {
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:x', ...meta });
     const { wakeups, usage } = make();
-    await wakeups.set('c_42', Date.UTC(2026, 10, 23, 8, 58, 0));
-    const calls = scheduler.commandCalls(CreateScheduleCommand);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]?.args[0].input).toEqual(expectedSchedule('at(2026-11-23T08:58:00)'));
+    const at = Date.UTC(2026, 10, 23, 8, 58, 0);
+    await wakeups.set('c_42', at, null);
+    const created = scheduler.commandCalls(CreateScheduleCommand);
+    expect(created).toHaveLength(1);
+    expect(created[0]?.args[0].input).toEqual(expectedSchedule('at(2026-11-23T08:58:00)', at));
     expect(usage.snapshot().scheduler).toEqual({ CreateSchedule: 1 });
   });
 
   it('rounds up to the next whole second, so a wake-up never fires before it is due', async () => {
     scheduler.on(CreateScheduleCommand).resolves(meta);
-    await make().wakeups.set('c_42', Date.UTC(2026, 10, 23, 8, 58, 0) + 1);
-    expect(scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input.ScheduleExpression).toBe(
-      'at(2026-11-23T08:58:01)',
-    );
+    await make().wakeups.set('c_42', Date.UTC(2026, 10, 23, 8, 58, 0) + 1, null);
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input).toMatchObject({
+      ScheduleExpression: 'at(2026-11-23T08:58:01)',
+      Name: scheduleName('c_42', Date.UTC(2026, 10, 23, 8, 58, 1)),
+    });
   });
 
-  it('moves an armed wake-up: Create meets ConflictException, then Update sends the whole schedule', async () => {
-    scheduler
-      .on(CreateScheduleCommand)
-      .rejects(new ConflictException({ message: 'exists', Message: 'exists', ...meta }));
-    scheduler.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:x', ...meta });
+  it('schedules a wake-up that is already due a few seconds from now, named for that second', async () => {
+    scheduler.on(CreateScheduleCommand).resolves(meta);
+    await make().wakeups.set('c_42', NOW - HOUR, null);
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input).toMatchObject({
+      ScheduleExpression: 'at(2026-11-23T07:58:05)',
+      Name: scheduleName('c_42', NOW + PAST_DUE_DELAY_MS),
+    });
+  });
+
+  it('moves an unfired wake-up: deletes the old schedule, then creates the new one', async () => {
+    scheduler.on(DeleteScheduleCommand).resolves(meta);
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:x', ...meta });
     const { wakeups, usage } = make('arn:aws:sqs:eu-west-1:123456789012:cr-dlq');
-    await wakeups.set('c_42', Date.UTC(2026, 10, 24, 9, 0, 0));
-    const update = scheduler.commandCalls(UpdateScheduleCommand)[0]?.args[0].input;
-    const base = expectedSchedule('at(2026-11-24T09:00:00)');
-    expect(update).toEqual({
+    const at = Date.UTC(2026, 10, 24, 9, 0, 0);
+    await wakeups.set('c_42', at, NOW + HOUR);
+    expect(calls()).toEqual([
+      `DeleteSchedule ${scheduleName('c_42', NOW + HOUR)}`,
+      `CreateSchedule ${scheduleName('c_42', at)}`,
+    ]);
+    expect(scheduler.commandCalls(DeleteScheduleCommand)[0]?.args[0].input).toEqual({
+      Name: scheduleName('c_42', NOW + HOUR),
+      GroupName: 'cr-wakeups',
+    });
+    const base = expectedSchedule('at(2026-11-24T09:00:00)', at);
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input).toEqual({
       ...base,
       Target: {
         ...base.Target,
@@ -93,36 +123,54 @@ describe('EventBridge Scheduler wake-ups', () => {
     expect(usage.snapshot().totals.schedulerCalls).toBe(2);
   });
 
-  it('creates again when the schedule fired and deleted itself between Create and Update', async () => {
-    scheduler
-      .on(CreateScheduleCommand)
-      .rejectsOnce(new ConflictException({ message: 'exists', Message: 'exists', ...meta }))
-      .resolves(meta);
-    scheduler
-      .on(UpdateScheduleCommand)
-      .rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', ...meta }));
-    await make().wakeups.set('c_42', NOW + 60_000);
-    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(2);
-    expect(scheduler.commandCalls(UpdateScheduleCommand)).toHaveLength(1);
-  });
-
-  it('schedules a wake-up that is already due a few seconds from now (Scheduler refuses the past)', async () => {
+  it('re-arms after a wake-up with one Create: the fired schedule deletes itself, under another name', async () => {
     scheduler.on(CreateScheduleCommand).resolves(meta);
-    await make().wakeups.set('c_42', NOW - 3_600_000);
-    expect(scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input.ScheduleExpression).toBe(
-      'at(2026-11-23T07:58:05)',
-    );
+    const { wakeups, usage } = make();
+    await wakeups.set('c_42', NOW + 24 * HOUR, NOW - 1_000);
+    await wakeups.set('c_42', NOW + 24 * HOUR, NOW);
+    expect(calls()).toEqual([
+      `CreateSchedule ${scheduleName('c_42', NOW + 24 * HOUR)}`,
+      `CreateSchedule ${scheduleName('c_42', NOW + 24 * HOUR)}`,
+    ]);
+    expect(usage.snapshot().scheduler).toEqual({ CreateSchedule: 2 });
   });
 
-  it('cancels with DeleteSchedule, and a schedule that is already gone is not an error', async () => {
-    scheduler
-      .on(DeleteScheduleCommand)
-      .rejects(new ResourceNotFoundException({ message: 'none', Message: 'none', ...meta }));
-    await make().wakeups.set('c_42', null);
-    expect(scheduler.commandCalls(DeleteScheduleCommand)[0]?.args[0].input).toEqual({
-      Name: scheduleName('c_42'),
-      GroupName: 'cr-wakeups',
-    });
+  it('takes a re-delivered arm (ConflictException: that schedule is armed) as done', async () => {
+    scheduler.on(CreateScheduleCommand).rejects(conflict());
+    const { wakeups, usage } = make();
+    await expect(wakeups.set('c_42', NOW + HOUR, null)).resolves.toBeUndefined();
+    expect(usage.snapshot().scheduler).toEqual({ CreateSchedule: 1 });
+  });
+
+  it('makes no call when the time does not change', async () => {
+    const { wakeups, usage } = make();
+    await wakeups.set('c_42', NOW + HOUR, NOW + HOUR);
+    await wakeups.set('c_42', NOW - HOUR, NOW - HOUR);
+    await wakeups.set('c_42', null, null);
+    expect(scheduler.calls()).toHaveLength(0);
+    expect(usage.snapshot().totals.schedulerCalls).toBe(0);
+  });
+
+  it('moves within the same second by deleting and creating that one name', async () => {
+    scheduler.on(DeleteScheduleCommand).resolves(meta);
+    scheduler.on(CreateScheduleCommand).resolves(meta);
+    const second = Date.UTC(2026, 10, 23, 9, 0, 0);
+    await make().wakeups.set('c_42', second - 100, second - 700);
+    expect(calls()).toEqual([
+      `DeleteSchedule ${scheduleName('c_42', second)}`,
+      `CreateSchedule ${scheduleName('c_42', second)}`,
+    ]);
+  });
+
+  it('cancels an unfired wake-up with DeleteSchedule; one already gone is not an error', async () => {
+    scheduler.on(DeleteScheduleCommand).rejects(notFound());
+    await make().wakeups.set('c_42', null, NOW + HOUR);
+    expect(calls()).toEqual([`DeleteSchedule ${scheduleName('c_42', NOW + HOUR)}`]);
+  });
+
+  it('cancels a fired wake-up with no call: it deletes itself', async () => {
+    await make().wakeups.set('c_42', null, NOW);
+    expect(scheduler.calls()).toHaveLength(0);
   });
 
   it('turns throttling into a WakeupsError that names the call and keeps the cause', async () => {
@@ -134,27 +182,58 @@ describe('EventBridge Scheduler wake-ups', () => {
     scheduler.on(CreateScheduleCommand).rejects(throttled);
     scheduler.on(DeleteScheduleCommand).rejects(throttled);
     const { wakeups } = make();
-    const arm = wakeups.set('c_42', NOW + 60_000);
+    const arm = wakeups.set('c_42', NOW + 60_000, null);
     await expect(arm).rejects.toBeInstanceOf(WakeupsError);
     await expect(arm).rejects.toMatchObject({ name: 'WakeupsError', cause: throttled });
-    await expect(wakeups.set('c_42', null)).rejects.toThrow(
+    await expect(wakeups.set('c_42', null, NOW + 60_000)).rejects.toThrow(
       /DeleteSchedule.*c_42.*ThrottlingException/,
     );
+    // A failed delete stops the move: the caller's retry sees the same previous time again.
+    scheduler.resetHistory();
+    await expect(wakeups.set('c_42', NOW + HOUR, NOW + 60_000)).rejects.toThrow(/DeleteSchedule/);
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
   });
 
-  it('derives a valid, stable, distinct schedule name from any cart id', () => {
+  it('derives a valid, stable name from any cart id and time, distinct per cart and per second', () => {
+    const far = 8_640_000_000_000_000; // the last instant a Date can hold
     fc.assert(
       fc.property(
         fc.string({ unit: 'grapheme', maxLength: 300 }),
         fc.string({ unit: 'grapheme', maxLength: 50 }),
-        (a, b) => {
-          const name = scheduleName(a);
+        fc.integer({ min: NOW, max: far }),
+        fc.integer({ min: NOW, max: far }),
+        (a, b, t, u) => {
+          const name = scheduleName(a, t);
           expect(name).toMatch(/^[0-9a-zA-Z\-_.]{1,64}$/);
-          expect(scheduleName(a)).toBe(name);
-          if (a !== b) expect(scheduleName(b)).not.toBe(name);
+          expect(name.startsWith(schedulePrefix(a))).toBe(true);
+          expect(scheduleName(a, t)).toBe(name);
+          // The name carries the second it fires (rounded up like the schedule).
+          expect(Number.parseInt(name.slice(schedulePrefix(a).length), 36)).toBe(
+            Math.ceil(t / 1000),
+          );
+          if (a !== b) expect(scheduleName(b, t)).not.toBe(name);
+          if (Math.ceil(t / 1000) !== Math.ceil(u / 1000)) {
+            expect(scheduleName(a, u)).not.toBe(name);
+          }
         },
       ),
     );
-    expect(scheduleName('c_42')).not.toBe(scheduleName('C_42'));
+    expect(scheduleName('c_42', NOW)).not.toBe(scheduleName('C_42', NOW));
+    expect(scheduleName('c_42', NOW)).toBe(scheduleName('c_42', NOW - 999));
+    expect(scheduleName('', far)).toMatch(/^cr-[0-9a-f]{40}-[0-9a-z]{1,9}$/);
+  });
+
+  it('never names a new schedule for a second at or before now, whatever time it is given', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 * NOW }),
+        fc.integer({ min: 0, max: 2 * NOW }),
+        (at, now) => {
+          expect(fireTime(at, now)).toBeGreaterThan(now);
+          expect(fireTime(at, now)).toBeGreaterThanOrEqual(at);
+          expect(fireTime(at, now) % 1000).toBe(0);
+        },
+      ),
+    );
   });
 });

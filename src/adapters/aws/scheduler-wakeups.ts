@@ -1,7 +1,25 @@
 /**
  * The one wake-up per cart as an EventBridge Scheduler one-time schedule (`at(...)`), named from
- * the cart id and deleting itself after it fires. The waiter re-reads the row on every wake-up,
- * so a schedule that fires late, twice, or after a checkout is harmless.
+ * the cart id AND its fire time, deleting itself after it fires. The waiter re-reads the row on
+ * every wake-up, so a schedule that fires late, twice, or after a checkout is harmless.
+ *
+ * Why the time is in the name: Scheduler deletes a fired schedule after the invocation, whenever
+ * it gets to it, and the waiter it invoked re-arms the cart meanwhile. With one name per cart:
+ *
+ *   Scheduler  fire cr-<cart> ── invoke waiter ─────────────────────────── delete cr-<cart>
+ *   waiter                        read row ─ mail step 1 ─ save ─ Create cr-<cart> (step 2)
+ *                                                                     └─ deleted by the line above:
+ *                                                                        no step 2, never expires
+ *
+ * With cr-<cart>-<second> the re-arm creates cr-<cart>-<t2> while cr-<cart>-<t1> deletes itself.
+ * A name is only ever created for a second after now, and a schedule that has fired (or is still
+ * deleting itself) has a second at or before now, so the two can never meet, whatever the order.
+ *
+ * Moving or cancelling needs the previous time, which the caller read from the row before its
+ * write. Calls: a new cart 1 (Create), a re-arm after a wake-up 1 (its old schedule fired: no
+ * Delete), a move before the timer fired 2 (Delete, Create), a cancel 1 or 0. A previous time
+ * armed within PAST_DUE_DELAY_MS of its due time fires a few seconds late under a later name,
+ * which the Delete misses: one extra, harmless wake-up.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -9,7 +27,6 @@ import {
   type CreateScheduleCommandInput,
   DeleteScheduleCommand,
   type SchedulerClient,
-  UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import type { Wakeups } from '../../ports/wakeups.ts';
@@ -40,18 +57,34 @@ export interface SchedulerWakeupsOptions {
 export const PAST_DUE_DELAY_MS = 5_000;
 
 /**
- * A valid schedule name (1-64 of [0-9a-zA-Z-_.]) for any cart id, stable across processes.
- * 160 bits of SHA-256: a collision needs about 2^80 carts, so two carts never share a timer.
- * Hashed as UTF-8, so `printf %s c_42 | sha256sum` finds a cart's schedule by hand.
+ * The whole second (as ms) a schedule for `at` armed at `now` fires: rounded up so it never fires
+ * before it is due, and at least PAST_DUE_DELAY_MS ahead, so always strictly after `now`.
  */
-export function scheduleName(cartId: string): string {
-  return `cr-${createHash('sha256').update(cartId, 'utf8').digest('hex').slice(0, 40)}`;
+export function fireTime(at: number, now: number): number {
+  return Math.ceil(Math.max(at, now + PAST_DUE_DELAY_MS) / 1000) * 1000;
 }
 
-/** `at(yyyy-mm-ddThh:mm:ss)` in UTC, rounded up to the whole second so it never fires early. */
+/** `at(yyyy-mm-ddThh:mm:ss)` in UTC for the fire time. */
 export function atExpression(at: number, now: number): string {
-  const when = Math.ceil(Math.max(at, now + PAST_DUE_DELAY_MS) / 1000) * 1000;
-  return `at(${new Date(when).toISOString().slice(0, 19)})`;
+  return `at(${new Date(fireTime(at, now)).toISOString().slice(0, 19)})`;
+}
+
+/**
+ * The name shared by every schedule of one cart, for ListSchedules' NamePrefix. 160 bits of
+ * SHA-256: a collision needs about 2^80 carts, so two carts never share a timer. Hashed as UTF-8,
+ * so `printf %s c_42 | sha256sum` finds a cart's schedules by hand.
+ */
+export function schedulePrefix(cartId: string): string {
+  return `cr-${createHash('sha256').update(cartId, 'utf8').digest('hex').slice(0, 40)}-`;
+}
+
+/**
+ * A valid schedule name (1-64 of [0-9a-zA-Z-_.]) for the cart's schedule firing at `at`, rounded
+ * up to the second like the schedule itself: the prefix plus the epoch second in base 36 (at most
+ * 9 characters before the year 5000, so at most 53 in all).
+ */
+export function scheduleName(cartId: string, at: number): string {
+  return `${schedulePrefix(cartId)}${Math.ceil(at / 1000).toString(36)}`;
 }
 
 const nameOf = (error: unknown) => (error instanceof Error ? error.name : '');
@@ -73,11 +106,11 @@ export function createSchedulerWakeups(options: SchedulerWakeupsOptions): Wakeup
     );
   }
 
-  function schedule(cartId: string, at: number): CreateScheduleCommandInput {
+  function schedule(cartId: string, fireAt: number): CreateScheduleCommandInput {
     return {
-      Name: scheduleName(cartId),
+      Name: scheduleName(cartId, fireAt),
       GroupName: group,
-      ScheduleExpression: atExpression(at, clock.now()),
+      ScheduleExpression: `at(${new Date(fireAt).toISOString().slice(0, 19)})`,
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
@@ -97,43 +130,36 @@ export function createSchedulerWakeups(options: SchedulerWakeupsOptions): Wakeup
     };
   }
 
+  async function remove(cartId: string, Name: string): Promise<void> {
+    try {
+      await call('DeleteSchedule', () =>
+        client.send(new DeleteScheduleCommand({ Name, GroupName: group })),
+      );
+    } catch (error) {
+      // Already gone: it fired and deleted itself, or was never armed. Cancelled either way.
+      if (nameOf(error) !== 'ResourceNotFoundException') fail('DeleteSchedule', cartId, error);
+    }
+  }
+
+  async function create(cartId: string, input: CreateScheduleCommandInput): Promise<void> {
+    try {
+      await call('CreateSchedule', () => client.send(new CreateScheduleCommand(input)));
+    } catch (error) {
+      // The name holds its fire time, and that time is still ahead (fireTime is after now): a
+      // schedule by that name is one that will fire when this one would. A re-delivered arm.
+      if (nameOf(error) !== 'ConflictException') fail('CreateSchedule', cartId, error);
+    }
+  }
+
   return {
-    async set(cartId, at) {
-      const Name = scheduleName(cartId);
-      if (at === null) {
-        try {
-          await call('DeleteSchedule', () =>
-            client.send(new DeleteScheduleCommand({ Name, GroupName: group })),
-          );
-        } catch (error) {
-          // Already gone: it fired and deleted itself, or was never armed. Cancelled either way.
-          if (nameOf(error) !== 'ResourceNotFoundException') fail('DeleteSchedule', cartId, error);
-        }
-        return;
-      }
-      // Create first, Update on ConflictException. A fired schedule deletes itself, so the common
-      // re-arms find none: a new cart (1 call), the waiter arming the next step after a wake-up
-      // (1 call), a stop-then-reopen (1 call). Only a shopper's follow-up event before the timer
-      // fires finds one (2 calls). Update-first would cost 2 calls on every re-arm after a wake-up.
-      const input = schedule(cartId, at);
-      try {
-        await call('CreateSchedule', () => client.send(new CreateScheduleCommand(input)));
-        return;
-      } catch (error) {
-        if (nameOf(error) !== 'ConflictException') fail('CreateSchedule', cartId, error);
-      }
-      try {
-        // UpdateSchedule replaces the whole schedule, so it gets every field again.
-        await call('UpdateSchedule', () => client.send(new UpdateScheduleCommand(input)));
-      } catch (error) {
-        if (nameOf(error) !== 'ResourceNotFoundException') fail('UpdateSchedule', cartId, error);
-        // It fired and deleted itself between our two calls: create it once more.
-        try {
-          await call('CreateSchedule', () => client.send(new CreateScheduleCommand(input)));
-        } catch (again) {
-          fail('CreateSchedule', cartId, again);
-        }
-      }
+    async set(cartId, at, previous) {
+      if (at === previous) return;
+      const now = clock.now();
+      // A previous time still ahead has not fired: take it down first (before the create, so that
+      // two writers racing on one cart can never delete each other's only schedule). One at or
+      // before now has fired and is deleting itself, under a name nothing will create again.
+      if (previous !== null && previous > now) await remove(cartId, scheduleName(cartId, previous));
+      if (at !== null) await create(cartId, schedule(cartId, fireTime(at, now)));
     },
   };
 }
