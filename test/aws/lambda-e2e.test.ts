@@ -313,6 +313,17 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
     // Step 1's schedule fired and deletes itself; a new name means that delete cannot hit step 2.
     expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
 
+    // Scheduler delivers that invocation again (at least once): no mail, nothing moved or
+    // deleted; the row's own timer is re-armed under its name (a ConflictException on AWS).
+    scheduler.resetHistory();
+    const twice = await waiter({ cartId: 'c_42' });
+    expect(twice).toMatchObject({ report: { move: { move: 'still_shopping' } } });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
+    expect(scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input.Name)).toEqual([
+      scheduleName('c_42', activity + 24 * HOUR),
+    ]);
+
     // 4. The shopper buys: the row flips to bought and the schedule is deleted.
     clock.advance(10 * 60_000);
     scheduler.resetHistory();
