@@ -58,13 +58,13 @@ describe('the storefront snippet in real Chromium', () => {
   it('a page on an allowed origin adds items and enters an email; the cart appears for the owner', async () => {
     const page = await browser.newPage();
     await page.goto(`${allowed.url}/page?saved=1`);
-    await page.waitForFunction(() => 'cartRecovery' in window);
+    await page.waitForFunction(() => 'cartRecovery' in globalThis);
     const first = await page.evaluate(() =>
-      (window as unknown as { addItem(): Promise<{ status: number }> }).addItem(),
+      (globalThis as unknown as { addItem(): Promise<{ status: number }> }).addItem(),
     );
     expect(first.status).toBe(200);
     const second = await page.evaluate(() =>
-      (window as unknown as { enterEmail(): Promise<{ status: number }> }).enterEmail(),
+      (globalThis as unknown as { enterEmail(): Promise<{ status: number }> }).enterEmail(),
     );
     expect(second.status).toBe(200);
     await page.close();
@@ -85,10 +85,10 @@ describe('the storefront snippet in real Chromium', () => {
   it('a page on another origin is refused by the browser and stores nothing', async () => {
     const page = await browser.newPage();
     await page.goto(`${other.url}/page?cart=b2`);
-    await page.waitForFunction(() => 'cartRecovery' in window);
+    await page.waitForFunction(() => 'cartRecovery' in globalThis);
     const outcome = await page.evaluate(async () => {
       try {
-        await (window as unknown as { addItem(): Promise<unknown> }).addItem();
+        await (globalThis as unknown as { addItem(): Promise<unknown> }).addItem();
         return 'sent';
       } catch (error) {
         return `refused: ${(error as Error).name}`;
