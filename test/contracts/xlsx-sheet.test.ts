@@ -2,11 +2,14 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createXlsxSheet,
   currencyFormat,
+  ownerLinkFormula,
   XLSX_DATE_FORMAT,
+  XLSX_HYPERLINK_MAX,
 } from '../../src/adapters/local/xlsx-sheet.ts';
 import { SHEET_COLUMNS, SHEET_HEADER } from '../../src/domain/sheet-row.ts';
 import { rowsOf, runSheetContract, sampleRow } from './sheet.contract.ts';
@@ -52,7 +55,7 @@ runSheetContract({
 const column = (header: string): number => SHEET_HEADER.indexOf(header) + 1;
 
 describe('XLSX sheet specifics', () => {
-  it('types every cell: numbers, dates, booleans, a fixed-text hyperlink, strings', async () => {
+  it('types every cell: numbers, dates, booleans, a HYPERLINK formula, strings', async () => {
     const subject = await makeXlsx();
     try {
       const { location } = await subject.sheet.writeDay('2026-11-23', rowsOf([sampleRow(1)]));
@@ -73,11 +76,12 @@ describe('XLSX sheet specifics', () => {
       expect(cell('Saved link').value).toBe(false);
       expect(cell('Closed reason').type).toBe(ExcelJS.ValueType.Null);
       expect(cell('Items').value).toBe('2 x Linen shirt; 1 x Crème brûlée candle');
-      expect(cell('Actions').type).toBe(ExcelJS.ValueType.Hyperlink);
-      expect(cell('Actions').value).toEqual({
-        text: 'Open',
-        hyperlink: 'https://shop.example/owner/carts/c_1',
-      });
+      expect(cell('Actions').type).toBe(ExcelJS.ValueType.Formula);
+      expect(cell('Actions').formula).toBe(
+        'HYPERLINK("https://shop.example/owner/carts/c_1","Open")',
+      );
+      expect(cell('Actions').result).toBe('Open');
+      expect(cell('Actions').font?.underline).toBe(true);
     } finally {
       await subject.close();
     }
@@ -107,6 +111,48 @@ describe('XLSX sheet specifics', () => {
     }
   });
 
+  it("keeps a hostile =HYPERLINK item name a string while the owner link is the exporter's formula", async () => {
+    const subject = await makeXlsx();
+    try {
+      const name = '=HYPERLINK("http://evil","x")';
+      const { location } = await subject.sheet.writeDay(
+        '2026-11-23',
+        rowsOf([sampleRow(7, { items: name })]),
+      );
+      const row = (await readWorksheet(location)).getRow(2);
+      const items = row.getCell(column('Items'));
+      expect(items.type).toBe(ExcelJS.ValueType.String);
+      expect(items.formula).toBeUndefined();
+      expect(items.value).toBe(name);
+      const link = row.getCell(column('Actions'));
+      expect(link.type).toBe(ExcelJS.ValueType.Formula);
+      expect(link.formula).toBe('HYPERLINK("https://shop.example/owner/carts/c_7","Open")');
+    } finally {
+      await subject.close();
+    }
+  });
+
+  it('falls back to the plain URL, a string cell, when Excel could not take it', async () => {
+    const subject = await makeXlsx();
+    try {
+      const long = `https://shop.example/owner/carts/${'x'.repeat(XLSX_HYPERLINK_MAX)}`;
+      const quoted = 'https://shop.example/owner/carts/a"b';
+      const { location } = await subject.sheet.writeDay(
+        '2026-11-23',
+        rowsOf([sampleRow(1, { link: long }), sampleRow(2, { link: quoted })]),
+      );
+      const worksheet = await readWorksheet(location);
+      const tooLong = worksheet.getRow(2).getCell(column('Actions'));
+      expect(tooLong.type).toBe(ExcelJS.ValueType.String);
+      expect(tooLong.formula).toBeUndefined();
+      expect(tooLong.value).toBe(long);
+      const withQuote = worksheet.getRow(3).getCell(column('Actions'));
+      expect(withQuote.formula).toBe('HYPERLINK("https://shop.example/owner/carts/a""b","Open")');
+    } finally {
+      await subject.close();
+    }
+  });
+
   it('has a bold, frozen header and sized columns', async () => {
     const subject = await makeXlsx();
     try {
@@ -119,6 +165,32 @@ describe('XLSX sheet specifics', () => {
     } finally {
       await subject.close();
     }
+  });
+
+  it('takes a URL of exactly the limit and refuses one character more', () => {
+    const at = `https://s.example/${'a'.repeat(XLSX_HYPERLINK_MAX - 'https://s.example/'.length)}`;
+    expect(at).toHaveLength(XLSX_HYPERLINK_MAX);
+    expect(ownerLinkFormula(at)).toBe(`HYPERLINK("${at}","Open")`);
+    expect(ownerLinkFormula(`${at}b`)).toBeNull();
+    expect(ownerLinkFormula('https://s.example/a\nb')).toBeNull();
+  });
+
+  it('quotes any URL so the formula holds exactly one string argument and "Open"', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', '"', ')', ',', '/', '&', 'é'), maxLength: 300 }),
+        (url) => {
+          const formula = ownerLinkFormula(url);
+          if (url.length > XLSX_HYPERLINK_MAX) {
+            expect(formula).toBeNull();
+            return;
+          }
+          // One string literal (doubled quotes only inside), then the fixed link text.
+          const match = /^HYPERLINK\("((?:[^"]|"")*)","Open"\)$/.exec(formula ?? '');
+          expect(match?.[1]?.replaceAll('""', '"')).toBe(url);
+        },
+      ),
+    );
   });
 
   it.each([

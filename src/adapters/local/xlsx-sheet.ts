@@ -3,8 +3,7 @@
  * exceljs's streaming writer so each row goes to the zip as soon as it is committed.
  */
 import { EventEmitter, once } from 'node:events';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import type { WriteStream } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { currencyExponent } from '../../domain/money.ts';
 import { SHEET_COLUMNS, SHEET_HEADER, SheetCellKind } from '../../domain/sheet-row.ts';
@@ -17,6 +16,9 @@ export interface XlsxSheetOptions {
 
 export const XLSX_DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 export const XLSX_LINK_TEXT = 'Open';
+/** Excel refuses a HYPERLINK whose link text is longer than this. */
+export const XLSX_HYPERLINK_MAX = 255;
+const LINK_FONT = { color: { argb: 'FF0563C1' }, underline: true } as const;
 /** How often (in rows) the loop checks whether the zip is falling behind. */
 const CHECK_EVERY = 200;
 
@@ -24,9 +26,7 @@ export function createXlsxSheet(options: XlsxSheetOptions): Sheet {
   return {
     async writeDay(day, rows) {
       const location = sheetPath(options.dir, day, 'xlsx');
-      const count = await replaceFileAtomically(location, (stream, tempPath) =>
-        writeXlsx(stream, `${tempPath}.rels`, rows),
-      );
+      const count = await replaceFileAtomically(location, (stream) => writeXlsx(stream, rows));
       return { location, rows: count };
     },
   };
@@ -39,11 +39,29 @@ export function currencyFormat(currency: string): string {
   return `#,##0${decimals} "${currency.replace(/[^A-Z]/g, '')}"`;
 }
 
-async function writeXlsx(
-  stream: WriteStream,
-  spoolPath: string,
-  rows: AsyncIterable<SheetRow>,
-): Promise<number> {
+/**
+ * The owner's link as a formula the exporter writes itself (SPEC 1: a cell is a formula only when
+ * the exporter put it there). A hyperlink cell would do, but exceljs's streaming writer keeps every
+ * hyperlink until the sheet ends, then builds their XML as one string. The URL is ours, yet its
+ * quotes are still doubled; null when Excel could not take it (too long, or a control character),
+ * so the caller writes the URL as plain text instead.
+ */
+export function ownerLinkFormula(url: string): string | null {
+  // The limit is on the string's value, so it is checked before quotes are doubled.
+  if (url.length > XLSX_HYPERLINK_MAX || hasControlCharacter(url)) return null;
+  return `HYPERLINK("${url.replaceAll('"', '""')}","${XLSX_LINK_TEXT}")`;
+}
+
+/** XML 1.0 cannot carry most of them, and no URL we build has one. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+async function writeXlsx(stream: WriteStream, rows: AsyncIterable<SheetRow>): Promise<number> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream,
     useStyles: true,
@@ -54,16 +72,10 @@ async function writeXlsx(
     views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }],
   });
   worksheet.columns = SHEET_COLUMNS.map((column) => ({ key: column.key, width: column.width }));
-  const links = spoolHyperlinks(workbook, worksheet, spoolPath);
-  try {
-    const count = await writeRows(stream, worksheet, rows, finished);
-    worksheet.commit();
-    await links.addToZip();
-    await workbook.commit();
-    return count;
-  } finally {
-    await links.discard();
-  }
+  const count = await writeRows(stream, worksheet, rows, finished);
+  worksheet.commit();
+  await workbook.commit();
+  return count;
 }
 
 async function writeRows(
@@ -84,58 +96,6 @@ async function writeRows(
     finished.throwIfFailed();
   }
   return count;
-}
-
-interface RelsWriter {
-  _stream?: NodeJS.WritableStream;
-  count: number;
-}
-
-/**
- * exceljs writes each hyperlink's relationship to the sheet's .rels part as its row is added, but
- * the zip takes parts one at a time, so that part used to wait in memory until the sheet was done
- * (about 400 bytes a row: 40 MB for 100k carts). It goes to a file beside the temp sheet instead,
- * and into the zip after the sheet. Internals of exceljs 4.4: without them, nothing is spooled.
- */
-function spoolHyperlinks(
-  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
-  worksheet: Worksheet,
-  spoolPath: string,
-): { addToZip(): Promise<void>; discard(): Promise<void> } {
-  const rels = (worksheet as unknown as { _sheetRelsWriter?: RelsWriter })._sheetRelsWriter;
-  const zip = (workbook as unknown as { zip?: { append(source: unknown, data: object): void } })
-    .zip;
-  if (rels === undefined || zip === undefined || rels._stream !== undefined) {
-    return { addToZip: async () => {}, discard: async () => {} };
-  }
-  const spool = createWriteStream(spoolPath, { flags: 'wx' });
-  // Listening from the start, so a disk error before addToZip is not missed (or left unhandled).
-  const flushed = new Promise<void>((resolve, reject) => {
-    spool.once('finish', resolve);
-    spool.once('error', reject);
-  });
-  flushed.catch(() => {});
-  rels._stream = spool;
-  const sheetId = (worksheet as unknown as { id: number }).id;
-  return {
-    async addToZip() {
-      // The worksheet's commit ended the spool when it held any link; end it otherwise.
-      if (!spool.writableEnded) spool.end();
-      await flushed;
-      if (rels.count > 0) {
-        zip.append(createReadStream(spoolPath), {
-          name: `/xl/worksheets/_rels/sheet${sheetId}.xml.rels`,
-        });
-      }
-    },
-    async discard() {
-      if (!spool.closed) {
-        spool.destroy();
-        await once(spool, 'close').catch(() => {});
-      }
-      await rm(spoolPath, { force: true });
-    },
-  };
 }
 
 type Worksheet = ReturnType<ExcelJS.stream.xlsx.WorkbookWriter['addWorksheet']>;
@@ -166,10 +126,16 @@ function addCartRow(worksheet: Worksheet, row: SheetRow): ExcelJS.Row {
         cell.value = value as Date;
         cell.numFmt = XLSX_DATE_FORMAT;
         return;
-      case SheetCellKind.link:
-        cell.value = { text: XLSX_LINK_TEXT, hyperlink: String(value) };
-        cell.font = { color: { argb: 'FF0563C1' }, underline: true };
+      case SheetCellKind.link: {
+        const formula = ownerLinkFormula(String(value));
+        if (formula === null) {
+          cell.value = String(value);
+          return;
+        }
+        cell.value = { formula, result: XLSX_LINK_TEXT };
+        cell.font = LINK_FONT;
         return;
+      }
       default: {
         const unknown: never = column.kind;
         throw new Error(`no cell writer for ${String(unknown)}`);
