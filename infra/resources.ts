@@ -100,7 +100,8 @@ export function createWakeupPlumbing(scope: Construct, prefix: string) {
 export function wakeupStatements(schedulesArn: string, schedulerRoleArn: string) {
   return [
     new PolicyStatement({
-      actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'],
+      // Schedules are named by fire time and never updated in place (see scheduler-wakeups.ts).
+      actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
       resources: [schedulesArn],
     }),
     new PolicyStatement({

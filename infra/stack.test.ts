@@ -272,7 +272,6 @@ describe('CartRecoveryStack IAM', () => {
       expect(schedule.flatMap(actionsOf).sort()).toEqual([
         'scheduler:CreateSchedule',
         'scheduler:DeleteSchedule',
-        'scheduler:UpdateSchedule',
       ]);
       expect(JSON.stringify(schedule.map((s) => s.Resource))).toContain(':schedule/cr-wakeups/*"');
       expect(passRole).toHaveLength(1);
