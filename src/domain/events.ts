@@ -5,6 +5,10 @@
 import { z } from 'zod';
 import type { CartItem, CartSnapshot } from './cart.ts';
 import { normaliseEmail } from './email.ts';
+import { type FieldProblem, fieldProblems } from './field-problems.ts';
+
+export type { FieldProblem } from './field-problems.ts';
+
 import { isCurrencyCode, parseMoney } from './money.ts';
 
 export const EventType = { updated: 'cart.updated', checkedOut: 'cart.checked_out' } as const;
@@ -123,21 +127,9 @@ export const eventSchema = z.strictObject({
   orderId: z.string().min(1).max(128).nullish(),
 });
 
-export interface FieldProblem {
-  readonly path: string;
-  readonly problem: string;
-}
-
 export type ParseEventResult =
   | { readonly ok: true; readonly event: CartEvent }
   | { readonly ok: false; readonly details: readonly FieldProblem[] };
-
-function pathOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => {
-    if (typeof key === 'number') return `${acc}[${key}]`;
-    return acc ? `${acc}.${String(key)}` : String(key);
-  }, '');
-}
 
 /** Validates a parsed JSON body and turns it into a domain event with exact money. */
 export function parseCartEvent(body: unknown): ParseEventResult {
@@ -145,10 +137,7 @@ export function parseCartEvent(body: unknown): ParseEventResult {
   if (!parsed.success) {
     return {
       ok: false,
-      details: parsed.error.issues.map((issue) => ({
-        path: pathOf(issue.path) || '(body)',
-        problem: issue.message,
-      })),
+      details: fieldProblems(parsed.error.issues),
     };
   }
   const raw = parsed.data;

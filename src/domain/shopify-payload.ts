@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { FieldProblem } from './events.ts';
+import { fieldProblems } from './field-problems.ts';
 import { currencyExponent, isCurrencyCode, type ParseMoneyResult, parseMoney } from './money.ts';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -79,10 +80,7 @@ export function parsePayload<T>(schema: z.ZodType<T>, body: unknown): PayloadRes
   if (parsed.success) return { ok: true, data: parsed.data };
   return {
     ok: false,
-    details: parsed.error.issues.map((issue) => ({
-      path: pathOf(issue.path) || '(body)',
-      problem: issue.message,
-    })),
+    details: fieldProblems(parsed.error.issues),
   };
 }
 
@@ -101,11 +99,4 @@ export function shopifyMoney(amount: string, currency: string): ParseMoneyResult
   }
   const parsed = parseMoney(amount.slice(0, end), currency);
   return parsed.ok ? parsed : parseMoney(amount, currency);
-}
-
-function pathOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => {
-    if (typeof key === 'number') return `${acc}[${key}]`;
-    return acc ? `${acc}.${String(key)}` : String(key);
-  }, '');
 }

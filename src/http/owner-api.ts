@@ -8,6 +8,7 @@ import { dayRange, isDay, localDay } from '../domain/calendar.ts';
 import type { CartView } from '../domain/cart.ts';
 import { toCartView } from '../domain/cart-view.ts';
 import { normaliseEmail } from '../domain/email.ts';
+import { fieldProblems } from '../domain/field-problems.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import { HttpError } from './errors.ts';
@@ -43,14 +44,7 @@ async function readJson<T>(
   const raw = new Uint8Array(await c.req.arrayBuffer());
   const parsed = schema.safeParse(parseJsonBody(raw, c.req.header('content-type')));
   if (!parsed.success) {
-    throw new HttpError(
-      400,
-      'invalid request body',
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.join('.') || '(body)',
-        problem: issue.message,
-      })),
-    );
+    throw new HttpError(400, 'invalid request body', fieldProblems(parsed.error.issues));
   }
   return parsed.data;
 }

@@ -10,6 +10,7 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Ingest } from '../app/intake.ts';
 import { parseCartEvent } from '../domain/events.ts';
+import { fieldProblems } from '../domain/field-problems.ts';
 import { createRateLimiter } from '../domain/rate-limit.ts';
 import type { Clock } from '../ports/clock.ts';
 import { HttpError } from './errors.ts';
@@ -102,14 +103,7 @@ export function snippetRoute({ ingest, clock, snippet, limits }: SnippetRouteDep
     const raw = await readLimitedBody(c.req.raw);
     const envelope = bodySchema.safeParse(parseJsonBody(raw, c.req.header('content-type')));
     if (!envelope.success) {
-      throw new HttpError(
-        400,
-        'invalid snippet event',
-        envelope.error.issues.map((i) => ({
-          path: i.path.join('.') || '(body)',
-          problem: i.message,
-        })),
-      );
+      throw new HttpError(400, 'invalid snippet event', fieldProblems(envelope.error.issues));
     }
     if (envelope.data.key !== key) {
       throw new HttpError(401, 'unauthorized', [
