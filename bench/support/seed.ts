@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../../src/adapters/local/sqlite.ts';
+import { seededRandom } from '../../src/cli/demo/plan.ts';
 import { type Cart, type CartItem, CartStatus, type ClosedReason } from '../../src/domain/cart.ts';
 
 const MINUTE = 60_000;
@@ -29,18 +30,6 @@ function product(sku: string, name: string, priceMinor: number): Omit<CartItem, 
     priceMinor,
     url: `https://shop.example/p/${sku.toLowerCase()}`,
     imageUrl: `https://cdn.shop.example/img/${sku.toLowerCase()}.jpg`,
-  };
-}
-
-/** A deterministic cheap generator, so every run seeds the same data. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -144,7 +133,7 @@ export function seedDatabase(path: string, specs: readonly SeedSpec[]): SeedResu
     );
     db.transaction(() => {
       for (const spec of specs) {
-        const random = mulberry32(spec.seed ?? 42);
+        const random = seededRandom(spec.seed ?? 42);
         for (let i = 0; i < spec.count; i++) {
           const c = seedCart(i, spec, random);
           insert.run(
