@@ -57,6 +57,7 @@ function benchCart(i: number, lastActivityAt: number, wakeAt: number): Cart {
     firstReminderAt: null,
     lastReminderAt: null,
     claimedStep: null,
+    claimedAt: null,
     boughtAt: null,
     orderId: null,
     recoveredAt: null,

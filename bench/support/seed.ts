@@ -97,6 +97,7 @@ export function seedCart(i: number, spec: SeedSpec, random: () => number): Cart 
     firstReminderAt: reminded > 0 ? lastActivityAt + HOUR : null,
     lastReminderAt: reminded > 0 ? lastActivityAt + HOUR * reminded : null,
     claimedStep: null,
+    claimedAt: null,
     boughtAt: status === CartStatus.bought ? finalAt : null,
     orderId: status === CartStatus.bought ? `order_${id}` : null,
     recoveredAt: recovered ? finalAt : null,

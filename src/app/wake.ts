@@ -5,6 +5,9 @@
  *
  *   waiter A reads v7 ──claim step 1 (v7→v8)──send──record (v8→v9)
  *   waiter B reads v7 ──claim step 1 (v7) ✗ conflict → re-read v8: step 1 claimed → still_shopping
+ *
+ * A waiter that dies between claim and record leaves the claim; claim-recovery.ts settles it
+ * when the mailer can tell whether the step left, and otherwise the step stays unsent.
  */
 import { BlockKind } from '../domain/address.ts';
 import { AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
@@ -18,6 +21,9 @@ import type { Clock } from '../ports/clock.ts';
 import { MailDeliveryError, type Mailer, type OutgoingEmail } from '../ports/mailer.ts';
 import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
+import { CLAIM_STALE_MS, type ClaimRecovery, createClaimRecovery } from './claim-recovery.ts';
+
+export { CLAIM_STALE_MS } from './claim-recovery.ts';
 
 export interface WakeDeps {
   readonly store: CartStore;
@@ -30,6 +36,15 @@ export interface WakeDeps {
   readonly compose: (cart: Cart, step: number) => OutgoingEmail;
   /** Sender health: true while bounce/complaint rates are near what gets a sender reviewed. */
   readonly senderPaused?: (now: number) => Promise<boolean>;
+  /** How old a step claim must be before it is presumed dead and recovered (see claim-recovery). */
+  readonly claimStaleMs?: number;
+  /**
+   * Set only where this process is the store's one sender, since this time (the local runtime:
+   * one process owns the database, and it passes its start time). A claim made before then
+   * belongs to a process that is gone, so no send of it can be in flight and it is recovered at
+   * once instead of after claimStaleMs.
+   */
+  readonly soleSenderSince?: number;
 }
 
 export type WakeReport =
@@ -76,6 +91,22 @@ function stepWasDue(move: Move): boolean {
 export function createWake(deps: WakeDeps) {
   const { store, unsubscribes, wakeups, mailer, clock, policy, compose } = deps;
   const senderPaused = deps.senderPaused ?? (async () => false);
+  const wasSent = mailer.wasSent?.bind(mailer);
+  /** Carts this process has claimed a step of and not yet recorded or released. */
+  const sending = new Map<string, number>();
+  const recovery: ClaimRecovery | null =
+    wasSent === undefined
+      ? null
+      : createClaimRecovery({
+          store,
+          wakeups,
+          policy,
+          compose,
+          wasSent,
+          claimStaleMs: deps.claimStaleMs ?? CLAIM_STALE_MS,
+          soleSenderSince: deps.soleSenderSince,
+          sendingHere: (cartId) => sending.has(cartId),
+        });
 
   function audit(
     before: Cart,
@@ -169,6 +200,7 @@ export function createWake(deps: WakeDeps) {
           closedAt: now,
           wakeAt: null,
           claimedStep: null,
+          claimedAt: null,
         };
         entries = [audit(cart, after, AuditAction.expired, move.reason, null, now)];
         break;
@@ -198,6 +230,7 @@ export function createWake(deps: WakeDeps) {
         ...current,
         remindersSent: Math.max(current.remindersSent, step),
         claimedStep: current.claimedStep === step ? null : current.claimedStep,
+        claimedAt: current.claimedStep === step ? null : current.claimedAt,
         firstReminderAt: current.firstReminderAt ?? sentAt,
         lastReminderAt: Math.max(current.lastReminderAt ?? 0, sentAt),
       };
@@ -237,10 +270,26 @@ export function createWake(deps: WakeDeps) {
     move: Extract<Move, { move: 'nudge' }>,
     now: number,
   ): Promise<WakeReport | null> {
+    // Counted, not flagged: two waiters of this process can be nudging one cart at once.
+    sending.set(cart.id, (sending.get(cart.id) ?? 0) + 1);
+    try {
+      return await claimAndSend(cart, move, now);
+    } finally {
+      const left = (sending.get(cart.id) ?? 1) - 1;
+      if (left === 0) sending.delete(cart.id);
+      else sending.set(cart.id, left);
+    }
+  }
+
+  async function claimAndSend(
+    cart: Cart,
+    move: Extract<Move, { move: 'nudge' }>,
+    now: number,
+  ): Promise<WakeReport | null> {
     const abandonedAt = cart.abandonedAt ?? cart.lastActivityAt + (policy.cadenceMs[0] ?? 0);
     // The claim: only one waiter gets past this write for this step, ever.
     const claimed = await store.save({
-      cart: { ...cart, abandonedAt, claimedStep: move.step },
+      cart: { ...cart, abandonedAt, claimedStep: move.step, claimedAt: now },
       expectedVersion: cart.version,
       audit: [],
     });
@@ -291,6 +340,7 @@ export function createWake(deps: WakeDeps) {
       const after: Cart = {
         ...current,
         claimedStep: null,
+        claimedAt: null,
         wakeAt: current.status === CartStatus.open ? retryAt : null,
       };
       const entry = audit(
@@ -314,12 +364,24 @@ export function createWake(deps: WakeDeps) {
     return { kind: 'send_failed', cartId: claimed.id, step, retryAt, error: message };
   }
 
+  /** A live claim blocking its step: look again when it goes stale, in case its waiter died. */
+  function lookAgainAtStale(cart: Cart, move: Move): Move {
+    const staleAt = recovery?.staleAt(cart) ?? null;
+    if (staleAt === null || move.move === 'nudge' || move.move === 'let_go') return move;
+    if (move.wakeAt === null) return move;
+    return { ...move, wakeAt: Math.min(move.wakeAt, staleAt) };
+  }
+
   return async function wake(cartId: string): Promise<WakeReport> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const cart = await store.get(cartId);
       if (cart === null) return { kind: 'missing', cartId };
       const now = clock.now();
-      const move = await decideFor(cart, now);
+      if (recovery?.isDead(cart, now)) {
+        await recovery.recover(cart, now);
+        continue;
+      }
+      const move = lookAgainAtStale(cart, await decideFor(cart, now));
       if (move.move === 'nudge') {
         const report = await nudge(cart, move, now);
         if (report !== null) return report;

@@ -13,7 +13,7 @@ import { openDatabase } from '../adapters/local/sqlite.ts';
 import { createSqliteCartStore } from '../adapters/local/sqlite-cart-store.ts';
 import { createSqliteUnsubscribeList } from '../adapters/local/sqlite-unsubscribe-list.ts';
 import { loadTemplates } from '../adapters/local/templates-loader.ts';
-import { createTimerLoop } from '../adapters/local/timer-loop.ts';
+import { createTimerLoop, type TimerLoop } from '../adapters/local/timer-loop.ts';
 import { createXlsxSheet } from '../adapters/local/xlsx-sheet.ts';
 import type { Config, OwnerToken } from '../app/config.ts';
 import { createExport } from '../app/export.ts';
@@ -105,6 +105,11 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
       publicUrl: config.publicUrl,
     }),
   });
+  // One process owns the database (the loop runs in `serve` or the demo only), so a claim from
+  // before this start was left by a process that is gone: recovered at once, not after minutes.
+  // A start time and not a list of the claims found at start, because it needs no bookkeeping, and
+  // wake's own in-flight set covers a wall clock stepped back below it.
+  const startedAt = clock.now();
   const wake = createWake({
     store,
     unsubscribes,
@@ -114,14 +119,23 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     policy: config.policy,
     compose,
     senderPaused: (now) => senderHealth.isPaused(now),
+    soleSenderSince: startedAt,
   });
-  const loop = createTimerLoop({
+  const timerLoop = createTimerLoop({
     store,
     clock,
     onWake: async (cartId) => {
       await wake(cartId);
     },
   });
+  const loop: TimerLoop = {
+    ...timerLoop,
+    start() {
+      // Before the first claim: leases and step claims left by a killed process fall due now.
+      store.recoverAfterRestart(clock.now());
+      timerLoop.start();
+    },
+  };
   poke = (at) => loop.poke(at);
 
   const reports = createReports({ store, policy: config.policy, clock });

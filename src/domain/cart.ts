@@ -55,9 +55,13 @@ export interface Cart extends CartSnapshot {
   readonly lastReminderAt: number | null;
   /**
    * A step claimed by a waiter before it sends. A claimed step is never sent again, even if the
-   * process dies before recording it: a missed reminder is better than a duplicate.
+   * process dies before recording it: a missed reminder is better than a duplicate. The one way
+   * out is a mailer that can say for sure whether that step's message left (Mailer.wasSent):
+   * then a stale claim is recorded as sent or given back.
    */
   readonly claimedStep: number | null;
+  /** When claimedStep was claimed: a claim older than any send cannot still be in flight. */
+  readonly claimedAt: number | null;
   readonly boughtAt: number | null;
   readonly orderId: string | null;
   /** Set when bought within the recovery window after a reminder. */

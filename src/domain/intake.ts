@@ -99,6 +99,7 @@ function newCart(event: CartEvent, policy: Policy): Cart {
     firstReminderAt: null,
     lastReminderAt: null,
     claimedStep: null,
+    claimedAt: null,
     boughtAt: null,
     orderId: null,
     recoveredAt: null,
@@ -128,6 +129,7 @@ function checkout(cart: Cart, event: CartEvent, policy: Policy): Cart {
     orderId: event.orderId ?? cart.orderId,
     recoveredAt: recoveredAt(cart, event.occurredAt, policy),
     claimedStep: null,
+    claimedAt: null,
     closedAt: null,
     wakeAt: null,
   };
@@ -178,6 +180,7 @@ export function applyEvent(current: Cart | null, event: CartEvent, policy: Polic
       firstReminderAt: null,
       lastReminderAt: null,
       claimedStep: null,
+      claimedAt: null,
       recoveredAt: null,
       clickedAt: null,
     };

@@ -37,6 +37,7 @@ function cart(overrides: Partial<Cart> = {}): Cart {
     firstReminderAt: null,
     lastReminderAt: null,
     claimedStep: null,
+    claimedAt: null,
     fieldStamps: {},
     boughtAt: null,
     orderId: null,

@@ -35,6 +35,7 @@ function cart(id: string, over: Partial<Cart>): Cart {
     firstReminderAt: null,
     lastReminderAt: null,
     claimedStep: null,
+    claimedAt: null,
     boughtAt: null,
     orderId: null,
     recoveredAt: null,

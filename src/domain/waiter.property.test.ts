@@ -33,6 +33,7 @@ function baseCart(over: Partial<Cart>): Cart {
     firstReminderAt: null,
     lastReminderAt: null,
     claimedStep: null,
+    claimedAt: null,
     fieldStamps: {},
     boughtAt: null,
     orderId: null,

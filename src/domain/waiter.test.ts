@@ -35,6 +35,7 @@ function cart(over: Partial<Cart> = {}): Cart {
     firstReminderAt: null,
     lastReminderAt: null,
     claimedStep: null,
+    claimedAt: null,
     fieldStamps: {},
     boughtAt: null,
     orderId: null,

@@ -19,6 +19,15 @@ export interface SentEmail {
 
 export interface Mailer {
   send(email: OutgoingEmail): Promise<SentEmail>;
+  /**
+   * Whether a message with this Message-ID definitely left (true) or definitely did not (false).
+   * Only a mailer that can know implements it: the outbox can (a message is one atomically
+   * renamed file named with a hash of its Message-ID). SMTP and SES cannot (a connection cut
+   * after DATA may or may not have delivered), so they leave it out, and a step claimed by a
+   * waiter that died mid-send through them stays unsent: at most once, never twice. Throws when
+   * it cannot tell; the caller then leaves the claim alone.
+   */
+  wasSent?(messageId: string): Promise<boolean>;
 }
 
 export const MailFailureKind = {

@@ -39,6 +39,7 @@ export function makeCart(overrides: Partial<Cart> = {}): Cart {
     firstReminderAt: null,
     lastReminderAt: null,
     claimedStep: null,
+    claimedAt: null,
     boughtAt: null,
     orderId: null,
     recoveredAt: null,

@@ -2,10 +2,11 @@
  * The default local mailer: every message becomes one `.eml` file in a folder, real MIME that any
  * mail client opens. Names start with the send time, so `ls` lists them in order, and end with a
  * hash of the Message-ID and a random tag, so they never collide. Each file appears whole or not
- * at all: it is written under a dot-name, flushed, then renamed into place.
+ * at all: it is written under a dot-name, flushed, then renamed into place. That makes the outbox
+ * the one mailer that can answer wasSent for sure, by looking for the hash in the final names.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Mailer, OutgoingEmail, SentEmail } from '../../ports/mailer.ts';
@@ -19,11 +20,31 @@ export interface OutboxMailerOptions {
   readonly now?: () => number;
 }
 
+function messageIdHash(messageId: string): string {
+  return createHash('sha256').update(messageId).digest('hex').slice(0, 12);
+}
+
 export function outboxFileName(sentAt: number, messageId: string): string {
   // 2026-11-23T07-58-00-000Z: ISO order is time order, and no ':' for Windows file systems.
   const stamp = new Date(sentAt).toISOString().replace(/[:.]/g, '-');
-  const id = createHash('sha256').update(messageId).digest('hex').slice(0, 12);
-  return `${stamp}-${id}-${randomBytes(3).toString('hex')}.eml`;
+  return `${stamp}-${messageIdHash(messageId)}-${randomBytes(3).toString('hex')}.eml`;
+}
+
+/**
+ * Sent means a final-named file with this Message-ID's hash exists. The rename is the send, so a
+ * crash leaves either that file or only a dot-named temp file, which does not count.
+ */
+async function outboxHolds(dir: string, messageId: string): Promise<boolean> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    // No outbox folder yet: nothing was ever sent. Any other failure means "cannot tell".
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  const tag = `-${messageIdHash(messageId)}-`;
+  return names.some((name) => !name.startsWith('.') && name.endsWith('.eml') && name.includes(tag));
 }
 
 async function writeAtomically(dir: string, name: string, data: Buffer): Promise<string> {
@@ -73,6 +94,10 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
           { cause: error },
         );
       }
+    },
+
+    wasSent(messageId: string): Promise<boolean> {
+      return outboxHolds(options.dir, messageId);
     },
   };
 }

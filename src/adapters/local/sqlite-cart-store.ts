@@ -56,6 +56,14 @@ export interface SqliteCartStore extends CartStore {
    * mid-wake makes it due again rather than lost. The waiter's save replaces the lease.
    */
   claimDue(now: number, limit: number, leaseMs: number): string[];
+  /**
+   * For a process that has just opened the database as its one owner (no wake-up can be in
+   * flight): makes due now every open cart holding a step claim, so the waiter settles it at once
+   * (claim-recovery.ts), and every wake-up still under a lease, which no live loop holds any more.
+   * Leases are found in (now, now + leaseMs], the loop's lease length (default 60 s). Returns how
+   * many wake-ups were brought forward.
+   */
+  recoverAfterRestart(now: number, leaseMs?: number): number;
   /** Earliest armed wake-up, so the loop can sleep exactly until then. */
   nextDueAt(): number | null;
   countOpen(): number;
@@ -114,6 +122,18 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     'SELECT id FROM carts WHERE wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?',
   );
   const leaseStmt = db.prepare('UPDATE carts SET wake_at = ? WHERE id = ?');
+  // Same terms as the carts_claimed partial index, so this reads the index, not the table.
+  const claimedDueNow = db.prepare<[number, number]>(
+    `UPDATE carts SET wake_at = ?
+     WHERE status = 'open' AND json_extract(data, '$.claimedStep') IS NOT NULL
+       AND (wake_at IS NULL OR wake_at > ?)`,
+  );
+  // Every save writes the due time to the column and the row data alike; only a lease
+  // (claimTx) makes them differ.
+  const leasedDueNow = db.prepare<[number, number, number]>(
+    `UPDATE carts SET wake_at = ?
+     WHERE wake_at > ? AND wake_at <= ? AND wake_at IS NOT json_extract(data, '$.wakeAt')`,
+  );
   const nextDueStmt = db.prepare<[], { at: number | null }>(
     'SELECT MIN(wake_at) AS at FROM carts WHERE wake_at IS NOT NULL',
   );
@@ -233,6 +253,11 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     return ids;
   });
 
+  const recoverTx = db.transaction(
+    (now: number, leaseMs: number): number =>
+      claimedDueNow.run(now, now).changes + leasedDueNow.run(now, now, now + leaseMs).changes,
+  );
+
   return {
     async get(cartId) {
       const row = getStmt.get(cartId);
@@ -300,6 +325,10 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
 
     claimDue(now, limit, leaseMs) {
       return claimTx(now, limit, leaseMs);
+    },
+
+    recoverAfterRestart(now, leaseMs = 60_000) {
+      return recoverTx(now, leaseMs);
     },
 
     nextDueAt() {

