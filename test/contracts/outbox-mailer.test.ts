@@ -90,3 +90,37 @@ describe('outbox mailer files', () => {
     }
   });
 });
+
+describe('outbox wasSent', () => {
+  it('answers from the final file names: sent after the rename, not before, per Message-ID', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cr-outbox-'));
+    const dir = join(root, 'outbox');
+    try {
+      const mailer = createOutboxMailer({ dir });
+      // No folder yet: nothing was ever sent.
+      expect(await mailer.wasSent?.(email.messageId)).toBe(false);
+      await mailer.send({ ...email, messageId: '<cr.other.1@hazel.test>' });
+      // A temp file a killed send left behind is not a sent message.
+      const final = outboxFileName(Date.UTC(2026, 10, 23), email.messageId);
+      writeFileSync(join(dir, `.${final}.abcd1234.tmp`), 'half');
+      expect(await mailer.wasSent?.(email.messageId)).toBe(false);
+      await mailer.send(email);
+      expect(await mailer.wasSent?.(email.messageId)).toBe(true);
+      expect(await mailer.wasSent?.('<cr.other.1@hazel.test>')).toBe(true);
+      expect(await mailer.wasSent?.('<cr.other.2@hazel.test>')).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('throws when it cannot read the outbox, rather than guess', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cr-outbox-'));
+    try {
+      writeFileSync(join(dir, 'file'), '');
+      const mailer = createOutboxMailer({ dir: join(dir, 'file') });
+      await expect(mailer.wasSent?.(email.messageId)).rejects.toMatchObject({ code: 'ENOTDIR' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
