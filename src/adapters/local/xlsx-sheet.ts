@@ -41,10 +41,12 @@ export function currencyFormat(currency: string): string {
 
 /**
  * The owner's link as a formula the exporter writes itself (SPEC 1: a cell is a formula only when
- * the exporter put it there). A hyperlink cell would do, but exceljs's streaming writer keeps every
- * hyperlink until the sheet ends, then builds their XML as one string. The URL is ours, yet its
- * quotes are still doubled; null when Excel could not take it (too long, or a control character),
- * so the caller writes the URL as plain text instead.
+ * the exporter put it there), so links need only exceljs's public API: a hyperlink cell's
+ * relationship XML waits in memory until the sheet ends unless exceljs internals are rerouted.
+ * Not free either: exceljs's streaming writer keeps each formula cell's record (for shared
+ * formulas) until the sheet ends, ~0.4 KB of live heap a row (bench/results/export.md). The URL is
+ * ours, yet its quotes are still doubled; null when Excel could not take it (too long, or a control
+ * character), so the caller writes the URL as plain text instead.
  */
 export function ownerLinkFormula(url: string): string | null {
   // The limit is on the string's value, so it is checked before quotes are doubled.
