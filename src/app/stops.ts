@@ -60,6 +60,7 @@ export function createStops({ store, unsubscribes, wakeups, clock, policy }: Sto
         closedAt: now,
         wakeAt: null,
         claimedStep: null,
+        claimedAt: null,
       };
       const audit: AuditEntry = {
         cartId,
