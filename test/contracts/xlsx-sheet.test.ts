@@ -1,6 +1,7 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,66 @@ import {
 } from '../../src/adapters/local/xlsx-sheet.ts';
 import { SHEET_COLUMNS, SHEET_HEADER } from '../../src/domain/sheet-row.ts';
 import { rowsOf, runSheetContract, sampleRow } from './sheet.contract.ts';
+
+/** The entries of a zip, by name, read from its central directory (no zip library involved). */
+async function unzip(path: string): Promise<Map<string, string>> {
+  const zip = await readFile(path);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) throw new Error('no end of central directory');
+  const entries = new Map<string, string>();
+  let at = zip.readUInt32LE(end + 16);
+  for (let i = 0; i < zip.readUInt16LE(end + 10); i += 1) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error(`bad central header at ${at}`);
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    const local = zip.readUInt32LE(at + 42);
+    if (zip.readUInt32LE(local) !== 0x04034b50) throw new Error(`bad local header for ${name}`);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + size);
+    entries.set(name, (method === 8 ? inflateRawSync(data) : data).toString('utf8'));
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return entries;
+}
+
+// XML 1.0 characters: tab, LF, CR, and everything from space up except the two non-characters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const BAD_AMPERSAND = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9A-Fa-f]+);)/;
+const TOKEN = /<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[\w:.-]+="[^"<]*")*)\s*(\/?)>|([^<]+)/y;
+
+/** Well formed in the sense a strict parser needs: one root, tags nest, text and values escaped. */
+function expectWellFormed(name: string, xml: string): void {
+  const prolog = /^<\?xml version="1\.0" encoding="UTF-8" standalone="yes"\?>\n/.exec(xml);
+  expect(prolog, `${name}: XML declaration`).not.toBeNull();
+  expect(NOT_XML_CHAR.test(xml), `${name}: characters XML cannot carry`).toBe(false);
+  const stack: string[] = [];
+  let roots = 0;
+  TOKEN.lastIndex = prolog?.[0].length ?? 0;
+  while (TOKEN.lastIndex < xml.length) {
+    const at = TOKEN.lastIndex;
+    const match = TOKEN.exec(xml);
+    if (match === null)
+      throw new Error(`${name}: not well formed at ${at}: ${xml.slice(at, at + 60)}`);
+    const [, closing, tag, attributes, selfClosing, text] = match;
+    if (text !== undefined) {
+      expect(stack.length, `${name}: text outside the root`).toBeGreaterThan(0);
+      expect(BAD_AMPERSAND.test(text), `${name}: bare & in text`).toBe(false);
+      continue;
+    }
+    expect(BAD_AMPERSAND.test(attributes ?? ''), `${name}: bare & in <${tag}>`).toBe(false);
+    if (closing) {
+      expect(stack.pop(), `${name}: </${tag}> closes the wrong element`).toBe(tag);
+      continue;
+    }
+    if (stack.length === 0) roots += 1;
+    if (!selfClosing) stack.push(tag ?? '');
+  }
+  expect(stack, `${name}: unclosed elements`).toEqual([]);
+  expect(roots, `${name}: root elements`).toBe(1);
+}
 
 async function readWorksheet(path: string): Promise<ExcelJS.Worksheet> {
   const workbook = new ExcelJS.Workbook();
@@ -199,5 +260,116 @@ describe('XLSX sheet specifics', () => {
     ['KWD', '#,##0.000 "KWD"'],
   ])('formats %s totals with its own decimals', (currency, format) => {
     expect(currencyFormat(currency)).toBe(format);
+  });
+
+  it('is a zip of well-formed SpreadsheetML parts, the sheet holding one <row> per cart', async () => {
+    const subject = await makeXlsx();
+    try {
+      const hostile = sampleRow(2, {
+        items: '</t></is></c><c r="Z9"><f>1+1</f></c> & <b>"x"</b> ]]> \u0001\uFFFE',
+        email: "o'brien&co@example.com",
+        cartId: 'c_\r\n2',
+      });
+      const { location } = await subject.sheet.writeDay(
+        '2026-11-23',
+        rowsOf([sampleRow(1), hostile, sampleRow(3, { closedReason: 'expired' })]),
+      );
+      const parts = await unzip(location);
+      expect([...parts.keys()].sort()).toEqual([
+        '[Content_Types].xml',
+        '_rels/.rels',
+        'xl/_rels/workbook.xml.rels',
+        'xl/styles.xml',
+        'xl/workbook.xml',
+        'xl/worksheets/sheet1.xml',
+      ]);
+      for (const [name, xml] of parts) expectWellFormed(name, xml);
+      const sheet = parts.get('xl/worksheets/sheet1.xml') ?? '';
+      expect(sheet.match(/<row /g)).toHaveLength(4);
+      // The exporter's three owner links are the only formulas in the sheet.
+      expect(sheet.match(/<f>/g)).toHaveLength(3);
+      expect(sheet).toMatch(
+        /<\/sheetViews>.*<cols>.*<\/cols><sheetData>.*<\/sheetData><\/worksheet>$/s,
+      );
+    } finally {
+      await subject.close();
+    }
+  });
+
+  it('keeps markup and CR/LF in shopper text exactly, dropping only what XML cannot carry', async () => {
+    const subject = await makeXlsx();
+    try {
+      const items = '</t></is></c><c r="Z9"><f>1+1</f></c> & <b>"x"</b>\r\n\u0001end';
+      const { location } = await subject.sheet.writeDay(
+        '2026-11-23',
+        rowsOf([sampleRow(1, { items, email: '  spaced  ' })]),
+      );
+      const row = (await readWorksheet(location)).getRow(2);
+      expect(row.getCell(column('Items')).type).toBe(ExcelJS.ValueType.String);
+      expect(row.getCell(column('Items')).value).toBe(items.replace('\u0001', ''));
+      expect(row.getCell(column('Email')).value).toBe('  spaced  ');
+    } finally {
+      await subject.close();
+    }
+  });
+
+  it('escapes a literal "_x0041_" the way Excel reads it back as text, not as "A"', async () => {
+    // exceljs decodes _xHHHH_ only in shared strings, so this is checked in the XML itself.
+    const subject = await makeXlsx();
+    try {
+      const { location } = await subject.sheet.writeDay(
+        '2026-11-23',
+        rowsOf([sampleRow(1, { items: 'Mug _x0041_' })]),
+      );
+      const sheet = (await unzip(location)).get('xl/worksheets/sheet1.xml') ?? '';
+      expect(sheet).toContain('<t xml:space="preserve">Mug _x005F_x0041_</t>');
+    } finally {
+      await subject.close();
+    }
+  });
+
+  it("formats each total in its own currency's format, in a day of mixed currencies", async () => {
+    const subject = await makeXlsx();
+    try {
+      const currencies = ['EUR', 'JPY', 'KWD', 'EUR', 'USD', 'JPY'];
+      const { location } = await subject.sheet.writeDay(
+        '2026-11-23',
+        rowsOf(currencies.map((currency, i) => sampleRow(i, { currency, total: 1000 + i }))),
+      );
+      const worksheet = await readWorksheet(location);
+      currencies.forEach((currency, i) => {
+        const total = worksheet.getRow(i + 2).getCell(column('Total'));
+        expect(total.value).toBe(1000 + i);
+        expect(total.numFmt).toBe(currencyFormat(currency));
+      });
+    } finally {
+      await subject.close();
+    }
+  });
+
+  it('writes any instant as a date cell that reads back to the same millisecond', async () => {
+    const subject = await makeXlsx();
+    try {
+      const times = fc.sample(
+        fc.date({
+          min: new Date('1990-01-01T00:00:00Z'),
+          max: new Date('2100-01-01T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        { numRuns: 200, seed: 7 },
+      );
+      const { location } = await subject.sheet.writeDay(
+        '2026-11-23',
+        rowsOf(times.map((time, i) => sampleRow(i, { lastActivityAt: time }))),
+      );
+      const worksheet = await readWorksheet(location);
+      times.forEach((time, i) => {
+        const cell = worksheet.getRow(i + 2).getCell(column('Last activity (UTC)'));
+        expect(cell.type).toBe(ExcelJS.ValueType.Date);
+        expect(cell.value).toEqual(time);
+      });
+    } finally {
+      await subject.close();
+    }
   });
 });

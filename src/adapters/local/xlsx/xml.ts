@@ -4,6 +4,7 @@
 export const XLSX_CELL_TEXT_MAX = 32_767;
 
 // Control characters XML 1.0 cannot carry at all (tab, LF and CR can), and the two non-characters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 // A half of a surrogate pair cannot be encoded as UTF-8; Node would write U+FFFD anyway.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
