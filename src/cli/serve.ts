@@ -7,6 +7,16 @@ import { createNodeServer } from '../http/node-server.ts';
 import { openLocalRuntime } from './local-runtime.ts';
 
 export async function runServe(config: Config, log: (line: string) => void): Promise<number> {
+  // Handlers first: a supervisor that sends SIGTERM the moment it reads "listening" must get a
+  // clean stop, never the default kill.
+  const stopRequested = new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log(`${signal}: finishing wake-ups in flight and closing the database`);
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
   const runtime = openLocalRuntime(config);
   const server = createNodeServer(runtime.app, runtime.handleEvent);
   await new Promise<void>((resolve, reject) => {
@@ -49,15 +59,11 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
     if (config.owners === undefined) log(`  owner token        ${runtime.owners[0]?.token ?? ''}`);
   }
 
+  await stopRequested;
   await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log(`${signal}: finishing wake-ups in flight and closing the database`);
-      server.close(() => resolve());
-      // Keep-alive sockets would hold close() open; no request is lost by closing idle ones.
-      server.closeIdleConnections();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    server.close(() => resolve());
+    // Keep-alive sockets would hold close() open; no request is lost by closing idle ones.
+    server.closeIdleConnections();
   });
   await jobs.stop();
   await runtime.close();
