@@ -39,7 +39,7 @@ describe('SpreadsheetML encodings', () => {
     expect(cellText('🛒 cart')).toBe('🛒 cart');
   });
 
-  it("escapes text that Excel would decode as its own _xHHHH_ escape", () => {
+  it('escapes text that Excel would decode as its own _xHHHH_ escape', () => {
     expect(cellText('_x0041_ and _x00e9_')).toBe('_x005F_x0041_ and _x005F_x00e9_');
     expect(cellText('_x41_ and x0041_')).toBe('_x41_ and x0041_');
   });
