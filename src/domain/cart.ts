@@ -112,3 +112,45 @@ export interface CartView {
   createdAt: string;
   wakeAt: string | null;
 }
+
+/**
+ * The row a cart's first event creates: the event's items, total and currency, open, and every
+ * bookkeeping field at its zero value. The optional shopper fields start unknown (null) so intake
+ * can fill each with the stamp of the event that set it.
+ */
+export function blankCart(
+  snapshot: Pick<CartSnapshot, 'id' | 'currency' | 'totalMinor' | 'items'>,
+  firstEvent: { readonly id: string; readonly occurredAt: number },
+): Cart {
+  // Key order matches the rows intake has always written, so stored JSON stays byte-identical.
+  return {
+    id: snapshot.id,
+    email: null,
+    currency: snapshot.currency,
+    totalMinor: snapshot.totalMinor,
+    items: snapshot.items,
+    restoreUrl: null,
+    savedLink: false,
+    timezone: null,
+    consent: null,
+    fieldStamps: {},
+    status: CartStatus.open,
+    closedReason: null,
+    createdAt: firstEvent.occurredAt,
+    lastActivityAt: firstEvent.occurredAt,
+    lastEventId: firstEvent.id,
+    remindersSent: 0,
+    abandonedAt: null,
+    firstReminderAt: null,
+    lastReminderAt: null,
+    claimedStep: null,
+    claimedAt: null,
+    boughtAt: null,
+    orderId: null,
+    recoveredAt: null,
+    clickedAt: null,
+    closedAt: null,
+    wakeAt: null,
+    version: 0,
+  };
+}

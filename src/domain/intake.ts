@@ -11,6 +11,7 @@
  * - closed is final, except an expired cart with newer shopper activity opens again, fresh.
  */
 import {
+  blankCart,
   type Cart,
   type CartSnapshot,
   CartStatus,
@@ -78,36 +79,7 @@ function recoveredAt(cart: Cart, boughtAt: number, policy: Policy): number | nul
 }
 
 function newCart(event: CartEvent, policy: Policy): Cart {
-  const base: Cart = {
-    id: event.cart.id,
-    email: null,
-    currency: event.cart.currency,
-    totalMinor: event.cart.totalMinor,
-    items: event.cart.items,
-    restoreUrl: null,
-    savedLink: false,
-    timezone: null,
-    consent: null,
-    fieldStamps: {},
-    status: CartStatus.open,
-    closedReason: null,
-    createdAt: event.occurredAt,
-    lastActivityAt: event.occurredAt,
-    lastEventId: event.id,
-    remindersSent: 0,
-    abandonedAt: null,
-    firstReminderAt: null,
-    lastReminderAt: null,
-    claimedStep: null,
-    claimedAt: null,
-    boughtAt: null,
-    orderId: null,
-    recoveredAt: null,
-    clickedAt: null,
-    closedAt: null,
-    wakeAt: null,
-    version: 0,
-  };
+  const base = blankCart(event.cart, event);
   const merged = mergeOptionalFields(base, event);
   return { ...merged, wakeAt: nextWakeAt(merged, policy) };
 }
