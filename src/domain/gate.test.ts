@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BARE, makeCart } from '../../test/support/cart-fixtures.ts';
 import type { Cart } from './cart.ts';
 import { checkGate, type GateInput, GateRule, SENDER_HEALTH_WAIT_MS, shopperZone } from './gate.ts';
 import { DEFAULT_POLICY, HOUR } from './policy.ts';
@@ -8,37 +9,15 @@ const at = (iso: string) => Date.parse(iso);
 const NOON_UTC = at('2026-06-10T15:00:00Z');
 
 function cart(over: Partial<Cart> = {}): Cart {
-  return {
-    id: 'c_1',
-    email: 'sam@example.com',
+  const active = NOON_UTC - 2 * HOUR;
+  return makeCart({
+    ...BARE,
     currency: 'EUR',
-    totalMinor: 8450,
-    items: [],
-    restoreUrl: null,
-    savedLink: false,
-    timezone: null,
-    consent: null,
-    status: 'open',
-    closedReason: null,
-    createdAt: NOON_UTC - 2 * HOUR,
-    lastActivityAt: NOON_UTC - 2 * HOUR,
-    lastEventId: 'evt_1',
-    remindersSent: 0,
-    abandonedAt: null,
-    firstReminderAt: null,
-    lastReminderAt: null,
-    claimedStep: null,
-    claimedAt: null,
-    fieldStamps: {},
-    boughtAt: null,
-    orderId: null,
-    recoveredAt: null,
-    clickedAt: null,
-    closedAt: null,
-    wakeAt: null,
+    createdAt: active,
+    lastActivityAt: active,
     version: 1,
     ...over,
-  };
+  });
 }
 
 function input(over: Partial<GateInput> = {}): GateInput {

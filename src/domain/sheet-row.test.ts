@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BARE, makeCart } from '../../test/support/cart-fixtures.ts';
 import type { SheetRow } from '../ports/sheet.ts';
 import type { Cart } from './cart.ts';
 import {
@@ -14,40 +15,19 @@ import {
 const T0 = Date.UTC(2026, 10, 23, 7, 58, 0);
 
 function cart(overrides: Partial<Cart> = {}): Cart {
-  return {
+  return makeCart({
+    ...BARE,
     id: 'c_42',
-    email: 'sam@example.com',
-    currency: 'USD',
-    totalMinor: 8450,
     items: [
       { sku: 'S', name: 'Linen shirt', quantity: 2, priceMinor: 2900, url: null, imageUrl: null },
       { sku: 'C', name: 'Candle', quantity: 1, priceMinor: 2650, url: null, imageUrl: null },
     ],
-    restoreUrl: null,
-    savedLink: false,
-    timezone: null,
-    consent: null,
-    status: 'open',
-    closedReason: null,
     createdAt: T0,
     lastActivityAt: T0,
-    lastEventId: 'evt_1',
     remindersSent: 1,
-    abandonedAt: null,
-    firstReminderAt: null,
-    lastReminderAt: null,
-    claimedStep: null,
-    claimedAt: null,
-    fieldStamps: {},
-    boughtAt: null,
-    orderId: null,
-    recoveredAt: null,
-    clickedAt: null,
-    closedAt: null,
-    wakeAt: null,
     version: 1,
     ...overrides,
-  };
+  });
 }
 
 /** Minimal RFC 4180 reader for one record, to check what a spreadsheet would see. */

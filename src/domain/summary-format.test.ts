@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BARE, makeCart } from '../../test/support/cart-fixtures.ts';
 import { AWS_PRICES_US_EAST_1 } from './aws-prices.ts';
 import type { Cart } from './cart.ts';
 import { costForMonth, DEFAULT_ASSUMPTIONS, estimateForCarts, usageFromSummary } from './cost.ts';
@@ -15,37 +16,17 @@ import {
 const T = Date.UTC(2026, 10, 3, 12);
 
 function cart(id: string, over: Partial<Cart>): Cart {
-  return {
+  return makeCart({
+    ...BARE,
     id,
     email: null,
-    currency: 'USD',
     totalMinor: 1200,
-    items: [],
-    restoreUrl: null,
-    savedLink: false,
-    timezone: null,
-    consent: null,
-    status: 'open',
-    closedReason: null,
     createdAt: T,
     lastActivityAt: T,
     lastEventId: 'e',
-    remindersSent: 0,
-    abandonedAt: null,
-    firstReminderAt: null,
-    lastReminderAt: null,
-    claimedStep: null,
-    claimedAt: null,
-    boughtAt: null,
-    orderId: null,
-    recoveredAt: null,
-    clickedAt: null,
-    closedAt: null,
-    wakeAt: null,
-    fieldStamps: {},
     version: 1,
     ...over,
-  };
+  });
 }
 
 const summary = summarizeMonth({

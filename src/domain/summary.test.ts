@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BARE, makeCart } from '../../test/support/cart-fixtures.ts';
 import type { AuditAction, StoredAuditEntry } from './audit.ts';
 import type { Cart } from './cart.ts';
 import { DAY, HOUR } from './policy.ts';
@@ -8,37 +9,17 @@ import { InvalidMonthError, mainCurrency, monthRange, summarizeMonth } from './s
 const NOV = Date.UTC(2026, 10, 1); // 2026-11-01T00:00Z
 
 function cart(id: string, over: Partial<Cart> = {}): Cart {
-  return {
+  return makeCart({
+    ...BARE,
     id,
     email: `${id}@example.com`,
-    currency: 'USD',
     totalMinor: 1000,
-    items: [],
-    restoreUrl: null,
-    savedLink: false,
-    timezone: null,
-    consent: null,
-    status: 'open',
-    closedReason: null,
     createdAt: NOV + DAY,
     lastActivityAt: NOV + DAY,
     lastEventId: 'e',
-    remindersSent: 0,
-    abandonedAt: null,
-    firstReminderAt: null,
-    lastReminderAt: null,
-    claimedStep: null,
-    claimedAt: null,
-    fieldStamps: {},
-    boughtAt: null,
-    orderId: null,
-    recoveredAt: null,
-    clickedAt: null,
-    closedAt: null,
-    wakeAt: null,
     version: 1,
     ...over,
-  };
+  });
 }
 
 let seq = 0;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BARE, makeCart } from '../../test/support/cart-fixtures.ts';
 import type { Cart } from './cart.ts';
 import { shopperZone } from './gate.ts';
 import type { Move, WaiterInput } from './moves.ts';
@@ -13,37 +14,15 @@ const T0 = Date.parse('2026-01-01T00:00:00Z');
 const T1 = Date.parse('2027-01-01T00:00:00Z');
 
 function baseCart(over: Partial<Cart>): Cart {
-  return {
-    id: 'c_1',
-    email: 'sam@example.com',
+  return makeCart({
+    ...BARE,
     currency: 'EUR',
     totalMinor: 100,
-    items: [],
-    restoreUrl: null,
-    savedLink: false,
-    timezone: null,
-    consent: null,
-    status: 'open',
-    closedReason: null,
     createdAt: T0,
     lastActivityAt: T0,
-    lastEventId: 'evt_1',
-    remindersSent: 0,
-    abandonedAt: null,
-    firstReminderAt: null,
-    lastReminderAt: null,
-    claimedStep: null,
-    claimedAt: null,
-    fieldStamps: {},
-    boughtAt: null,
-    orderId: null,
-    recoveredAt: null,
-    clickedAt: null,
-    closedAt: null,
-    wakeAt: null,
     version: 1,
     ...over,
-  };
+  });
 }
 
 const policyArb: fc.Arbitrary<Policy> = fc

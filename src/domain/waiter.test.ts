@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BARE, makeCart } from '../../test/support/cart-fixtures.ts';
 import type { Cart } from './cart.ts';
 import type { Move, WaiterInput } from './moves.ts';
 import { DAY, DEFAULT_POLICY, HOUR, type Policy } from './policy.ts';
@@ -15,37 +16,14 @@ const STEP3 = ACTIVE + 72 * HOUR;
 const GIVE_UP = ACTIVE + 7 * DAY;
 
 function cart(over: Partial<Cart> = {}): Cart {
-  return {
-    id: 'c_1',
-    email: 'sam@example.com',
+  return makeCart({
+    ...BARE,
     currency: 'EUR',
-    totalMinor: 8450,
-    items: [],
-    restoreUrl: null,
-    savedLink: false,
-    timezone: null,
-    consent: null,
-    status: 'open',
-    closedReason: null,
     createdAt: ACTIVE,
     lastActivityAt: ACTIVE,
-    lastEventId: 'evt_1',
-    remindersSent: 0,
-    abandonedAt: null,
-    firstReminderAt: null,
-    lastReminderAt: null,
-    claimedStep: null,
-    claimedAt: null,
-    fieldStamps: {},
-    boughtAt: null,
-    orderId: null,
-    recoveredAt: null,
-    clickedAt: null,
-    closedAt: null,
-    wakeAt: null,
     version: 1,
     ...over,
-  };
+  });
 }
 
 interface Row {
