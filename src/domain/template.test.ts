@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileTemplate, escapeHtml, renderTemplate, TemplateError } from './template.ts';
+import {
+  compileTemplate,
+  escapeHtml,
+  type Partials,
+  renderTemplate,
+  TemplateError,
+} from './template.ts';
 
 function render(source: string, view: unknown, mode: 'html' | 'text' = 'html'): string {
   return renderTemplate(compileTemplate(source, 'test.html'), view, mode);
@@ -111,6 +117,172 @@ describe('escapeHtml', () => {
       fc.property(fc.string(), (s) => {
         expect(escapeHtml(s)).not.toMatch(/[<>"'`=]/);
       }),
+    );
+  });
+});
+
+function partials(sources: Record<string, string>, ext = 'html'): Partials {
+  return new Map(
+    Object.entries(sources).map(([name, source]) => [
+      name,
+      { file: `partials/${name}.${ext}`, source },
+    ]),
+  );
+}
+
+function renderWith(
+  source: string,
+  parts: Record<string, string>,
+  view: unknown,
+  mode: 'html' | 'text' = 'html',
+): string {
+  return renderTemplate(compileTemplate(source, 'step-1.html', partials(parts)), view, mode);
+}
+
+function compileError(source: string, parts: Record<string, string>): TemplateError {
+  try {
+    compileTemplate(source, 'step-1.html', partials(parts));
+  } catch (error) {
+    if (error instanceof TemplateError) return error;
+    throw error;
+  }
+  throw new Error('expected a TemplateError');
+}
+
+describe('template partials', () => {
+  it('pastes a partial in, reading the same view as the file that includes it', () => {
+    const parts = { sign: 'Thanks, {{storeName}}' };
+    expect(renderWith('<p>{{> sign}}</p>', parts, { storeName: 'Hazel' })).toBe(
+      '<p>Thanks, Hazel</p>',
+    );
+    expect(renderWith('<p>{{>sign}}</p>', parts, { storeName: 'Oak' })).toBe('<p>Thanks, Oak</p>');
+  });
+
+  it('escapes values inside a partial in HTML and keeps them verbatim in text', () => {
+    const parts = { footer: '<a href="{{url}}">{{name}}</a>' };
+    const view = { url: 'https://x.test/?a=1&b="2"', name: `<b>Tom & Jerry's</b>` };
+    expect(renderWith('{{> footer}}', parts, view, 'html')).toBe(
+      '<a href="https://x.test/?a&#61;1&amp;b&#61;&quot;2&quot;">&lt;b&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;</a>',
+    );
+    expect(renderWith('{{> footer}}', parts, view, 'text')).toBe(
+      `<a href="https://x.test/?a=1&b="2"">${view.name}</a>`,
+    );
+  });
+
+  it('escapes any value in a partial exactly as the same markup written in the file', () => {
+    const markup = '<b title="{{v}}">{{v}}</b>';
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.constantFrom('html', 'text') as fc.Arbitrary<'html' | 'text'>,
+        (v, mode) => {
+          expect(renderWith('[{{> p}}]', { p: markup }, { v }, mode)).toBe(
+            render(`[${markup}]`, { v }, mode),
+          );
+        },
+      ),
+    );
+  });
+
+  it('runs sections and inverted sections inside a partial', () => {
+    const parts = {
+      rows: '{{#items}}<tr>{{name}} x {{quantity}}</tr>{{/items}}{{^items}}<tr>empty</tr>{{/items}}',
+    };
+    const source = '<table>{{> rows}}</table>';
+    expect(
+      renderWith(source, parts, {
+        items: [
+          { name: 'a', quantity: 1 },
+          { name: '<b>', quantity: 2 },
+        ],
+      }),
+    ).toBe('<table><tr>a x 1</tr><tr>&lt;b&gt; x 2</tr></table>');
+    expect(renderWith(source, parts, { items: [] })).toBe('<table><tr>empty</tr></table>');
+  });
+
+  it('renders a partial inside a section once per element, with the element in view', () => {
+    const parts = { row: '- {{name}} ({{currency}})\n' };
+    const source = 'Items:\n{{#items}}\n{{> row}}\n{{/items}}\nEnd\n';
+    expect(
+      renderWith(source, parts, { currency: 'EUR', items: [{ name: 'a' }, { name: 'b' }] }, 'text'),
+    ).toBe('Items:\n- a (EUR)\n- b (EUR)\nEnd\n');
+  });
+
+  it('takes a standalone partial line away, indents the partial by it, and nests partials', () => {
+    const parts = { outer: 'one\n{{> inner}}\n', inner: '{{#ok}}\ntwo {{v}}\n{{/ok}}\n\nthree\n' };
+    const source = 'start\n  {{> outer}}\nend\n';
+    expect(renderWith(source, parts, { ok: true, v: 'V' }, 'text')).toBe(
+      'start\n  one\n  two V\n\n  three\nend\n',
+    );
+  });
+
+  it('uses one partial in several places, each reading its own context', () => {
+    const parts = { cell: '<td>{{name}}</td>' };
+    const view = { name: 'top', l: [{ name: 'a' }, { name: '<b>' }] };
+    expect(renderWith('{{#l}}{{> cell}}{{/l}}|{{> cell}}', parts, view)).toBe(
+      '<td>a</td><td>&lt;b&gt;</td>|<td>top</td>',
+    );
+  });
+});
+
+describe('template partial errors', () => {
+  it('names the including file and line, and the partials there are, for an unknown name', () => {
+    const error = compileError('<p>\n{{> foter}}\n', { footer: 'x', items: 'y' });
+    expect(error.message).toBe(
+      'step-1.html:2: {{> foter}} names no partial (known: footer, items)',
+    );
+    expect(compileError('{{> footer}}', {}).message).toBe(
+      'step-1.html:1: {{> footer}} names no partial (there are no partials)',
+    );
+    expect(compileError('{{> constructor}}', {}).message).toContain('names no partial');
+  });
+
+  it('refuses a partial name that is not a plain file name', () => {
+    expect(compileError('\n{{> ../secrets}}', {}).message).toBe(
+      'step-1.html:2: "{{> ../secrets}}" is not a partial name',
+    );
+    expect(compileError('{{> a.b}}', { 'a.b': 'x' }).message).toContain('is not a partial name');
+  });
+
+  it('refuses a partial that includes itself, directly or through another', () => {
+    const direct = compileError('x\n{{> a}}', { a: 'one\n{{> a}}' });
+    expect(direct.message).toBe(
+      'partials/a.html:2: {{> a}} includes a partial in itself: a > a (included from step-1.html:2)',
+    );
+    const indirect = compileError('{{> a}}', { a: '{{> b}}', b: '\n\n{{> c}}', c: '{{> a}}' });
+    expect(indirect.message).toBe(
+      'partials/c.html:1: {{> a}} includes a partial in itself: a > b > c > a' +
+        ' (included from partials/b.html:3, from partials/a.html:1, from step-1.html:1)',
+    );
+    expect(indirect.file).toBe('partials/c.html');
+    expect(indirect.line).toBe(1);
+    expect(indirect.includedFrom.at(-1)).toEqual({ file: 'step-1.html', line: 1 });
+  });
+
+  it('reports a mistake inside a partial at the partial file and line, and where it is included', () => {
+    const error = compileError('<html>\n\n{{> footer}}\n', {
+      footer: '<p>\n{{#storeAddressLines}}\n{{line}}<br>\n',
+    });
+    expect(error.message).toBe(
+      'partials/footer.html:2: {{#storeAddressLines}} is never closed with {{/storeAddressLines}}' +
+        ' (included from step-1.html:3)',
+    );
+    expect(error.problem).toBe(
+      '{{#storeAddressLines}} is never closed with {{/storeAddressLines}}',
+    );
+    expect(error.includedFrom).toEqual([{ file: 'step-1.html', line: 3 }]);
+    expect(error.cause).toBeInstanceOf(TemplateError);
+    expect(compileError('{{> p}}', { p: 'a {{name' }).message).toBe(
+      'partials/p.html:1: a "{{" is never closed with "}}" (included from step-1.html:1)',
+    );
+  });
+
+  it('keeps sections from reaching across a partial boundary', () => {
+    expect(compileError('{{#items}}\n{{> close}}', { close: '{{/items}}' }).message).toBe(
+      'partials/close.html:1: {{/items}} closes nothing (included from step-1.html:2)',
+    );
+    expect(compileError('{{> open}}{{/items}}', { open: '{{#items}}' }).message).toBe(
+      'partials/open.html:1: {{#items}} is never closed with {{/items}} (included from step-1.html:1)',
     );
   });
 });
