@@ -1,38 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type EventBody, specExample } from '../../test/support/signed-event.ts';
 import { type FieldProblem, parseCartEvent } from './events.ts';
-
-/** The SPEC section 1 example, verbatim. */
-function example(): Record<string, unknown> & {
-  cart: Record<string, unknown> & { items: Record<string, unknown>[] };
-} {
-  return {
-    id: 'evt_01',
-    type: 'cart.updated',
-    occurredAt: '2026-11-23T07:58:00Z',
-    cart: {
-      id: 'c_42',
-      email: 'sam@example.com',
-      currency: 'USD',
-      total: '84.50',
-      items: [
-        {
-          sku: 'SHIRT-L',
-          name: 'Linen shirt',
-          quantity: 1,
-          price: '59.00',
-          url: 'https://shop.example/p/shirt',
-          imageUrl: 'https://shop.example/i/shirt.jpg',
-        },
-      ],
-      restoreUrl: 'https://shop.example/cart/c_42',
-      savedLink: false,
-      timezone: 'Europe/Paris',
-      consent: true,
-    },
-    orderId: null,
-  };
-}
 
 function problems(body: unknown): readonly FieldProblem[] {
   const result = parseCartEvent(body);
@@ -46,7 +15,7 @@ function paths(body: unknown): string[] {
 
 describe('parseCartEvent', () => {
   it('parses the SPEC example exactly, money in minor units', () => {
-    expect(parseCartEvent(example())).toEqual({
+    expect(parseCartEvent(specExample())).toEqual({
       ok: true,
       event: {
         id: 'evt_01',
@@ -78,7 +47,7 @@ describe('parseCartEvent', () => {
   });
 
   it('normalises the email and reads a checkout with its order id', () => {
-    const body = { ...example(), type: 'cart.checked_out', orderId: 'ord_9' };
+    const body = { ...specExample(), type: 'cart.checked_out', orderId: 'ord_9' };
     body.cart = { ...body.cart, email: '  Sam@Example.COM ' };
     const result = parseCartEvent(body);
     expect(result).toMatchObject({
@@ -88,7 +57,7 @@ describe('parseCartEvent', () => {
   });
 
   it('reads times with an offset and fractions', () => {
-    const body = { ...example(), occurredAt: '2026-11-23T08:58:00.250+01:00' };
+    const body = { ...specExample(), occurredAt: '2026-11-23T08:58:00.250+01:00' };
     expect(parseCartEvent(body)).toMatchObject({
       ok: true,
       event: { occurredAt: Date.UTC(2026, 10, 23, 7, 58, 0, 250) },
@@ -99,7 +68,7 @@ describe('parseCartEvent', () => {
   const optionalItem = ['url', 'imageUrl'] as const;
 
   it.each(['absent', 'null'] as const)('every optional field may be %s', (how) => {
-    const body = example();
+    const body = specExample();
     const drop = (obj: Record<string, unknown>, key: string) => {
       if (how === 'absent') delete obj[key];
       else obj[key] = null;
@@ -125,13 +94,13 @@ describe('parseCartEvent', () => {
   });
 
   it('treats a blank email as none', () => {
-    const body = example();
+    const body = specExample();
     body.cart.email = '   ';
     expect(parseCartEvent(body)).toMatchObject({ ok: true, event: { cart: { email: null } } });
   });
 
   it('keeps JPY and KWD amounts exact', () => {
-    const jpy = example();
+    const jpy = specExample();
     jpy.cart = {
       ...jpy.cart,
       currency: 'JPY',
@@ -139,7 +108,7 @@ describe('parseCartEvent', () => {
       items: [{ ...jpy.cart.items[0], price: '1500' }],
     };
     expect(parseCartEvent(jpy)).toMatchObject({ ok: true, event: { cart: { totalMinor: 1500 } } });
-    const kwd = example();
+    const kwd = specExample();
     kwd.cart = {
       ...kwd.cart,
       currency: 'KWD',
@@ -153,7 +122,7 @@ describe('parseCartEvent', () => {
   });
 
   it('names every bad field at once, with its path', () => {
-    const body = example();
+    const body = specExample();
     body.type = 'cart.deleted';
     body.occurredAt = 'yesterday';
     body.cart.email = 'not an email';
@@ -180,18 +149,18 @@ describe('parseCartEvent', () => {
   });
 
   it.each([
-    ['id', (b: ReturnType<typeof example>) => delete b.id],
-    ['type', (b: ReturnType<typeof example>) => delete b.type],
-    ['occurredAt', (b: ReturnType<typeof example>) => delete b.occurredAt],
-    ['cart', (b: ReturnType<typeof example>) => Reflect.deleteProperty(b, 'cart')],
-    ['cart.id', (b: ReturnType<typeof example>) => delete b.cart.id],
-    ['cart.currency', (b: ReturnType<typeof example>) => delete b.cart.currency],
-    ['cart.total', (b: ReturnType<typeof example>) => delete b.cart.total],
-    ['cart.items', (b: ReturnType<typeof example>) => Reflect.deleteProperty(b.cart, 'items')],
-    ['cart.items[0].sku', (b: ReturnType<typeof example>) => delete b.cart.items[0]?.sku],
-    ['cart.items[0].price', (b: ReturnType<typeof example>) => delete b.cart.items[0]?.price],
+    ['id', (b: EventBody) => delete b.id],
+    ['type', (b: EventBody) => delete b.type],
+    ['occurredAt', (b: EventBody) => delete b.occurredAt],
+    ['cart', (b: EventBody) => Reflect.deleteProperty(b, 'cart')],
+    ['cart.id', (b: EventBody) => delete b.cart.id],
+    ['cart.currency', (b: EventBody) => delete b.cart.currency],
+    ['cart.total', (b: EventBody) => delete b.cart.total],
+    ['cart.items', (b: EventBody) => Reflect.deleteProperty(b.cart, 'items')],
+    ['cart.items[0].sku', (b: EventBody) => delete b.cart.items[0]?.sku],
+    ['cart.items[0].price', (b: EventBody) => delete b.cart.items[0]?.price],
   ])('a missing required %s is named', (path, mutate) => {
-    const body = example();
+    const body = specExample();
     mutate(body);
     expect(paths(body)).toContain(path);
   });
@@ -207,7 +176,7 @@ describe('parseCartEvent', () => {
     ['cart.restoreUrl', { restoreUrl: 'ftp://shop.example/cart' }],
     ['cart.email', { email: 'a@b.com\r\nBcc: x@y.com' }],
   ])('a bad value is named at %s', (path, change) => {
-    const body = example();
+    const body = specExample();
     body.cart = { ...body.cart, ...change };
     expect(paths(body)).toEqual([path]);
   });
@@ -215,18 +184,18 @@ describe('parseCartEvent', () => {
   it.each([['2026-11-23T07:58:00'], ['2026-11-23'], ['2026-13-45T07:58:00Z'], [1764000000000]])(
     'rejects occurredAt %s',
     (occurredAt) => {
-      expect(paths({ ...example(), occurredAt })).toEqual(['occurredAt']);
+      expect(paths({ ...specExample(), occurredAt })).toEqual(['occurredAt']);
     },
   );
 
   it('rejects an unknown top-level field', () => {
-    const details = problems({ ...example(), extra: 1 });
+    const details = problems({ ...specExample(), extra: 1 });
     expect(details).toHaveLength(1);
     expect(JSON.stringify(details)).toContain('extra');
   });
 
   it('rejects an unknown cart field, at the cart', () => {
-    const body = example();
+    const body = specExample();
     body.cart.discount = '5.00';
     const details = problems(body);
     expect(details.map((d) => d.path)).toEqual(['cart']);
@@ -234,7 +203,7 @@ describe('parseCartEvent', () => {
   });
 
   it('rejects an unknown item field, at the item', () => {
-    const body = example();
+    const body = specExample();
     body.cart.items = [{ ...body.cart.items[0], colour: 'blue' }];
     expect(paths(body)).toEqual(['cart.items[0]']);
   });
@@ -242,7 +211,7 @@ describe('parseCartEvent', () => {
   it.each(['c 42', 'c/42', '../etc', 'a..b', '', '-c42', 'c\n42', 'c'.repeat(129), 'ç42'])(
     'rejects the id "%s" for carts and events',
     (id) => {
-      const body = example();
+      const body = specExample();
       body.id = id;
       body.cart.id = id;
       expect(paths(body).sort()).toEqual(['cart.id', 'id']);
@@ -250,7 +219,7 @@ describe('parseCartEvent', () => {
   );
 
   it.each(['c_42', 'gid:shopify:1', 'a.b-c_d', 'C'.repeat(128)])('accepts the id "%s"', (id) => {
-    const body = example();
+    const body = specExample();
     body.cart.id = id;
     expect(parseCartEvent(body).ok).toBe(true);
   });
@@ -286,7 +255,7 @@ describe('parseCartEvent', () => {
     ] as const;
     fc.assert(
       fc.property(fc.constantFrom(...keys), fc.jsonValue(), (path, value) => {
-        const body = example();
+        const body = specExample();
         let target: Record<string | number, unknown> = body;
         for (const key of path.slice(0, -1))
           target = target[key] as Record<string | number, unknown>;
