@@ -8,66 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/adapters/local/sqlite.ts';
 import { createSqliteCartStore } from '../src/adapters/local/sqlite-cart-store.ts';
 import { createIntake } from '../src/app/intake.ts';
-import type { Cart, CartItem } from '../src/domain/cart.ts';
+import type { Cart } from '../src/domain/cart.ts';
 import { type CartEvent, EventType } from '../src/domain/events.ts';
 import { DEFAULT_POLICY } from '../src/domain/policy.ts';
 import { createManualClock } from '../src/ports/clock.ts';
 import type { Wakeups } from '../src/ports/wakeups.ts';
-
-const T0 = Date.parse('2026-11-23T07:00:00Z');
-
-const itemArb: fc.Arbitrary<CartItem> = fc.record({
-  sku: fc.constantFrom('SHIRT-L', 'MUG'),
-  name: fc.constantFrom('Linen shirt', 'Mug'),
-  quantity: fc.integer({ min: 1, max: 5 }),
-  priceMinor: fc.integer({ min: 1, max: 20_000 }),
-  url: fc.option(fc.constant('https://shop.example/p/1'), { nil: null }),
-  imageUrl: fc.constant(null),
-});
-
-const bodyArb = fc.record({
-  minutes: fc.integer({ min: 0, max: 10 }),
-  email: fc.option(fc.constantFrom('sam@example.com', 'alex@example.com'), { nil: null }),
-  currency: fc.constantFrom('USD', 'JPY'),
-  totalMinor: fc.integer({ min: 0, max: 100_000 }),
-  items: fc.array(itemArb, { maxLength: 2 }),
-  restoreUrl: fc.option(fc.constant('https://shop.example/cart/1'), { nil: null }),
-  savedLink: fc.boolean(),
-  timezone: fc.option(fc.constantFrom('Europe/Paris', 'Asia/Tokyo'), { nil: null }),
-  consent: fc.option(fc.boolean(), { nil: null }),
-});
-
-type Body = typeof bodyArb extends fc.Arbitrary<infer B> ? B : never;
-
-function toEvent(id: string, type: CartEvent['type'], body: Body): CartEvent {
-  const { minutes, ...cart } = body;
-  return {
-    id,
-    type,
-    occurredAt: T0 + minutes * 60_000,
-    orderId: type === EventType.checkedOut ? 'order_1' : null,
-    cart: { id: 'c_42', ...cart },
-  };
-}
-
-const permutation = <T>(items: readonly T[]) =>
-  fc.shuffledSubarray([...items], { minLength: items.length, maxLength: items.length });
-
-const scenarioArb = fc
-  .record({
-    updates: fc.array(bodyArb, { minLength: 1, maxLength: 8 }),
-    checkout: fc.option(bodyArb, { nil: null }),
-  })
-  .chain(({ updates, checkout }) => {
-    const events = updates.map((body, i) => toEvent(`evt_${i}`, EventType.updated, body));
-    if (checkout !== null) events.push(toEvent('evt_checkout', EventType.checkedOut, checkout));
-    return fc
-      .array(fc.boolean(), { minLength: events.length, maxLength: events.length })
-      .chain((twice) => {
-        const deliveries = events.flatMap((e, i) => (twice[i] ? [e, e] : [e]));
-        return fc.tuple(permutation(deliveries), permutation(deliveries));
-      });
-  });
+import { deliveriesArb, EVENTS_CART_ID, EVENTS_T0 } from './support/event-arbitraries.ts';
 
 interface Run {
   readonly row: Cart | null;
@@ -94,11 +40,11 @@ async function deliver(deliveries: readonly CartEvent[]): Promise<Run> {
       store,
       wakeups,
       policy: DEFAULT_POLICY,
-      clock: createManualClock(T0 + 3_600_000),
+      clock: createManualClock(EVENTS_T0 + 3_600_000),
     });
     const answers: string[] = [];
     for (const event of deliveries) answers.push((await ingest(event)).kind);
-    return { row: await store.get('c_42'), answers, armed, previous };
+    return { row: await store.get(EVENTS_CART_ID), answers, armed, previous };
   } finally {
     db.close();
   }
@@ -123,7 +69,7 @@ function expectedAnswers(deliveries: readonly CartEvent[]): string[] {
 describe('intake through SQLite is order-independent', () => {
   it('any delivery order with duplicates stores the same row and arms its wake-up', async () => {
     await fc.assert(
-      fc.asyncProperty(scenarioArb, async ([first, second]) => {
+      fc.asyncProperty(deliveriesArb, async ([, first, second]) => {
         const a = await deliver(first);
         const b = await deliver(second);
         expect(a.row).not.toBeNull();
