@@ -142,6 +142,9 @@ describe('CartRecoveryStack resources', () => {
     }
     for (const key of ['http', 'waiter'] as const) {
       expect(existsSync(path.join(assetDir(key), 'templates', 'step-1.html')), key).toBe(true);
+      // The shared footer carries the unsubscribe link and postal address every email needs.
+      const footer = path.join(assetDir(key), 'templates', 'partials', 'footer.html');
+      expect(existsSync(footer), key).toBe(true);
       expect(env(key).CR_TEMPLATES_DIR).toBe('/var/task/templates');
     }
     for (const key of ['nightlyExport', 'monthlySummary', 'sesFeedback'] as const) {

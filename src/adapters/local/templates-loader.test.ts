@@ -1,8 +1,9 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { TemplateSet, Templates } from '../../domain/copy.ts';
 import { renderTemplate, TemplateError } from '../../domain/template.ts';
 import { loadTemplates, TemplateFilesError } from './templates-loader.ts';
 
@@ -14,6 +15,20 @@ function copyOfShipped(): string {
   dirs.push(dir);
   cpSync(SHIPPED, dir, { recursive: true });
   return dir;
+}
+
+const VIEW = {
+  storeName: 'Hazel & Oak',
+  storeAddress: '12 Rue de la Paix, 75002 Paris',
+  storeAddressLines: [{ line: '12 Rue de la Paix' }, { line: '75002 Paris' }],
+  unsubscribeUrl: 'https://shop.test/unsubscribe?t=u.tok',
+  cartUrl: 'https://shop.test/c?t=c.tok',
+  total: '$84.50',
+  items: [{ name: '<b>Mug</b>', quantity: 2, price: '$12.50', lineTotal: '$25.00', url: '' }],
+};
+
+function allSets(templates: Templates): TemplateSet[] {
+  return templates.steps.flatMap((s) => [s.abandoned, s.saved]);
 }
 
 afterEach(() => {
@@ -59,6 +74,95 @@ describe('loadTemplates', () => {
     const missing = join(tmpdir(), 'cr-templates-does-not-exist');
     expect(() => loadTemplates(missing)).toThrow(
       `cannot read the email templates folder ${missing}`,
+    );
+  });
+
+  it('gives every shipped email the shared footer: store, postal address, unsubscribe link', () => {
+    const sets = allSets(loadTemplates(SHIPPED));
+    expect(sets).toHaveLength(6);
+    for (const set of sets) {
+      const html = renderTemplate(set.html, VIEW, 'html');
+      const text = renderTemplate(set.text, VIEW, 'text');
+      expect(html, set.html.file).toContain('<a href="https://shop.test/unsubscribe?t&#61;u.tok"');
+      expect(html, set.html.file).toContain('12 Rue de la Paix<br>\n75002 Paris<br>');
+      expect(html, set.html.file).toContain('&lt;b&gt;Mug&lt;/b&gt;');
+      expect(html.trimEnd().endsWith('</html>'), set.html.file).toBe(true);
+      expect(text, set.text.file).toContain('Hazel & Oak, 12 Rue de la Paix, 75002 Paris\n');
+      expect(text, set.text.file).toContain('Unsubscribe: https://shop.test/unsubscribe?t=u.tok\n');
+      expect(text, set.text.file).toContain('- <b>Mug</b> x 2, $12.50 each');
+    }
+  });
+
+  it('changes every email when the owner edits a shared part once', () => {
+    const dir = copyOfShipped();
+    writeFileSync(
+      join(dir, 'partials', 'footer.html'),
+      '<p>{{storeName}} | {{unsubscribeUrl}}</p>\n',
+    );
+    writeFileSync(
+      join(dir, 'partials', 'footer.txt'),
+      'Bye from {{storeName}}: {{unsubscribeUrl}}\n',
+    );
+    for (const set of allSets(loadTemplates(dir))) {
+      expect(renderTemplate(set.html, VIEW, 'html')).toMatch(
+        /<p>Hazel &amp; Oak \| https:\/\/shop\.test\/unsubscribe\?t&#61;u\.tok<\/p>\n$/,
+      );
+      expect(renderTemplate(set.text, VIEW, 'text')).toMatch(
+        /Bye from Hazel & Oak: https:\/\/shop\.test\/unsubscribe\?t=u\.tok\n$/,
+      );
+    }
+  });
+
+  it('lets an HTML template include only .html parts, and text and subject only .txt ones', () => {
+    const dir = copyOfShipped();
+    writeFileSync(join(dir, 'partials', 'greeting.txt'), 'Hi from {{storeName}}');
+    writeFileSync(join(dir, 'step-1.subject.txt'), '{{> greeting}}');
+    const subject = loadTemplates(dir).steps[0]?.abandoned.subject;
+    expect(subject && renderTemplate(subject, VIEW, 'text')).toBe('Hi from Hazel & Oak');
+    writeFileSync(join(dir, 'step-2.html'), '<p>\n{{> greeting}}\n');
+    expect(() => loadTemplates(dir)).toThrow(TemplateError);
+    expect(() => loadTemplates(dir)).toThrow(
+      `${join(dir, 'step-2.html')}:2: {{> greeting}} names no partial (known: body-start, footer, head-start, items)`,
+    );
+  });
+
+  it('names the partial file, its line and the including file for a mistake in a part', () => {
+    const dir = copyOfShipped();
+    writeFileSync(join(dir, 'partials', 'footer.txt'), 'Bye\n{{#items}}\n{{name}}\n');
+    expect(() => loadTemplates(dir)).toThrow(
+      `${join(dir, 'partials', 'footer.txt')}:2: {{#items}} is never closed with {{/items}} (included from ${join(dir, 'step-1.txt')}:`,
+    );
+  });
+
+  it('needs no partials folder when no template uses one, and says so when one does', () => {
+    const dir = copyOfShipped();
+    rmSync(join(dir, 'partials'), { recursive: true });
+    expect(() => loadTemplates(dir)).toThrow(
+      `${join(dir, 'step-1.txt')}:8: {{> items}} names no partial (there are no partials)`,
+    );
+    for (const name of readdirSync(dir).filter((n) => n.startsWith('step-'))) {
+      writeFileSync(join(dir, name), 'Hello {{storeName}}\n');
+    }
+    expect(loadTemplates(dir).steps).toHaveLength(3);
+  });
+
+  it('ignores other files in the partials folder and refuses an oversized part', () => {
+    const dir = copyOfShipped();
+    writeFileSync(join(dir, 'partials', 'README.md'), 'notes');
+    mkdirSync(join(dir, 'partials', 'old'));
+    expect(loadTemplates(dir).steps).toHaveLength(3);
+    writeFileSync(join(dir, 'partials', 'items.html'), 'x'.repeat(300 * 1024));
+    expect(() => loadTemplates(dir)).toThrow(TemplateFilesError);
+    expect(() => loadTemplates(dir)).toThrow(
+      `email template ${join(dir, 'partials', 'items.html')} is 307200 bytes`,
+    );
+  });
+
+  it('refuses a part that is a folder rather than a file', () => {
+    const dir = copyOfShipped();
+    mkdirSync(join(dir, 'partials', 'banner.html'));
+    expect(() => loadTemplates(dir)).toThrow(
+      `email template ${join(dir, 'partials', 'banner.html')} is not a file`,
     );
   });
 });

@@ -1,11 +1,14 @@
 /**
  * Reads the owner's email copy from a folder once, at start-up, and compiles it, so a missing
  * file or a template mistake stops the service before it sends anything (see templates/README.md).
+ * Shared parts live in `partials/<name>.html` and `partials/<name>.txt`: an HTML template can
+ * include only the .html ones and a text or subject template only the .txt ones, so a shopper's
+ * text is always escaped the way the part it ends up in needs.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StepTemplates, TemplateSet, Templates } from '../../domain/copy.ts';
-import { compileTemplate } from '../../domain/template.ts';
+import { compileTemplate, type PartialSource, type Partials } from '../../domain/template.ts';
 
 export class TemplateFilesError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -15,6 +18,9 @@ export class TemplateFilesError extends Error {
 }
 
 const STEP_FILE = /^step-(\d+)(?:-saved)?\.(?:subject\.txt|txt|html)$/;
+const PARTIALS_DIR = 'partials';
+// The name part is what `{{> name}}` accepts; anything else in the folder (a README) is not a part.
+const PARTIAL_FILE = /^([A-Za-z0-9][A-Za-z0-9_-]*)\.(html|txt)$/;
 // Templates are a few KiB; anything near this is a wrong folder, not copy.
 const MAX_FILE_BYTES = 256 * 1024;
 
@@ -23,7 +29,9 @@ function readTemplateFile(dir: string, name: string): string {
   if (!existsSync(path)) {
     throw new TemplateFilesError(`email template ${path} is missing (see templates/README.md)`);
   }
-  const size = statSync(path).size;
+  const stat = statSync(path);
+  if (!stat.isFile()) throw new TemplateFilesError(`email template ${path} is not a file`);
+  const size = stat.size;
   if (size > MAX_FILE_BYTES) {
     throw new TemplateFilesError(
       `email template ${path} is ${size} bytes; is this the right file?`,
@@ -32,12 +40,45 @@ function readTemplateFile(dir: string, name: string): string {
   return readFileSync(path, 'utf8');
 }
 
-function loadSet(dir: string, base: string): TemplateSet {
-  const compile = (name: string) => compileTemplate(readTemplateFile(dir, name), join(dir, name));
+interface PartialSets {
+  readonly html: Partials;
+  readonly txt: Partials;
+}
+
+function isMissing(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
+}
+
+/** Every part in `partials/`, read once; no folder means no parts, which is fine until one is used. */
+function loadPartials(dir: string): PartialSets {
+  const folder = join(dir, PARTIALS_DIR);
+  const html = new Map<string, PartialSource>();
+  const txt = new Map<string, PartialSource>();
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch (error) {
+    if (isMissing(error)) return { html, txt };
+    throw new TemplateFilesError(`cannot read the email partials folder ${folder}`, {
+      cause: error,
+    });
+  }
+  for (const name of names) {
+    const match = PARTIAL_FILE.exec(name);
+    if (match?.[1] === undefined) continue;
+    const part = { file: join(folder, name), source: readTemplateFile(folder, name) };
+    (match[2] === 'html' ? html : txt).set(match[1], part);
+  }
+  return { html, txt };
+}
+
+function loadSet(dir: string, base: string, partials: PartialSets): TemplateSet {
+  const compile = (name: string, parts: Partials) =>
+    compileTemplate(readTemplateFile(dir, name), join(dir, name), parts);
   return {
-    subject: compile(`${base}.subject.txt`),
-    text: compile(`${base}.txt`),
-    html: compile(`${base}.html`),
+    subject: compile(`${base}.subject.txt`, partials.txt),
+    text: compile(`${base}.txt`, partials.txt),
+    html: compile(`${base}.html`, partials.html),
   };
 }
 
@@ -62,10 +103,11 @@ function lastStep(dir: string): number {
 export function loadTemplates(dir: string): Templates {
   const steps: StepTemplates[] = [];
   const last = lastStep(dir);
+  const partials = loadPartials(dir);
   for (let step = 1; step <= last; step++) {
     steps.push({
-      abandoned: loadSet(dir, `step-${step}`),
-      saved: loadSet(dir, `step-${step}-saved`),
+      abandoned: loadSet(dir, `step-${step}`, partials),
+      saved: loadSet(dir, `step-${step}-saved`, partials),
     });
   }
   return { steps };
