@@ -2,10 +2,11 @@
  * The cart list on SQLite. A cart change and its audit rows commit in one transaction; writes are
  * conditional on the version the writer read, so two writers racing on one cart cannot clobber.
  */
-import type { AuditEntry, StoredAuditEntry } from '../../domain/audit.ts';
+import type { AuditEntry } from '../../domain/audit.ts';
 import type { Cart } from '../../domain/cart.ts';
 import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../ports/cart-store.ts';
 import type { SqliteDatabase } from './sqlite.ts';
+import { type AuditRow, prepareAuditInsert, toAuditEntry } from './sqlite-audit.ts';
 
 interface CartRow {
   id: string;
@@ -14,40 +15,12 @@ interface CartRow {
   data: string;
 }
 
-interface AuditRow {
-  seq: number;
-  cart_id: string | null;
-  email: string | null;
-  action: string;
-  actor: string;
-  at: number;
-  reason: string | null;
-  detail: string | null;
-  before: string | null;
-  after: string | null;
-}
-
 const PAGE = 1000;
 
 function toCart(row: CartRow): Cart {
   const cart = JSON.parse(row.data) as Cart;
   // The due time and version live in their own columns (the timer loop leases wake_at).
   return { ...cart, wakeAt: row.wake_at, version: row.version };
-}
-
-function toAudit(row: AuditRow): StoredAuditEntry {
-  return {
-    id: String(row.seq).padStart(12, '0'),
-    cartId: row.cart_id,
-    email: row.email,
-    action: row.action as StoredAuditEntry['action'],
-    actor: row.actor,
-    at: row.at,
-    reason: row.reason,
-    detail: row.detail === null ? null : JSON.parse(row.detail),
-    before: row.before === null ? null : JSON.parse(row.before),
-    after: row.after === null ? null : JSON.parse(row.after),
-  };
 }
 
 export interface SqliteCartStore extends CartStore {
@@ -86,10 +59,7 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   const insertEvent = db.prepare(
     'INSERT INTO events (id, cart_id, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
   );
-  const insertAudit = db.prepare(
-    `INSERT INTO audit (cart_id, email, action, actor, at, reason, detail, before, after)
-     VALUES (@cartId, @email, @action, @actor, @at, @reason, @detail, @before, @after)`,
-  );
+  const insertAudit = prepareAuditInsert(db);
   const activityPage = db.prepare<[number, number, number, string, number], CartRow>(
     `SELECT id, wake_at, version, data FROM carts
      WHERE last_activity_at < ? AND (last_activity_at > ? OR (last_activity_at = ? AND id > ?))
@@ -142,19 +112,7 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   );
 
   function writeAudit(entries: readonly AuditEntry[]): void {
-    for (const entry of entries) {
-      insertAudit.run({
-        cartId: entry.cartId,
-        email: entry.email,
-        action: entry.action,
-        actor: entry.actor,
-        at: entry.at,
-        reason: entry.reason,
-        detail: entry.detail === null ? null : JSON.stringify(entry.detail),
-        before: entry.before === null ? null : JSON.stringify(entry.before),
-        after: entry.after === null ? null : JSON.stringify(entry.after),
-      });
-    }
+    for (const entry of entries) insertAudit(entry);
   }
 
   /** Runs inside a transaction. Returns null when the condition failed (a conflict). */
@@ -295,11 +253,11 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     },
 
     async auditFor(cartId) {
-      return auditCart.all(cartId).map(toAudit);
+      return auditCart.all(cartId).map(toAuditEntry);
     },
 
     async auditForEmail(email) {
-      return auditEmail.all(email).map(toAudit);
+      return auditEmail.all(email).map(toAuditEntry);
     },
 
     async *auditBetween(from, to) {
@@ -307,7 +265,7 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
       let lastSeq = 0;
       for (;;) {
         const rows = auditPage.all(from, to, lastAt, lastAt, lastSeq);
-        for (const row of rows) yield toAudit(row);
+        for (const row of rows) yield toAuditEntry(row);
         const last = rows.at(-1);
         if (last === undefined || rows.length < PAGE) return;
         lastAt = last.at;

@@ -7,6 +7,7 @@ import {
   type UnsubscribeList,
 } from '../../ports/unsubscribe-list.ts';
 import type { SqliteDatabase } from './sqlite.ts';
+import { prepareAuditInsert } from './sqlite-audit.ts';
 
 export function createSqliteUnsubscribeList(db: SqliteDatabase): UnsubscribeList {
   const getStmt = db.prepare<[string], AddressBlock>(
@@ -20,20 +21,9 @@ export function createSqliteUnsubscribeList(db: SqliteDatabase): UnsubscribeList
   const countStmt = db.prepare<[number, number], { kind: BlockKind; n: number }>(
     'SELECT kind, COUNT(*) AS n FROM unsubscribes WHERE at >= ? AND at < ? GROUP BY kind',
   );
-  const insertAudit = db.prepare(
-    `INSERT INTO audit (cart_id, email, action, actor, at, reason, detail, before, after)
-     VALUES (@cartId, @email, @action, @actor, @at, @reason, @detail, NULL, NULL)`,
-  );
-  const audit = (entry: AuditEntry) =>
-    insertAudit.run({
-      cartId: entry.cartId,
-      email: entry.email,
-      action: entry.action,
-      actor: entry.actor,
-      at: entry.at,
-      reason: entry.reason,
-      detail: entry.detail === null ? null : JSON.stringify(entry.detail),
-    });
+  const insertAudit = prepareAuditInsert(db);
+  // An address change has no cart row to show: before and after stay NULL whatever the entry says.
+  const audit = (entry: AuditEntry) => insertAudit({ ...entry, before: null, after: null });
 
   const addTx = db.transaction((block: AddressBlock, entry: AuditEntry) => {
     if (insertStmt.run(block).changes === 0) return 'already' as const;
