@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signWebhook } from '../src/domain/webhook-signature.ts';
+import { cartEvent, signedHeaders } from '../test/support/signed-event.ts';
 import { fmt, load, median, type PreparedRequest, type Stats, startServer } from './lib.ts';
 
 const SECRET = 'whsec_bench_secret_0123456789abcdef';
@@ -18,38 +18,22 @@ function prepare(count: number, runId: string): PreparedRequest[] {
     // creates and updates are both exercised, and no two events of one cart race each other.
     const carts = Math.max(1, Math.floor(count / 4));
     const cartId = `c_${runId}_${i % carts}`;
-    const body = JSON.stringify({
+    // The shared test event (the SPEC example plus a candle); the candle count varies so
+    // updates change the cart.
+    const event = cartEvent({
       id: `evt_${runId}_${i}`,
-      type: 'cart.updated',
       occurredAt: new Date(Date.now() - 60_000 + i).toISOString(),
       cart: {
         id: cartId,
-        email: `shopper${i % Math.max(1, Math.floor(count / 4))}@example.com`,
-        currency: 'USD',
-        total: '84.50',
-        items: [
-          {
-            sku: 'SHIRT-L',
-            name: 'Linen shirt',
-            quantity: 1,
-            price: '59.00',
-            url: 'https://shop.example/p/shirt',
-          },
-          { sku: 'CANDLE', name: 'Candle', quantity: 1 + (i % 4), price: '25.50' },
-        ],
+        email: `shopper${i % carts}@example.com`,
         restoreUrl: `https://shop.example/cart/${cartId}`,
-        timezone: 'Europe/Paris',
-        consent: true,
       },
     });
-    return {
-      path: '/events',
-      headers: {
-        'content-type': 'application/json',
-        'x-cr-signature': signWebhook(SECRET, body, t),
-      },
-      body,
-    };
+    event.cart.items = event.cart.items.map((item) =>
+      item.sku === 'CANDLE' ? { ...item, quantity: 1 + (i % 4) } : item,
+    );
+    const body = JSON.stringify(event);
+    return { path: '/events', headers: signedHeaders(SECRET, body, t * 1000), body };
   });
 }
 

@@ -16,56 +16,37 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../src/app/config.ts';
 import { openLocalRuntime } from '../src/cli/local-runtime.ts';
-import { type Cart, CartStatus } from '../src/domain/cart.ts';
+import type { Cart, CartItem } from '../src/domain/cart.ts';
 import { createManualClock } from '../src/ports/clock.ts';
 import type { Mailer } from '../src/ports/mailer.ts';
+import { makeCart } from '../test/support/cart-fixtures.ts';
 import { fmt, median, percentile } from './lib.ts';
 
 const HOUR = 3_600_000;
 /** Noon UTC: outside the default quiet hours in the store zone, so the gate is open. */
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 
+const CANDLE: CartItem = {
+  sku: 'CANDLE',
+  name: 'Candle',
+  quantity: 1,
+  priceMinor: 2550,
+  url: null,
+  imageUrl: null,
+};
+
+/** The shared test cart (a shirt), plus a candle, for shopper i; no zone, so the store's applies. */
 function benchCart(i: number, lastActivityAt: number, wakeAt: number): Cart {
-  return {
+  const cart = makeCart({
     id: `b${i}`,
     email: `shopper${i}@example.com`,
-    currency: 'USD',
-    totalMinor: 8450,
-    items: [
-      {
-        sku: 'SHIRT-L',
-        name: 'Linen shirt',
-        quantity: 1,
-        priceMinor: 5900,
-        url: 'https://shop.example/p/shirt',
-        imageUrl: null,
-      },
-      { sku: 'CANDLE', name: 'Candle', quantity: 1, priceMinor: 2550, url: null, imageUrl: null },
-    ],
-    restoreUrl: `https://shop.example/cart/b${i}`,
-    savedLink: false,
     timezone: null,
-    consent: true,
-    fieldStamps: {},
-    status: CartStatus.open,
-    closedReason: null,
-    createdAt: lastActivityAt,
     lastActivityAt,
     lastEventId: `evt_b${i}`,
-    remindersSent: 0,
-    abandonedAt: null,
-    firstReminderAt: null,
-    lastReminderAt: null,
-    claimedStep: null,
-    claimedAt: null,
-    boughtAt: null,
-    orderId: null,
-    recoveredAt: null,
-    clickedAt: null,
-    closedAt: null,
     wakeAt,
     version: 1,
-  };
+  });
+  return { ...cart, items: [...cart.items, CANDLE] };
 }
 
 type Runtime = ReturnType<typeof openLocalRuntime>;
