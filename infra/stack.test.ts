@@ -59,7 +59,7 @@ describe('CartRecoveryStack resources', () => {
     template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
     template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'cr-wakeups' });
     template.resourceCountIs('AWS::Events::Rule', 2);
-    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::SNS::Topic', 2);
     template.resourceCountIs('AWS::SQS::Queue', 1);
     template.resourceCountIs('AWS::SecretsManager::Secret', 4);
     template.hasOutput('FunctionUrl', {});
@@ -310,6 +310,75 @@ describe('CartRecoveryStack IAM', () => {
           }),
         ],
       },
+    });
+  });
+});
+
+describe('CartRecoveryStack failures', () => {
+  const ASYNC: FunctionKey[] = ['waiter', 'nightlyExport', 'monthlySummary', 'sesFeedback'];
+
+  it("sends every async function's failed invocation to the dead-letter queue after 2 retries", () => {
+    const { template, stack } = d;
+    const queueId = Object.keys(template.findResources('AWS::SQS::Queue'))[0];
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+    const configured = configs.map((c) => c.Properties.FunctionName.Ref as string).sort();
+    const ids = (keys: FunctionKey[]) =>
+      keys.map((k) => stack.getLogicalId(stack.functions[k].node.defaultChild as never)).sort();
+    // http answers Function URL requests synchronously: the caller sees its errors.
+    expect(configured).toEqual(ids(ASYNC));
+    for (const config of configs) {
+      expect(config.Properties).toMatchObject({
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 6 * 3600,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+    }
+  });
+
+  it('lets each async function send to the dead-letter queue, and only to it', () => {
+    const { template, statementsOf, roleOf } = d;
+    const queueId = Object.keys(template.findResources('AWS::SQS::Queue'))[0];
+    for (const key of KEYS) {
+      const sends = statementsOf(roleOf(key)).filter((s) =>
+        actionsOf(s).includes('sqs:SendMessage'),
+      );
+      if (key === 'http') {
+        expect(sends, key).toEqual([]);
+        continue;
+      }
+      expect(sends.flatMap(resourcesOf), key).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
+    }
+  });
+
+  it('raises an alarm on the first dead letter, to a topic the report-to addresses subscribe', () => {
+    const { template } = d;
+    const queueId = Object.keys(template.findResources('AWS::SQS::Queue'))[0];
+    const alerts = Object.entries(template.findResources('AWS::SNS::Topic')).find(
+      ([, topic]) => !String(topic.Properties.DisplayName).includes('SES'),
+    );
+    expect(alerts).toBeDefined();
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: alerts?.[0] }],
+    });
+    // No report-to configured: the topic exists (subscribe by hand) but has no email subscriber.
+    template.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
+
+    const withReportTo = synth({ reportTo: 'sam@shop.example, ops@shop.example' });
+    withReportTo.template.resourcePropertiesCountIs(
+      'AWS::SNS::Subscription',
+      { Protocol: 'email' },
+      2,
+    );
+    withReportTo.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@shop.example',
     });
   });
 });

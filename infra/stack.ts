@@ -18,6 +18,7 @@ import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { watchFailures } from './failures.ts';
 import { createCrFunction, minutes, seconds } from './functions.ts';
 import {
   createMailFeedback,
@@ -206,6 +207,12 @@ export class CartRecoveryStack extends Stack {
       targets: [new LambdaFunction(monthlySummary, { retryAttempts: 2 })],
     });
     mail.topic.addSubscription(new LambdaSubscription(sesFeedback));
+    const failures = watchFailures(
+      this,
+      wakeups.deadLetters,
+      [waiter, nightlyExport, monthlySummary, sesFeedback],
+      settings.reportTo,
+    );
 
     this.functions = { http, waiter, nightlyExport, monthlySummary, sesFeedback };
     this.tables = tables;
@@ -222,6 +229,10 @@ export class CartRecoveryStack extends Stack {
     new CfnOutput(this, 'SesConfigurationSet', {
       value: mail.configurationSet.configurationSetName,
     });
-    new CfnOutput(this, 'WakeupDeadLetterQueueUrl', { value: wakeups.deadLetters.queueUrl });
+    new CfnOutput(this, 'WakeupDeadLetterQueueUrl', {
+      value: wakeups.deadLetters.queueUrl,
+      description: 'Failed wake-ups and jobs; should stay empty (an alarm fires otherwise)',
+    });
+    new CfnOutput(this, 'OperatorAlertsTopicArn', { value: failures.alerts.topicArn });
   }
 }

@@ -1,0 +1,82 @@
+/**
+ * Nothing fails quietly. Every function that AWS invokes asynchronously (the waiter from
+ * Scheduler, the nightly export and the monthly summary from EventBridge rules, ses-feedback from
+ * SNS) is retried by Lambda and, when it still fails, its event goes to the dead-letter queue the
+ * Scheduler already uses for wake-ups it could not deliver. Without that, a waiter that kept
+ * failing (an SES outage, a throttled table) would drop its wake-up: the schedule deletes itself
+ * after the invocation, so the cart would never be reminded or expired, and nobody would know.
+ *
+ * The queue should stay empty; one message in it raises an alarm, mailed to the report-to
+ * addresses (they confirm the subscription once). Each message names the cart or the job, and
+ * running the waiter again for that cart is safe: it re-reads the row every time.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+/**
+ * Lambda's own retries for an async invocation (at most 2). Six hours bounds how late a retried
+ * wake-up may run; the waiter is safe however late, but an event older than this is a failure
+ * to look at, not to retry.
+ */
+export const ASYNC_RETRY_ATTEMPTS = 2;
+export const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
+
+/** The comma-separated addresses of CR_REPORT_TO / `-c reportTo=` (empty entries dropped). */
+export function reportAddresses(reportTo: string | undefined): string[] {
+  return (reportTo ?? '')
+    .split(',')
+    .map((address) => address.trim())
+    .filter((address) => address !== '');
+}
+
+/**
+ * Sends each function's failed async invocations to `deadLetters` (after Lambda's retries) and
+ * raises an alarm, mailed to `reportTo`, as soon as anything is in the queue.
+ */
+export function watchFailures(
+  scope: Construct,
+  deadLetters: Queue,
+  asyncFunctions: readonly NodejsFunction[],
+  reportTo: string | undefined,
+) {
+  for (const fn of asyncFunctions) {
+    fn.configureAsyncInvoke({
+      retryAttempts: ASYNC_RETRY_ATTEMPTS,
+      maxEventAge: ASYNC_MAX_EVENT_AGE,
+      // Grants the function sqs:SendMessage on this queue only.
+      onFailure: new SqsDestination(deadLetters),
+    });
+  }
+
+  const alerts = new Topic(scope, 'OperatorAlerts', {
+    displayName: 'cart-recovery: something failed and needs a look',
+    enforceSSL: true,
+  });
+  for (const address of reportAddresses(reportTo)) {
+    alerts.addSubscription(new EmailSubscription(address));
+  }
+
+  const alarm = new Alarm(scope, 'DeadLettersAlarm', {
+    alarmDescription:
+      'A wake-up, export, summary or SES feedback run failed after its retries and is in the ' +
+      'dead-letter queue (output WakeupDeadLetterQueueUrl). See docs/deploy-aws.md, "Running it".',
+    metric: deadLetters.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: 'Maximum',
+    }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    // An empty queue reports no datapoints for a while: that is the healthy state.
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(new SnsAction(alerts));
+  return { alerts, alarm };
+}
