@@ -7,6 +7,7 @@ import type { Cart } from '../../domain/cart.ts';
 import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../ports/cart-store.ts';
 import type { SqliteDatabase } from './sqlite.ts';
 import { type AuditRow, prepareAuditInsert, toAuditEntry } from './sqlite-audit.ts';
+import { durableWalCommit, type SyncFile } from './wal-commit.ts';
 
 interface CartRow {
   id: string;
@@ -42,7 +43,16 @@ export interface SqliteCartStore extends CartStore {
   countOpen(): number;
 }
 
-export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
+export interface SqliteCartStoreOptions {
+  /** How a batch's WAL is made durable off the main thread (tests hold or fail it). */
+  readonly syncFile?: SyncFile;
+}
+
+export function createSqliteCartStore(
+  db: SqliteDatabase,
+  options: SqliteCartStoreOptions = {},
+): SqliteCartStore {
+  const commitDurably = durableWalCommit(db, options.syncFile);
   const getStmt = db.prepare<[string], CartRow>(
     'SELECT id, wake_at, version, data FROM carts WHERE id = ?',
   );
@@ -183,11 +193,12 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
       }
     }),
   );
-  function flush(): void {
+  async function flush(): Promise<void> {
     const batch = pending.splice(0);
     let outcomes: ReturnType<typeof batchTx>;
     try {
-      outcomes = batchTx(batch);
+      // While this batch's WAL is synced, the next one can already commit (wal-commit.ts).
+      outcomes = await commitDurably(() => batchTx(batch));
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
@@ -201,7 +212,7 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   function enqueue<T extends Outcome>(write: Write): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       pending.push({ write, resolve: resolve as (result: Outcome) => void, reject });
-      if (pending.length === 1) setImmediate(flush);
+      if (pending.length === 1) setImmediate(() => void flush());
     });
   }
 
