@@ -7,7 +7,6 @@ import type { Cart } from '../../domain/cart.ts';
 import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../ports/cart-store.ts';
 import type { SqliteDatabase } from './sqlite.ts';
 import { type AuditRow, prepareAuditInsert, toAuditEntry } from './sqlite-audit.ts';
-import { durableWalCommit, type SyncFile } from './wal-commit.ts';
 
 interface CartRow {
   id: string;
@@ -43,16 +42,7 @@ export interface SqliteCartStore extends CartStore {
   countOpen(): number;
 }
 
-export interface SqliteCartStoreOptions {
-  /** How a batch's WAL is made durable off the main thread (tests hold or fail it). */
-  readonly syncFile?: SyncFile;
-}
-
-export function createSqliteCartStore(
-  db: SqliteDatabase,
-  options: SqliteCartStoreOptions = {},
-): SqliteCartStore {
-  const commitDurably = durableWalCommit(db, options.syncFile);
+export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   const getStmt = db.prepare<[string], CartRow>(
     'SELECT id, wake_at, version, data FROM carts WHERE id = ?',
   );
@@ -193,12 +183,11 @@ export function createSqliteCartStore(
       }
     }),
   );
-  async function flush(): Promise<void> {
+  function flush(): void {
     const batch = pending.splice(0);
     let outcomes: ReturnType<typeof batchTx>;
     try {
-      // While this batch's WAL is synced, the next one can already commit (wal-commit.ts).
-      outcomes = await commitDurably(() => batchTx(batch));
+      outcomes = batchTx(batch);
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
@@ -212,7 +201,7 @@ export function createSqliteCartStore(
   function enqueue<T extends Outcome>(write: Write): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       pending.push({ write, resolve: resolve as (result: Outcome) => void, reject });
-      if (pending.length === 1) setImmediate(() => void flush());
+      if (pending.length === 1) setImmediate(flush);
     });
   }
 
