@@ -72,17 +72,17 @@ describe('SqliteCartStore.recoverAfterRestart', () => {
     }
   });
 
-  it('finds claims through the carts_claimed index, not by reading every row', () => {
+  it('finds claims through the carts_claimed_step index, not by reading every row', () => {
     const db = openDatabase({ path: ':memory:' });
     try {
       const plan = db
         .prepare(
           `EXPLAIN QUERY PLAN UPDATE carts SET wake_at = 1
-           WHERE status = 'open' AND json_extract(data, '$.claimedStep') IS NOT NULL
+           WHERE status = 'open' AND claimed_step IS NOT NULL
              AND (wake_at IS NULL OR wake_at > 1)`,
         )
         .all() as Array<{ detail: string }>;
-      expect(plan.map((row) => row.detail).join(' ')).toContain('carts_claimed');
+      expect(plan.map((row) => row.detail).join(' ')).toContain('carts_claimed_step');
     } finally {
       db.close();
     }

@@ -47,13 +47,13 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     'SELECT id, wake_at, version, data FROM carts WHERE id = ?',
   );
   const insertStmt = db.prepare(
-    `INSERT INTO carts (id, status, email, last_activity_at, wake_at, version, data)
-     VALUES (@id, @status, @email, @lastActivityAt, @wakeAt, @version, @data)
+    `INSERT INTO carts (id, status, email, last_activity_at, wake_at, claimed_step, version, data)
+     VALUES (@id, @status, @email, @lastActivityAt, @wakeAt, @claimedStep, @version, @data)
      ON CONFLICT (id) DO NOTHING`,
   );
   const updateStmt = db.prepare(
     `UPDATE carts SET status = @status, email = @email, last_activity_at = @lastActivityAt,
-       wake_at = @wakeAt, version = @version, data = @data
+       wake_at = @wakeAt, claimed_step = @claimedStep, version = @version, data = @data
      WHERE id = @id AND version = @expectedVersion`,
   );
   const insertEvent = db.prepare(
@@ -92,10 +92,10 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     'SELECT id FROM carts WHERE wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?',
   );
   const leaseStmt = db.prepare('UPDATE carts SET wake_at = ? WHERE id = ?');
-  // Same terms as the carts_claimed partial index, so this reads the index, not the table.
+  // Same terms as the carts_claimed_step partial index, so this reads the index, not the table.
   const claimedDueNow = db.prepare<[number, number]>(
     `UPDATE carts SET wake_at = ?
-     WHERE status = 'open' AND json_extract(data, '$.claimedStep') IS NOT NULL
+     WHERE status = 'open' AND claimed_step IS NOT NULL
        AND (wake_at IS NULL OR wake_at > ?)`,
   );
   // Every save writes the due time to the column and the row data alike; only a lease
@@ -125,6 +125,7 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
       email: cart.email,
       lastActivityAt: cart.lastActivityAt,
       wakeAt: cart.wakeAt,
+      claimedStep: cart.claimedStep,
       version,
       expectedVersion,
       data: JSON.stringify(stored),
