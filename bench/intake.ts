@@ -114,6 +114,6 @@ export function intakeMarkdown(result: IntakeResult): string {
     '',
     `Target (issue 2): throughput at least 0.5 of the bare server. Result: ${result.throughputRatio >= 0.5 ? 'met' : 'not met'}.`,
     '',
-    'Where the time goes (a `--cpu-prof` of the real server under this load, 2026-11-23): about a quarter inside SQLite transactions (the group commit averages 8 events per commit and fsync), a tenth in zod validation, the rest spread over HTTP parsing, HMAC, JSON and the intake merge. fdatasync on this disk takes 0.27 ms, so the fsync itself is not the limit: moving it off the main thread (commit with NORMAL, then fdatasync the WAL on the thread pool) was tried and measured against the inline FULL commit in the same run, with no gain, and reverted.',
+    "Where the time goes (a `--cpu-prof` of the real server under this load, 2026-11-23): about a quarter inside SQLite transactions (the group commit averages 8 events per commit and fsync), a tenth in zod validation, the rest spread over HTTP parsing, HMAC, JSON and the intake merge. A partial index on `json_extract(data, ...)` made SQLite parse every written row's JSON; replacing it with a column took in-process intake from 233-249 to 173-183 µs per event. fdatasync on this disk takes 0.27 ms, so the fsync itself is not the limit: moving it off the main thread (commit with NORMAL, then fdatasync the WAL on the thread pool) was tried and measured against the inline FULL commit in the same run, with no gain, and reverted.",
   ].join('\n');
 }
