@@ -14,7 +14,6 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reminderMessageId } from '../../src/domain/copy.ts';
 import { signWebhook } from '../../src/domain/webhook-signature.ts';
-import { cartEvent } from '../support/signed-event.ts';
 import {
   eventually,
   freePort,
@@ -22,7 +21,8 @@ import {
   sleep,
   startServe,
   stopServe,
-} from './serve-child.ts';
+} from '../support/serve-child.ts';
+import { cartEvent } from '../support/signed-event.ts';
 
 const SECRET = 'whsec_crash_test_0123456789abcdef';
 const OWNER = 'own_crash_test_0123456789abcdef';

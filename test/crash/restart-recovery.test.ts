@@ -16,8 +16,8 @@ import { openLocalRuntime } from '../../src/cli/local-runtime.ts';
 import { createManualClock, type ManualClock } from '../../src/ports/clock.ts';
 import type { Mailer } from '../../src/ports/mailer.ts';
 import { HOUR, makeCart, T0 } from '../support/cart-fixtures.ts';
+import { eventually } from '../support/serve-child.ts';
 import { cartEvent, signedRequest } from '../support/signed-event.ts';
-import { eventually } from './serve-child.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -4,17 +4,23 @@
  * seconds. Waiting for something that happens in real time is bounded polling; nothing here
  * asserts on how long anything took.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../src/domain/webhook-signature.ts';
 import { type ParsedMessage, parseMime } from '../contracts/mime-parse.ts';
+import {
+  type CliChild,
+  eventually,
+  freePort,
+  sleep,
+  startCli,
+  untilListening,
+} from '../support/serve-child.ts';
 import { cartEvent } from '../support/signed-event.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SECRET = 'whsec_e2e_serve_0123456789abcdef';
 const OWNER = 'own_e2e_serve_0123456789abcdef';
 const dirs: string[] = [];
@@ -29,28 +35,6 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/** Polls `check` every 100 ms until it returns a value, for at most `limitMs`. */
-async function eventually<T>(what: string, limitMs: number, check: () => T | undefined) {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 interface Served {
   readonly child: ChildProcess;
   readonly stdout: () => string;
@@ -58,40 +42,24 @@ interface Served {
   readonly exited: Promise<number | null>;
 }
 
-function startCli(args: string[], env: Record<string, string>): Served {
-  const child = spawn(process.execPath, ['bin/cart-recovery.js', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
+function asServed(cli: CliChild): Served {
+  return {
+    child: cli.child,
+    stdout: () => cli.output().stdout,
+    stderr: () => cli.output().stderr,
+    exited: cli.exited.then(({ code }) => code),
+  };
 }
 
 async function serve(env: Record<string, string>): Promise<Served> {
-  const served = startCli(['serve'], env);
-  await Promise.race([
-    eventually('serve to listen', 30_000, () =>
-      served.stdout().includes('listening on') ? true : undefined,
-    ),
-    served.exited.then((code) => {
-      throw new Error(`serve exited with ${code}: ${served.stderr()}`);
-    }),
-  ]);
-  return served;
+  const cli = startCli(['serve'], env);
+  await untilListening(cli);
+  return asServed(cli);
 }
 
-async function stop(served: Served): Promise<number | null> {
-  served.child.kill('SIGTERM');
-  return served.exited;
+async function stop(running: Served): Promise<number | null> {
+  running.child.kill('SIGTERM');
+  return running.exited;
 }
 
 function outbox(dataDir: string): Array<ParsedMessage & { file: string }> {
@@ -247,10 +215,10 @@ describe('serve, end to end over real HTTP with a cadence in seconds', () => {
   });
 
   it('refuses to start on a bad CR_CADENCE, naming it', async () => {
-    const served = startCli(['serve'], { CR_DATA_DIR: tempDir(), CR_CADENCE: 'abc' });
-    const code = await served.exited;
+    const refused = asServed(startCli(['serve'], { CR_DATA_DIR: tempDir(), CR_CADENCE: 'abc' }));
+    const code = await refused.exited;
     expect(code).not.toBe(0);
-    expect(served.stderr()).toContain('CR_CADENCE');
-    expect(served.stdout()).not.toContain('listening on');
+    expect(refused.stderr()).toContain('CR_CADENCE');
+    expect(refused.stdout()).not.toContain('listening on');
   });
 });

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLinkSigner } from '../../src/domain/link-tokens.ts';
 import { signWebhook } from '../../src/domain/webhook-signature.ts';
-import { freePort, startServe, stopServe } from '../crash/serve-child.ts';
 import { openTestRuntime, RT_OWNER, RT_SECRET } from '../support/runtime.ts';
+import { freePort, startServe, stopServe } from '../support/serve-child.ts';
 import { cartEvent, signedRequest } from '../support/signed-event.ts';
 
 type Runtime = ReturnType<typeof openTestRuntime>;

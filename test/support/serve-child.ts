@@ -1,6 +1,7 @@
 /**
- * A real `node bin/cart-recovery.js serve` child for the crash and security tests: start it, talk
- * to it over HTTP, stop it with SIGTERM or kill it with SIGKILL. Every wait is bounded polling.
+ * A real `node bin/cart-recovery.js ...` child for the end-to-end, crash and security tests: start
+ * it, talk to it over HTTP, stop it with SIGTERM or kill it with SIGKILL. Every wait is bounded
+ * polling.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -34,23 +35,17 @@ export async function eventually<T>(
   }
 }
 
-export interface ServeChild {
+export interface CliChild {
   readonly child: ChildProcess;
-  readonly base: string;
   readonly output: () => { stdout: string; stderr: string };
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startServe(env: Record<string, string>, port: number): Promise<ServeChild> {
-  const child = spawn(process.execPath, ['bin/cart-recovery.js', 'serve'], {
+/** `node bin/cart-recovery.js <args>` with only PATH, HOME and `env`, its output collected. */
+export function startCli(args: readonly string[], env: Record<string, string>): CliChild {
+  const child = spawn(process.execPath, ['bin/cart-recovery.js', ...args], {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      CR_PORT: String(port),
-      CR_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      ...env,
-    },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -64,15 +59,30 @@ export async function startServe(env: Record<string, string>, port: number): Pro
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.once('exit', (code, signal) => done({ code, signal })),
   );
+  return { child, output: () => ({ stdout, stderr }), exited };
+}
+
+/** Resolves once the child has printed that it listens; fails if it exits first. */
+export async function untilListening(cli: CliChild): Promise<void> {
   let gone = false;
-  void exited.then(() => {
+  void cli.exited.then(() => {
     gone = true;
   });
   await eventually('serve to listen', 30_000, () => {
-    if (gone) throw new Error(`serve exited early: ${stderr}`);
-    return stdout.includes('listening on') ? true : undefined;
+    if (gone) throw new Error(`serve exited early: ${cli.output().stderr}`);
+    return cli.output().stdout.includes('listening on') ? true : undefined;
   });
-  return { child, base: `http://127.0.0.1:${port}`, output: () => ({ stdout, stderr }), exited };
+}
+
+export interface ServeChild extends CliChild {
+  readonly base: string;
+}
+
+export async function startServe(env: Record<string, string>, port: number): Promise<ServeChild> {
+  const base = `http://127.0.0.1:${port}`;
+  const cli = startCli(['serve'], { CR_PORT: String(port), CR_PUBLIC_URL: base, ...env });
+  await untilListening(cli);
+  return { ...cli, base };
 }
 
 export async function stopServe(served: ServeChild): Promise<void> {
