@@ -2,7 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createOutboxMailer, outboxFileName } from '../../src/adapters/local/outbox-mailer.ts';
+import {
+  createOutboxMailer,
+  fsyncDirectory,
+  outboxFileName,
+} from '../../src/adapters/local/outbox-mailer.ts';
 import type { OutgoingEmail } from '../../src/ports/mailer.ts';
 import { runMailerContract } from './mailer.contract.ts';
 import { parseMime } from './mime-parse.ts';
@@ -119,6 +123,85 @@ describe('outbox wasSent', () => {
       writeFileSync(join(dir, 'file'), '');
       const mailer = createOutboxMailer({ dir: join(dir, 'file') });
       await expect(mailer.wasSent?.(email.messageId)).rejects.toMatchObject({ code: 'ENOTDIR' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('outbox folder flush (the rename survives a power cut before the send is recorded)', () => {
+  /** A folder flush the test releases or fails by hand. */
+  function heldFlush() {
+    const waiting: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+    let calls = 0;
+    return {
+      sync: (_dir: string) =>
+        new Promise<void>((resolve, reject) => {
+          calls += 1;
+          waiting.push({ resolve, reject });
+        }),
+      calls: () => calls,
+      release: () => waiting.shift()?.resolve(),
+      fail: (error: Error) => waiting.shift()?.reject(error),
+    };
+  }
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(check()).toBe(true);
+  };
+
+  it('returns only after a flush that began after its rename; a burst shares two flushes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cr-outbox-'));
+    try {
+      const held = heldFlush();
+      const mailer = createOutboxMailer({ dir, syncDirectory: held.sync });
+      const done: boolean[] = [];
+      const track = (i: number) =>
+        mailer.send({ ...email, messageId: `<cr.burst.${i}@hazel.test>` }).then(() => {
+          done[i] = true;
+        });
+      const first = track(0);
+      await until(() => held.calls() === 1);
+      // Renamed, visible, but not reported sent while its flush is outstanding.
+      expect(emlFiles(dir)).toHaveLength(1);
+      expect(done[0]).toBeUndefined();
+      const rest = [1, 2, 3, 4, 5].map(track);
+      await until(() => emlFiles(dir).length === 6);
+      // Their renames came after the running flush began: none may ride on it.
+      held.release();
+      await first;
+      expect(done.slice(1).some(Boolean)).toBe(false);
+      await until(() => held.calls() === 2);
+      held.release();
+      await Promise.all(rest);
+      expect(held.calls()).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails the send, retryably, when the folder cannot be flushed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cr-outbox-'));
+    try {
+      const held = heldFlush();
+      const mailer = createOutboxMailer({ dir, syncDirectory: held.sync });
+      const sending = mailer.send(email);
+      await until(() => held.calls() === 1);
+      held.fail(new Error('EIO: i/o error'));
+      await expect(sending).rejects.toMatchObject({
+        name: 'MailDeliveryError',
+        message: expect.stringContaining('EIO'),
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('flushes a real folder by default, and reports one that is not there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cr-outbox-'));
+    try {
+      await expect(fsyncDirectory(dir)).resolves.toBeUndefined();
+      await expect(fsyncDirectory(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,11 +2,13 @@
  * The default local mailer: every message becomes one `.eml` file in a folder, real MIME that any
  * mail client opens. Names start with the send time, so `ls` lists them in order, and end with a
  * hash of the Message-ID and a random tag, so they never collide. Each file appears whole or not
- * at all: it is written under a dot-name, flushed, then renamed into place. That makes the outbox
+ * at all: it is written under a dot-name, flushed, then renamed into place, and the folder is
+ * flushed before send returns, so the rename survives a power cut too (the caller records the send
+ * next; a record without its file would be a reminder that never existed). That makes the outbox
  * the one mailer that can answer wasSent for sure, by looking for the hash in the final names.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Mailer, OutgoingEmail, SentEmail } from '../../ports/mailer.ts';
@@ -18,6 +20,54 @@ export interface OutboxMailerOptions {
   readonly dir: string;
   /** Epoch ms for the Date header and the file name; the demo passes its simulated clock. */
   readonly now?: () => number;
+  /** Flushes a folder's entries to disk; injectable so tests can hold or fail it. */
+  readonly syncDirectory?: (dir: string) => Promise<void>;
+}
+
+/** fsync on the folder itself, which makes its renames durable (Linux, macOS). */
+export async function fsyncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle;
+  try {
+    handle = await open(dir, 'r');
+  } catch (error) {
+    // Windows cannot open a folder as a file; NTFS journals the rename itself.
+    if (process.platform === 'win32') return;
+    throw error;
+  }
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Concurrent sends share folder flushes: one runs at a time, and every rename made while it runs
+ * waits for the single next one, which starts after them. So a burst of N sends costs about two
+ * folder fsyncs, not N, and no send returns before a flush that began after its own rename.
+ */
+function sharedFlush(dir: string, syncDirectory: (dir: string) => Promise<void>) {
+  let running: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const start = () => {
+    const run = syncDirectory(dir).finally(() => {
+      if (running === run) running = null;
+    });
+    running = run;
+    return run;
+  };
+  return function flush(): Promise<void> {
+    if (next !== null) return next;
+    if (running === null) return start();
+    const after = running
+      .catch(() => undefined)
+      .then(() => {
+        next = null;
+        return start();
+      });
+    next = after;
+    return after;
+  };
 }
 
 function messageIdHash(messageId: string): string {
@@ -68,6 +118,7 @@ async function writeAtomically(dir: string, name: string, data: Buffer): Promise
 
 export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
   const now = options.now ?? Date.now;
+  const flushFolder = sharedFlush(options.dir, options.syncDirectory ?? fsyncDirectory);
   let ready: Promise<unknown> | null = null;
 
   return {
@@ -84,6 +135,7 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
           outboxFileName(sentAt, email.messageId),
           raw,
         );
+        await flushFolder();
         return { receipt: path };
       } catch (error) {
         ready = null;
