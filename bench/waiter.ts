@@ -234,7 +234,7 @@ export function waiterMarkdown(r: WaiterResult): string {
     '|---|---:|---:|',
     `| raw \`claimDue\` only (floor: the timer's bookkeeping, no waiter) | ${fmt(r.claim.perSecond, 0)} | ${fmt(r.claim.seconds, 2)} |`,
     `| waiter, no-op mailer (baseline: deciding and recording) | ${fmt(r.noop.perSecond, 0)} | ${fmt(r.noop.seconds, 2)} |`,
-    `| **waiter, file outbox** (decided and mailed, one fsynced .eml each) | **${fmt(r.outbox.perSecond, 0)}** | ${fmt(r.outbox.seconds, 2)} |`,
+    `| **waiter, file outbox** (decided and mailed, one fsynced .eml each, its rename flushed with the folder) | **${fmt(r.outbox.perSecond, 0)}** | ${fmt(r.outbox.seconds, 2)} |`,
     '',
     `Mailing costs ${fmt((r.outbox.seconds / r.noop.seconds - 1) * 100, 0)}% on top of deciding and recording; the waiter takes ${fmt(r.noop.seconds / r.claim.seconds, 0)} x the bare claim.`,
     '',
