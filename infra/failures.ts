@@ -19,6 +19,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { commaList } from '../src/app/config.ts';
 
 /**
  * Lambda's own retries for an async invocation (at most 2). Six hours bounds how late a retried
@@ -27,14 +28,6 @@ import type { Construct } from 'constructs';
  */
 export const ASYNC_RETRY_ATTEMPTS = 2;
 export const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
-
-/** The comma-separated addresses of CR_REPORT_TO / `-c reportTo=` (empty entries dropped). */
-export function reportAddresses(reportTo: string | undefined): string[] {
-  return (reportTo ?? '')
-    .split(',')
-    .map((address) => address.trim())
-    .filter((address) => address !== '');
-}
 
 /**
  * Sends each function's failed async invocations to `deadLetters` (after Lambda's retries) and
@@ -59,7 +52,8 @@ export function watchFailures(
     displayName: 'cart-recovery: something failed and needs a look',
     enforceSSL: true,
   });
-  for (const address of reportAddresses(reportTo)) {
+  // Read as the app reads CR_REPORT_TO, so the alarm goes to whoever gets the summary.
+  for (const address of commaList(reportTo)) {
     alerts.addSubscription(new EmailSubscription(address));
   }
 

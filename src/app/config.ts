@@ -48,6 +48,14 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** A comma-separated variable (`a, b,,c`) as its non-empty, trimmed entries. */
+export function commaList(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
 function parseClock(text: string): number | null {
   const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
   return match ? Number(match[1]) * 60 + Number(match[2]) : null;
@@ -55,10 +63,7 @@ function parseClock(text: string): number | null {
 
 function parseOwners(text: string, problems: string[]): OwnerToken[] {
   const owners: OwnerToken[] = [];
-  for (const pair of text
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)) {
+  for (const pair of commaList(text)) {
     const colon = pair.indexOf(':');
     const name = pair.slice(0, colon).trim();
     const token = pair.slice(colon + 1).trim();
@@ -162,10 +167,7 @@ export function parseConfig(env: Env): Config {
   if (parseClock(exportAt) === null) problems.push(`CR_EXPORT_AT: "${exportAt}" must be HH:MM`);
 
   const snippetKey = get('CR_SNIPPET_KEY');
-  const snippetOrigins = (get('CR_SNIPPET_ORIGINS') ?? '')
-    .split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
+  const snippetOrigins = commaList(get('CR_SNIPPET_ORIGINS'));
   if (snippetKey !== undefined) {
     if (!/^pk_[A-Za-z0-9_-]{8,100}$/.test(snippetKey)) {
       problems.push('CR_SNIPPET_KEY: must look like pk_ followed by at least 8 letters or digits');
@@ -206,10 +208,7 @@ export function parseConfig(env: Env): Config {
     storeName: get('CR_STORE_NAME') ?? 'Demo Store',
     storeAddress: get('CR_STORE_ADDRESS') ?? '1 Example Street, Springfield',
     shopifySecret: get('CR_SHOPIFY_SECRET'),
-    reportTo: (get('CR_REPORT_TO') ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    reportTo: commaList(get('CR_REPORT_TO')),
     templatesDir: get('CR_TEMPLATES_DIR'),
     exportAt,
     snippet: snippetKey === undefined ? null : { key: snippetKey, origins: snippetOrigins },

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Cart } from './cart.ts';
 import { formatMoney } from './money.ts';
+import type { OutgoingEmail } from './outgoing-email.ts';
 import { renderTemplate, type Template } from './template.ts';
 
 export interface TemplateSet {
@@ -24,20 +25,6 @@ export interface StepTemplates {
 /** steps[0] is step 1; a step beyond the last uses the last one's copy. */
 export interface Templates {
   readonly steps: readonly StepTemplates[];
-}
-
-/**
- * The finished message. Same shape as the Mailer port's OutgoingEmail (declared here because the
- * domain imports nothing from the rest of src/), so it can be handed straight to any mailer.
- */
-export interface ReminderEmail {
-  readonly to: string;
-  readonly from: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly messageId: string;
 }
 
 export interface ReminderInput {
@@ -132,7 +119,7 @@ export function reminderView(input: ReminderInput): Record<string, unknown> {
   };
 }
 
-export function buildReminder(input: ReminderInput): ReminderEmail {
+export function buildReminder(input: ReminderInput): OutgoingEmail {
   const { cart, step } = input;
   if (!Number.isSafeInteger(step) || step < 1) {
     throw new ReminderCopyError(`reminder step must be a positive integer, got ${step}`);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
-import { ownerPages } from '../../src/http/owner-pages.ts';
+import { type OwnerPagesDeps, ownerPages } from '../../src/http/owner-pages.ts';
 import { SESSION_COOKIE } from '../../src/http/owner-session.ts';
 import { html } from '../../src/http/page.ts';
 import { cartEvent, signedRequest } from '../support/signed-event.ts';
@@ -17,8 +17,11 @@ function setup() {
   return appFor(OWNERS);
 }
 
-/** An app over the current harness's store, with the given owner tokens. */
-function appFor(owners: typeof OWNERS) {
+/** An app over the current harness's store, with the given owner tokens and page options. */
+function appFor(
+  owners: typeof OWNERS,
+  pages: Partial<Pick<OwnerPagesDeps, 'cookieSecure' | 'summaryHtml'>> = {},
+) {
   return createApp({
     ingest: harness.ingest,
     webhookSecret: SECRET,
@@ -35,6 +38,7 @@ function appFor(owners: typeof OWNERS) {
         clock: harness.clock,
         storeTimeZone: 'UTC',
         cookieSecure: true,
+        ...pages,
       }),
     ],
   });
@@ -281,25 +285,9 @@ describe('owner pages: what they show', () => {
 
   it('renders the summary HTML it is given, for the month asked', async () => {
     harness = makeTestApp();
-    const app = createApp({
-      ingest: harness.ingest,
-      webhookSecret: SECRET,
-      clock: harness.clock,
-      store: harness.store,
-      stops: harness.stops,
-      owners: OWNERS,
-      storeTimeZone: 'UTC',
-      extraRoutes: [
-        ownerPages({
-          store: harness.store,
-          stops: harness.stops,
-          owners: OWNERS,
-          clock: harness.clock,
-          storeTimeZone: 'UTC',
-          cookieSecure: false,
-          summaryHtml: async (month) => html`<p class="made">summary of ${month}</p>`,
-        }),
-      ],
+    const app = appFor(OWNERS, {
+      cookieSecure: false,
+      summaryHtml: async (month) => html`<p class="made">summary of ${month}</p>`,
     });
     const { cookie } = await signIn(app);
     const page = await (
