@@ -114,6 +114,25 @@ export interface CartView {
 }
 
 /**
+ * A reminder sequence that has not started: what a new cart has, and what a shopper coming back
+ * to a cart we had let go gets again (domain/intake.ts). One list, so a field added to the
+ * sequence is reset in both places or neither.
+ */
+export const FRESH_SEQUENCE = {
+  status: CartStatus.open,
+  closedReason: null,
+  remindersSent: 0,
+  abandonedAt: null,
+  firstReminderAt: null,
+  lastReminderAt: null,
+  claimedStep: null,
+  claimedAt: null,
+  recoveredAt: null,
+  clickedAt: null,
+  closedAt: null,
+} as const satisfies Partial<Cart>;
+
+/**
  * The row a cart's first event creates: the event's items, total and currency, open, and every
  * bookkeeping field at its zero value. The optional shopper fields start unknown (null) so intake
  * can fill each with the stamp of the event that set it.
@@ -122,7 +141,6 @@ export function blankCart(
   snapshot: Pick<CartSnapshot, 'id' | 'currency' | 'totalMinor' | 'items'>,
   firstEvent: { readonly id: string; readonly occurredAt: number },
 ): Cart {
-  // Key order matches the rows intake has always written, so stored JSON stays byte-identical.
   return {
     id: snapshot.id,
     email: null,
@@ -134,22 +152,12 @@ export function blankCart(
     timezone: null,
     consent: null,
     fieldStamps: {},
-    status: CartStatus.open,
-    closedReason: null,
     createdAt: firstEvent.occurredAt,
     lastActivityAt: firstEvent.occurredAt,
     lastEventId: firstEvent.id,
-    remindersSent: 0,
-    abandonedAt: null,
-    firstReminderAt: null,
-    lastReminderAt: null,
-    claimedStep: null,
-    claimedAt: null,
+    ...FRESH_SEQUENCE,
     boughtAt: null,
     orderId: null,
-    recoveredAt: null,
-    clickedAt: null,
-    closedAt: null,
     wakeAt: null,
     version: 0,
   };

@@ -16,6 +16,7 @@ import {
   type CartSnapshot,
   CartStatus,
   ClosedReason,
+  FRESH_SEQUENCE,
   OPTIONAL_FIELDS,
   type OptionalField,
 } from './cart.ts';
@@ -142,20 +143,7 @@ export function applyEvent(current: Cart | null, event: CartEvent, policy: Polic
       return { kind: 'final', cart, changed: !sameData(cart, current) };
     }
     // The shopper came back to a cart we had let go: a fresh sequence, as if it were new.
-    const reopened: Cart = {
-      ...absorb(seen, event),
-      status: CartStatus.open,
-      closedReason: null,
-      closedAt: null,
-      remindersSent: 0,
-      abandonedAt: null,
-      firstReminderAt: null,
-      lastReminderAt: null,
-      claimedStep: null,
-      claimedAt: null,
-      recoveredAt: null,
-      clickedAt: null,
-    };
+    const reopened: Cart = { ...absorb(seen, event), ...FRESH_SEQUENCE };
     return { kind: 'reopened', cart: { ...reopened, wakeAt: nextWakeAt(reopened, policy) } };
   }
 
