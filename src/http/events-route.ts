@@ -19,6 +19,9 @@ export interface EventsRouteDeps {
   readonly clock: Clock;
 }
 
+// One decoder for every request: without `stream`, decode() keeps no state between calls.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 export function parseJsonBody(raw: Uint8Array, contentType: string | undefined): unknown {
   if (contentType === undefined || !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
     throw new HttpError(415, 'body must be JSON (Content-Type: application/json)', [
@@ -26,7 +29,7 @@ export function parseJsonBody(raw: Uint8Array, contentType: string | undefined):
     ]);
   }
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+    return JSON.parse(utf8.decode(raw));
   } catch (error) {
     throw new HttpError(415, 'body is not valid JSON', [
       { path: '(body)', problem: (error as Error).message.slice(0, 200) },
