@@ -137,8 +137,9 @@ type RawEvent = z.output<typeof eventSchema>;
 /**
  * Validates a parsed JSON body and turns it into a domain event with exact money.
  *
- * Most bodies a store sends are well-formed, and for them a plain check is several times cheaper
- * than the schema (intake's hot path: about 3 against 14 µs per event). The check is only ever a
+ * Most bodies a store sends are well-formed, and for them a plain check is cheaper than the
+ * schema (intake's hot path: the whole parse takes about 6.5 µs per event, against 14 µs through
+ * the schema; the check itself about 4.7). The check is only ever a
  * shortcut to the same answer: it says yes only to bodies the schema accepts unchanged, and
  * anything else, every error included, is decided and explained by the schema. A property test
  * holds the two to the same answer on valid, near-valid and arbitrary bodies.
