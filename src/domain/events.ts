@@ -34,18 +34,32 @@ const idField = z
     'must be 1-128 characters of letters, digits, "_", "-", ".", ":" starting with a letter or digit, without ".."',
   );
 
+/** Every bound an event's fields have, read by the schema and by the shortcut alike. */
+const LIMIT = {
+  sku: 128,
+  name: 300,
+  quantity: 100_000,
+  url: 2048,
+  email: 320,
+  items: 500,
+  timezone: 64,
+  orderId: 128,
+} as const;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** A blank email means "none"; anything else must be an address. */
+const isBlankOrEmail = (value: string) => value.trim() === '' || normaliseEmail(value).ok;
+
 const text = (max: number) => z.string().trim().min(1).max(max);
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'https:' || url.protocol === 'http:';
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL');
+const httpUrl = z.string().max(LIMIT.url).refine(isHttpUrl, 'must be an http(s) URL');
 
 const DECIMAL = /^\d{1,16}(\.\d+)?$/;
 const ISO_INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -77,9 +91,9 @@ export function isTimeZone(zone: string): boolean {
 }
 
 const itemSchema = z.strictObject({
-  sku: text(128),
-  name: text(300),
-  quantity: z.number().int().min(1).max(100_000),
+  sku: text(LIMIT.sku),
+  name: text(LIMIT.name),
+  quantity: z.number().int().min(1).max(LIMIT.quantity),
   price: decimal,
   url: httpUrl.nullish(),
   imageUrl: httpUrl.nullish(),
@@ -89,19 +103,15 @@ const cartSchema = z
   .strictObject({
     id: idField,
     // Checked here, not after parsing, so a bad email is reported together with every other field.
-    email: z
-      .string()
-      .max(320)
-      .refine((value) => value.trim() === '' || normaliseEmail(value).ok, 'is not an email address')
-      .nullish(),
+    email: z.string().max(LIMIT.email).refine(isBlankOrEmail, 'is not an email address').nullish(),
     currency: z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code like "USD"'),
     total: decimal,
-    items: z.array(itemSchema).max(500),
+    items: z.array(itemSchema).max(LIMIT.items),
     restoreUrl: httpUrl.nullish(),
     savedLink: z.boolean().nullish(),
     timezone: z
       .string()
-      .max(64)
+      .max(LIMIT.timezone)
       .refine(isTimeZone, 'must be an IANA time zone like "Europe/Paris"')
       .nullish(),
     consent: z.boolean().nullish(),
@@ -125,7 +135,7 @@ export const eventSchema = z.strictObject({
   type: z.enum([EventType.updated, EventType.checkedOut]),
   occurredAt: isoInstant,
   cart: cartSchema,
-  orderId: z.string().min(1).max(128).nullish(),
+  orderId: z.string().min(1).max(LIMIT.orderId).nullish(),
 });
 
 export type ParseEventResult =
@@ -160,26 +170,18 @@ export function parseCartEventWithSchema(body: unknown): ParseEventResult {
   return toCartEvent(parsed.data);
 }
 
-const EVENT_KEYS: ReadonlySet<string> = new Set(['id', 'type', 'occurredAt', 'cart', 'orderId']);
-const CART_KEYS: ReadonlySet<string> = new Set([
-  'id',
-  'email',
-  'currency',
-  'total',
-  'items',
-  'restoreUrl',
-  'savedLink',
-  'timezone',
-  'consent',
-]);
-const ITEM_KEYS: ReadonlySet<string> = new Set([
-  'sku',
-  'name',
-  'quantity',
-  'price',
-  'url',
-  'imageUrl',
-]);
+/** A schema's keys, and those it cannot do without (whose schema refuses `undefined`). */
+function keysOf(shape: Record<string, z.ZodType>) {
+  const keys = Object.keys(shape);
+  return {
+    allowed: new Set(keys) as ReadonlySet<string>,
+    required: keys.filter((key) => !shape[key]?.safeParse(undefined).success),
+  };
+}
+
+const EVENT_KEYS = keysOf(eventSchema.shape);
+const CART_KEYS = keysOf(cartSchema.shape);
+const ITEM_KEYS = keysOf(itemSchema.shape);
 
 type Fields = Record<string, unknown>;
 
@@ -188,7 +190,7 @@ function isFields(value: unknown): value is Fields {
 }
 
 /** Only known keys, and every required one present. */
-function hasKeys(value: Fields, allowed: ReadonlySet<string>, required: readonly string[]) {
+function hasKeys(value: Fields, { allowed, required }: ReturnType<typeof keysOf>): boolean {
   for (const key in value) if (!allowed.has(key)) return false;
   return required.every((key) => key in value);
 }
@@ -201,30 +203,22 @@ const isText = (value: unknown, max: number) =>
 const isMoney = (value: unknown, currency: string) =>
   typeof value === 'string' && DECIMAL.test(value) && parseMoney(value, currency).ok;
 
-function isHttpUrl(value: unknown): boolean {
-  if (isAbsent(value)) return true;
-  if (typeof value !== 'string' || value.length > 2048) return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
+const isOptionalUrl = (value: unknown) =>
+  isAbsent(value) || (typeof value === 'string' && value.length <= LIMIT.url && isHttpUrl(value));
 
 function isWellFormedItem(item: unknown, currency: string): boolean {
   return (
     isFields(item) &&
-    hasKeys(item, ITEM_KEYS, ['sku', 'name', 'quantity', 'price']) &&
-    isText(item.sku, 128) &&
-    isText(item.name, 300) &&
+    hasKeys(item, ITEM_KEYS) &&
+    isText(item.sku, LIMIT.sku) &&
+    isText(item.name, LIMIT.name) &&
     typeof item.quantity === 'number' &&
     Number.isInteger(item.quantity) &&
     item.quantity >= 1 &&
-    item.quantity <= 100_000 &&
+    item.quantity <= LIMIT.quantity &&
     isMoney(item.price, currency) &&
-    isHttpUrl(item.url) &&
-    isHttpUrl(item.imageUrl)
+    isOptionalUrl(item.url) &&
+    isOptionalUrl(item.imageUrl)
   );
 }
 
@@ -237,33 +231,33 @@ function everyItem(items: readonly unknown[], currency: string): boolean {
 }
 
 function isWellFormedCart(cart: unknown): boolean {
-  if (!isFields(cart) || !hasKeys(cart, CART_KEYS, ['id', 'currency', 'total', 'items'])) {
+  if (!isFields(cart) || !hasKeys(cart, CART_KEYS)) {
     return false;
   }
   const { email, currency, items, timezone } = cart;
   return (
     isId(cart.id) &&
     (isAbsent(email) ||
-      (typeof email === 'string' &&
-        email.length <= 320 &&
-        (email.trim() === '' || normaliseEmail(email).ok))) &&
+      (typeof email === 'string' && email.length <= LIMIT.email && isBlankOrEmail(email))) &&
     typeof currency === 'string' &&
     isCurrencyCode(currency) &&
     isMoney(cart.total, currency) &&
     Array.isArray(items) &&
-    items.length <= 500 &&
+    items.length <= LIMIT.items &&
     everyItem(items, currency) &&
-    isHttpUrl(cart.restoreUrl) &&
+    isOptionalUrl(cart.restoreUrl) &&
     (isAbsent(cart.savedLink) || typeof cart.savedLink === 'boolean') &&
     (isAbsent(timezone) ||
-      (typeof timezone === 'string' && timezone.length <= 64 && isTimeZone(timezone))) &&
+      (typeof timezone === 'string' &&
+        timezone.length <= LIMIT.timezone &&
+        isTimeZone(timezone))) &&
     (isAbsent(cart.consent) || typeof cart.consent === 'boolean')
   );
 }
 
 /** Yes only for a body the schema would accept and return unchanged (see parseCartEvent). */
 export function isWellFormedEvent(body: unknown): body is RawEvent {
-  if (!isFields(body) || !hasKeys(body, EVENT_KEYS, ['id', 'type', 'occurredAt', 'cart'])) {
+  if (!isFields(body) || !hasKeys(body, EVENT_KEYS)) {
     return false;
   }
   const { occurredAt, orderId } = body;
@@ -274,7 +268,7 @@ export function isWellFormedEvent(body: unknown): body is RawEvent {
     ISO_INSTANT_PATTERN.test(occurredAt) &&
     Number.isFinite(Date.parse(occurredAt)) &&
     (isAbsent(orderId) ||
-      (typeof orderId === 'string' && orderId.length >= 1 && orderId.length <= 128)) &&
+      (typeof orderId === 'string' && orderId.length >= 1 && orderId.length <= LIMIT.orderId)) &&
     isWellFormedCart(body.cart)
   );
 }
