@@ -79,6 +79,7 @@ export function seedCart(i: number, spec: SeedSpec, random: () => number): Cart 
   const finalAt = lastActivityAt + 30 * MINUTE;
   return {
     id,
+    aliases: [],
     email: random() < 0.92 ? `shopper${i}.${spec.idPrefix}@example.com` : null,
     currency: 'USD',
     totalMinor,

@@ -40,6 +40,11 @@ export interface CartSnapshot {
 }
 
 export interface Cart extends CartSnapshot {
+  /**
+   * The other ids this cart is known by (checkout token, cart token, order-side ids), gathered
+   * from every event; the stores index each one so any of them finds this row. Never holds `id`.
+   */
+  readonly aliases: readonly string[];
   readonly status: CartStatus;
   readonly closedReason: ClosedReason | null;
   readonly createdAt: number;
@@ -143,6 +148,7 @@ export function blankCart(
 ): Cart {
   return {
     id: snapshot.id,
+    aliases: [],
     email: null,
     currency: snapshot.currency,
     totalMinor: snapshot.totalMinor,

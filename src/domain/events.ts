@@ -20,6 +20,12 @@ export interface CartEvent {
   readonly occurredAt: number;
   readonly cart: CartSnapshot;
   readonly orderId: string | null;
+  /**
+   * Other ids the store knows this cart by (a checkout token, a cart token, an order-side id).
+   * Any of them finds the same row, whichever arrives first. Never includes `cart.id`; absent or
+   * empty for a store with one id per cart.
+   */
+  readonly aliases?: readonly string[];
 }
 
 /**
@@ -44,6 +50,7 @@ const LIMIT = {
   items: 500,
   timezone: 64,
   orderId: 128,
+  aliases: 16,
 } as const;
 
 function isHttpUrl(value: string): boolean {
@@ -136,6 +143,7 @@ export const eventSchema = z.strictObject({
   occurredAt: isoInstant,
   cart: cartSchema,
   orderId: z.string().min(1).max(LIMIT.orderId).nullish(),
+  aliases: z.array(idField).max(LIMIT.aliases).nullish(),
 });
 
 export type ParseEventResult =
@@ -255,12 +263,19 @@ function isWellFormedCart(cart: unknown): boolean {
   );
 }
 
+/** By index for the same reason as everyItem: a hole is a missing alias to the schema. */
+function isAliasList(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length > LIMIT.aliases) return false;
+  for (let index = 0; index < value.length; index++) if (!isId(value[index])) return false;
+  return true;
+}
+
 /** Yes only for a body the schema would accept and return unchanged (see parseCartEvent). */
 export function isWellFormedEvent(body: unknown): body is RawEvent {
   if (!isFields(body) || !hasKeys(body, EVENT_KEYS)) {
     return false;
   }
-  const { occurredAt, orderId } = body;
+  const { occurredAt, orderId, aliases } = body;
   return (
     isId(body.id) &&
     (body.type === EventType.updated || body.type === EventType.checkedOut) &&
@@ -269,8 +284,18 @@ export function isWellFormedEvent(body: unknown): body is RawEvent {
     Number.isFinite(Date.parse(occurredAt)) &&
     (isAbsent(orderId) ||
       (typeof orderId === 'string' && orderId.length >= 1 && orderId.length <= LIMIT.orderId)) &&
+    (isAbsent(aliases) || isAliasList(aliases)) &&
     isWellFormedCart(body.cart)
   );
+}
+
+/** The aliases once each, without the cart's own id: what the row's identity list adds. */
+export function otherIds(
+  aliases: readonly string[] | null | undefined,
+  cartId: string,
+): readonly string[] {
+  if (aliases === null || aliases === undefined || aliases.length === 0) return [];
+  return [...new Set(aliases)].filter((alias) => alias !== cartId);
 }
 
 /** From a body the schema (or the shortcut) accepted to the domain event, money made exact. */
@@ -314,6 +339,7 @@ function toCartEvent(raw: RawEvent): ParseEventResult {
       type: raw.type,
       occurredAt: Date.parse(raw.occurredAt),
       orderId: raw.orderId ?? null,
+      aliases: otherIds(raw.aliases, raw.cart.id),
       cart: {
         id: raw.cart.id,
         email,
