@@ -48,6 +48,8 @@ export const POLICY_CONTEXT = {
   frequencyCap: 'CR_FREQUENCY_CAP',
   requireConsent: 'CR_REQUIRE_CONSENT',
   holdout: 'CR_HOLDOUT',
+  // A store setting rather than policy, but it travels the same way: as given, checked at synth.
+  storeUrl: 'CR_STORE_URL',
 } as const;
 
 export const DEFAULT_SETTINGS = {

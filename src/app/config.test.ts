@@ -47,6 +47,10 @@ describe('parseConfig defaults (SPEC section 6)', () => {
     expect(config.reportTo).toEqual([]);
   });
 
+  it('has no store URL, so a dead cart link offers no link rather than a guessed one', () => {
+    expect(config.storeUrl).toBeUndefined();
+  });
+
   it('treats blank variables as unset', () => {
     expect(parseConfig({ CR_PORT: '  ', CR_CADENCE: '', CR_HOLDOUT: ' ' }).policy).toEqual(
       config.policy,
@@ -107,6 +111,15 @@ describe('parseConfig values', () => {
         holdoutShare: 0.1,
       },
     });
+  });
+
+  it('reads CR_STORE_URL, the shop a dead cart link sends the shopper to', () => {
+    expect(parseConfig({ CR_STORE_URL: ' https://shop.example/en ' }).storeUrl).toBe(
+      'https://shop.example/en',
+    );
+    expect(parseConfig({ CR_STORE_URL: 'http://localhost:3000' }).storeUrl).toBe(
+      'http://localhost:3000',
+    );
   });
 
   it('follows the port in the default public URL', () => {
@@ -181,6 +194,9 @@ describe('parseConfig errors', () => {
     ['CR_OWNERS', 'sam smith:0123456789abcdef'],
     ['CR_WEBHOOK_SECRET', 'short'],
     ['CR_EXPORT_AT', '24:00'],
+    ['CR_STORE_URL', 'shop.example'],
+    ['CR_STORE_URL', 'javascript:alert(1)'],
+    ['CR_STORE_URL', 'ftp://shop.example'],
   ])('rejects %s=%s', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.length).toBeGreaterThan(0);
@@ -190,6 +206,12 @@ describe('parseConfig errors', () => {
   it('rejects a give-up age that is not after the last step', () => {
     expect(problemsOf({ CR_CADENCE: '1h,24h', CR_GIVE_UP_AFTER: '24h' })).toEqual([
       'CR_GIVE_UP_AFTER must be later than the last CR_CADENCE step',
+    ]);
+  });
+
+  it('names CR_STORE_URL and the bad value', () => {
+    expect(problemsOf({ CR_STORE_URL: 'shop.example' })).toEqual([
+      'CR_STORE_URL: "shop.example" is not an http(s) URL like https://shop.example',
     ]);
   });
 

@@ -29,6 +29,8 @@ export interface Config {
     | { readonly kind: 'ses' };
   readonly from: string;
   readonly storeName: string;
+  /** CR_STORE_URL: where a shopper lands when a cart link can no longer restore; unset: no link. */
+  readonly storeUrl: string | undefined;
   readonly storeAddress: string;
   readonly shopifySecret: string | undefined;
   readonly reportTo: readonly string[];
@@ -54,6 +56,15 @@ export function commaList(text: string | undefined): string[] {
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function parseClock(text: string): number | null {
@@ -166,6 +177,12 @@ export function parseConfig(env: Env): Config {
   const exportAt = get('CR_EXPORT_AT') ?? '23:55';
   if (parseClock(exportAt) === null) problems.push(`CR_EXPORT_AT: "${exportAt}" must be HH:MM`);
 
+  // No default: CR_PUBLIC_URL is this service, not the store, and a guess would be a dead end.
+  const storeUrl = get('CR_STORE_URL');
+  if (storeUrl !== undefined && !isHttpUrl(storeUrl)) {
+    problems.push(`CR_STORE_URL: "${storeUrl}" is not an http(s) URL like https://shop.example`);
+  }
+
   const snippetKey = get('CR_SNIPPET_KEY');
   const snippetOrigins = commaList(get('CR_SNIPPET_ORIGINS'));
   if (snippetKey !== undefined) {
@@ -206,6 +223,7 @@ export function parseConfig(env: Env): Config {
     mail,
     from: get('CR_FROM') ?? 'Demo Store <reminders@shop.example>',
     storeName: get('CR_STORE_NAME') ?? 'Demo Store',
+    storeUrl,
     storeAddress: get('CR_STORE_ADDRESS') ?? '1 Example Street, Springfield',
     shopifySecret: get('CR_SHOPIFY_SECRET'),
     reportTo: commaList(get('CR_REPORT_TO')),

@@ -158,7 +158,14 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     senderHealth,
     summary: (month) => reports.summaryJson(month),
     extraRoutes: [
-      shopperRoutes({ links, stops, store, clock, storeName: config.storeName }),
+      shopperRoutes({
+        links,
+        stops,
+        store,
+        clock,
+        storeName: config.storeName,
+        storeUrl: config.storeUrl,
+      }),
       shopifyRoute({ ingest, shopifySecret: config.shopifySecret }),
       snippetRoute({ ingest, clock, snippet: config.snippet }),
       ownerPages({

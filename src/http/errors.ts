@@ -1,5 +1,10 @@
-/** HTTP errors, mapped to JSON in one place (app.onError). Every 4xx says what was wrong and where. */
+/**
+ * HTTP errors, mapped in one place: what an error means (its status and the words that explain
+ * it) is decided once here; app.onError answers it as JSON, and the routes a person opens from an
+ * email answer it as a page when a browser asks. Every 4xx says what was wrong and where.
+ */
 import type { Context } from 'hono';
+import { accepts } from 'hono/accepts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 export interface ErrorDetail {
@@ -19,24 +24,65 @@ export class HttpError extends Error {
   }
 }
 
+/** An error as the client hears it. */
+export interface Problem {
+  readonly status: ContentfulStatusCode;
+  readonly error: string;
+  readonly details: readonly ErrorDetail[];
+}
+
 export function errorBody(error: HttpError): { error: string; details: readonly ErrorDetail[] } {
   return { error: error.message, details: error.details };
 }
 
-/** One mapper for every route: known errors become their status, faults a 500 that leaks nothing. */
-export function handleError(error: Error, c: Context): Response {
-  if (error instanceof HttpError) return c.json(errorBody(error), error.status);
+/** Known errors become their status, faults a 500 that leaks nothing (and is logged). */
+export function problemOf(error: Error, c: Context): Problem {
+  if (error instanceof HttpError) return { status: error.status, ...errorBody(error) };
   // Hono's own HTTPException (e.g. from middleware) carries a status too.
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return c.json(
-      { error: error.message || 'bad request', details: [] },
-      status as ContentfulStatusCode,
-    );
+    return {
+      status: status as ContentfulStatusCode,
+      error: error.message || 'bad request',
+      details: [],
+    };
   }
   console.error(`[http] ${c.req.method} ${c.req.path} failed:`, error);
-  return c.json(
-    { error: 'internal error; nothing was changed by this request unless it said so', details: [] },
-    500,
-  );
+  return {
+    status: 500,
+    error: 'internal error; nothing was changed by this request unless it said so',
+    details: [],
+  };
+}
+
+/** The one mapper for every API route. */
+export function handleError(error: Error, c: Context): Response {
+  const { status, ...body } = problemOf(error, c);
+  return c.json(body, status);
+}
+
+/**
+ * A browser following a link asks for text/html first; API clients, mail clients' one-click POST
+ * and curl (which takes any type) do not, and keep the JSON body they can parse.
+ */
+export function prefersHtml(c: Context): boolean {
+  const type = accepts(c, {
+    header: 'Accept',
+    supports: ['application/json', 'text/html'],
+    default: 'application/json',
+  });
+  return type === 'text/html';
+}
+
+/**
+ * For routes a shopper opens from an email: the same problem, as a page when a browser asks for
+ * one, so nobody lands on raw JSON; everyone else still gets JSON.
+ */
+export function pageErrors(page: (problem: Problem) => string) {
+  return (error: Error, c: Context): Response => {
+    const problem = problemOf(error, c);
+    if (!prefersHtml(c))
+      return c.json({ error: problem.error, details: problem.details }, problem.status);
+    return c.html(page(problem), problem.status);
+  };
 }

@@ -1,14 +1,15 @@
 /**
  * The shopper's own links, all signed: one-click unsubscribe (RFC 8058), the way back in, and the
  * click-through to the cart. A GET never changes anything (mail scanners follow links); a POST does.
+ * A person opens these from an email, so a browser always lands on a page, never on JSON.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { Stops } from '../app/stops.ts';
 import { AuditAction, SHOPPER } from '../domain/audit.ts';
 import type { LinkPurpose, LinkSigner } from '../domain/link-tokens.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
-import { HttpError } from './errors.ts';
+import { HttpError, type Problem, pageErrors } from './errors.ts';
 import { limitBody } from './events-route.ts';
 import { html, shopperPage } from './page.ts';
 
@@ -18,10 +19,57 @@ export interface ShopperRoutesDeps {
   readonly store: CartStore;
   readonly clock: Clock;
   readonly storeName: string;
+  /** CR_STORE_URL: where a link that can no longer restore sends the shopper; undefined: no link. */
+  readonly storeUrl: string | undefined;
 }
 
-export function shopperRoutes({ links, stops, store, clock, storeName }: ShopperRoutesDeps): Hono {
+export function shopperRoutes(deps: ShopperRoutesDeps): Hono {
+  const { links, stops, store, clock, storeName, storeUrl } = deps;
   const app = new Hono();
+
+  const toStore = () =>
+    storeUrl === undefined
+      ? html``
+      : html`<p><a class="button" href="${storeUrl}">Go to ${storeName}</a></p>`;
+
+  /** A shopper's browser sees what went wrong in words, and the way on to the store. */
+  function errorPage({ status, error }: Problem): string {
+    if (status === 400) {
+      return shopperPage(
+        'Link not valid',
+        html`<h1>This link is not valid</h1>
+          <p>It may have been cut short or changed on the way. Open it again from the email, or copy the whole link.</p>
+          ${toStore()}`,
+        'invalid_link',
+      );
+    }
+    const fault = status >= 500;
+    return shopperPage(
+      fault ? 'Something went wrong' : 'Please try again',
+      html`<h1>${fault ? 'Something went wrong' : sentence(error)}</h1>
+        <p>Nothing was changed. Please try again in a moment.</p>
+        ${toStore()}`,
+      'error',
+    );
+  }
+  app.onError(pageErrors(errorPage));
+
+  /**
+   * 404, not 200: the cart the link points at is gone, and a link checker or the owner's
+   * monitoring should hear that; the shopper's browser shows the page either way.
+   */
+  function cartGone(c: Context): Response {
+    return c.html(
+      shopperPage(
+        'Cart no longer available',
+        html`<h1>This cart is no longer available</h1>
+          <p>It may have expired or been emptied since the email was sent.</p>
+          ${toStore()}`,
+        'cart_gone',
+      ),
+      404,
+    );
+  }
 
   function verified<P extends LinkPurpose>(token: string | undefined, purpose: P) {
     const result = links.verify(token ?? '', purpose);
@@ -99,11 +147,8 @@ export function shopperRoutes({ links, stops, store, clock, storeName }: Shopper
   app.get('/c', async (c) => {
     const { cartId, step } = verified(c.req.query('t'), 'click');
     const cart = await store.get(cartId);
-    if (cart === null || cart.restoreUrl === null) {
-      throw new HttpError(404, 'this cart is no longer available', [
-        { path: 't', problem: 'no cart link' },
-      ]);
-    }
+    // Gone (retention removed it): nothing to count the click against.
+    if (cart === null) return cartGone(c);
     const now = clock.now();
     if (cart.clickedAt === null) {
       const after = { ...cart, clickedAt: now };
@@ -118,13 +163,20 @@ export function shopperRoutes({ links, stops, store, clock, storeName }: Shopper
         actor: SHOPPER,
         at: now,
         reason: null,
-        detail: { step },
+        // Still a click when the cart has no link left: the reminder brought the shopper back,
+        // which is what the owner's "clicked" count measures; `restored` says where they landed.
+        detail: cart.restoreUrl === null ? { step, restored: false } : { step },
         before: null,
         after: null,
       },
     ]);
+    if (cart.restoreUrl === null) return cartGone(c);
     return c.redirect(cart.restoreUrl, 302);
   });
 
   return app;
+}
+
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

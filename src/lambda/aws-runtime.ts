@@ -200,7 +200,12 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
       senderHealth: senderHealth(),
       summary: (month) => reports().summaryJson(month),
       extraRoutes: [
-        shopperRoutes({ ...common, links: signer, storeName: config.storeName }),
+        shopperRoutes({
+          ...common,
+          links: signer,
+          storeName: config.storeName,
+          storeUrl: config.storeUrl,
+        }),
         shopifyRoute({ ingest: ingest(), shopifySecret }),
         snippetRoute({ ingest: ingest(), clock, snippet: config.snippet }),
         ownerPages({
