@@ -4,8 +4,8 @@
  */
 import { AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
 import type { Cart } from '../domain/cart.ts';
-import type { CartEvent } from '../domain/events.ts';
-import { applyEvent, type IntakeOutcome } from '../domain/intake.ts';
+import { type CartEvent, EventType } from '../domain/events.ts';
+import { applyEvent, checkoutOfOtherRow, type IntakeOutcome } from '../domain/intake.ts';
 import type { Policy } from '../domain/policy.ts';
 import type { CartStore, SaveCart } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -53,17 +53,69 @@ function auditFor(outcome: IntakeOutcome, before: Cart | null, at: number): Audi
   }
 }
 
+interface Routed {
+  /** The row the event belongs to, as read; null when it starts a new one. */
+  readonly before: Cart | null;
+  /** The event addressed to that row, carrying only the aliases no other row holds. */
+  readonly event: CartEvent;
+  /** Other rows the event's ids name: two rows of one cart that nothing had linked yet. */
+  readonly others: readonly string[];
+}
+
+/**
+ * Finds the row an event belongs to: the one its own id names, else the first its aliases name,
+ * so an order that points back by a cart token finds the checkout stored under its token, in
+ * either delivery order. One read when the row is known and its aliases are too (most events).
+ */
+async function route(store: CartStore, event: CartEvent): Promise<Routed> {
+  const aliases = event.aliases ?? [];
+  const own = await store.get(event.cart.id);
+  if (own !== null && aliases.every((alias) => own.aliases.includes(alias))) {
+    return { before: own, event, others: [] };
+  }
+  const ids = [event.cart.id, ...aliases];
+  const owners = await store.ownersOf(ids);
+  const named = ids.map((id) => owners.get(id)).find((owner) => owner !== undefined);
+  let target = own;
+  if (own === null && named !== undefined) target = await store.get(named);
+  const targetId = target?.id ?? event.cart.id;
+  const claimable = ids.filter((id) => {
+    const owner = owners.get(id);
+    return id !== targetId && (owner === undefined || owner === targetId);
+  });
+  const others = [...new Set(owners.values())].filter((owner) => owner !== targetId);
+  return {
+    before: target,
+    event: { ...event, cart: { ...event.cart, id: targetId }, aliases: claimable },
+    others,
+  };
+}
+
 export function createIntake({ store, wakeups, policy, clock }: IntakeDeps) {
-  return async function ingest(event: CartEvent): Promise<IntakeResult> {
+  async function ingest(received: CartEvent): Promise<IntakeResult> {
+    const result = await ingestOne(received);
+    if (result.linked.length > 0 && received.type === EventType.checkedOut) {
+      // A purchase stops every row its ids name, not only the first.
+      for (const other of result.linked) await ingestOne(checkoutOfOtherRow(received, other));
+    }
+    return result.answer;
+  }
+
+  async function ingestOne(
+    received: CartEvent,
+  ): Promise<{ answer: IntakeResult; linked: readonly string[] }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const before = await store.get(event.cart.id);
+      const { before, event, others } = await route(store, received);
       const outcome = applyEvent(before, event, policy);
       const changes = outcome.kind === 'stale' || outcome.kind === 'final' ? outcome.changed : true;
+      const known = before?.aliases ?? [];
+      const newAliases = outcome.cart.aliases.filter((alias) => !known.includes(alias));
       const change: SaveCart | null = changes
         ? {
             cart: outcome.cart,
             expectedVersion: before?.version ?? null,
             audit: auditFor(outcome, before, clock.now()),
+            newAliases,
           }
         : null;
       const result = await store.recordEvent(event.id, change);
@@ -76,21 +128,23 @@ export function createIntake({ store, wakeups, policy, clock }: IntakeDeps) {
           // this only creates the row's timer (or finds it armed), it moves nothing.
           const current = await store.get(event.cart.id);
           if (current !== null) await wakeups.set(current.id, current.wakeAt, null);
-          return { kind: 'duplicate', cart: current };
+          return { answer: { kind: 'duplicate', cart: current }, linked: others };
         }
         case 'saved': {
           const cart = result.cart ?? outcome.cart;
           const previous = before?.wakeAt ?? null;
           if (changes && previous !== cart.wakeAt)
             await wakeups.set(cart.id, cart.wakeAt, previous);
-          return { kind: 'accepted', outcome: outcome.kind, cart };
+          return { answer: { kind: 'accepted', outcome: outcome.kind, cart }, linked: others };
         }
       }
     }
     throw new IntakeConflictError(
-      `cart ${event.cart.id}: gave up after ${MAX_ATTEMPTS} conflicting writes for event ${event.id}`,
+      `cart ${received.cart.id}: gave up after ${MAX_ATTEMPTS} conflicting writes for event ${received.id}`,
     );
-  };
+  }
+
+  return ingest;
 }
 
 export type Ingest = ReturnType<typeof createIntake>;

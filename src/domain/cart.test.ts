@@ -14,7 +14,8 @@ const snapshot: CartSnapshot = {
 };
 
 function isZero(value: unknown): boolean {
-  return value === null || value === 0 || value === false || JSON.stringify(value) === '{}';
+  const json = JSON.stringify(value);
+  return value === null || value === 0 || value === false || json === '{}' || json === '[]';
 }
 
 describe('blankCart', () => {
@@ -48,7 +49,7 @@ describe('blankCart', () => {
   });
 
   // The type makes sure every field is there; this makes sure a new one starts at zero too.
-  it('has every field the first event does not set at its zero value: null, 0, false or {}', () => {
+  it('has every field the first event does not set at its zero value: null, 0, false, {} or []', () => {
     const fromEvent = ['id', 'currency', 'totalMinor', 'items', 'status', 'createdAt'];
     const alsoFromEvent = ['lastActivityAt', 'lastEventId'];
     const cart = blankCart(snapshot, { id: 'evt_1', occurredAt: 1 });

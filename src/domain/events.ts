@@ -331,6 +331,7 @@ function toCartEvent(raw: RawEvent): ParseEventResult {
   }
 
   if (details.length > 0 || !total.ok) return { ok: false, details };
+  const aliases = otherIds(raw.aliases, raw.cart.id);
 
   return {
     ok: true,
@@ -339,7 +340,6 @@ function toCartEvent(raw: RawEvent): ParseEventResult {
       type: raw.type,
       occurredAt: Date.parse(raw.occurredAt),
       orderId: raw.orderId ?? null,
-      aliases: otherIds(raw.aliases, raw.cart.id),
       cart: {
         id: raw.cart.id,
         email,
@@ -351,6 +351,7 @@ function toCartEvent(raw: RawEvent): ParseEventResult {
         timezone: raw.cart.timezone ?? null,
         consent: raw.cart.consent ?? null,
       },
+      ...(aliases.length > 0 ? { aliases } : {}),
     },
   };
 }

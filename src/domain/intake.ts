@@ -10,6 +10,7 @@
  * - a checkout always applies, whatever the order, and bought is final;
  * - closed is final, except an expired cart with newer shopper activity opens again, fresh.
  */
+import { createHash } from 'node:crypto';
 import {
   blankCart,
   type Cart,
@@ -79,8 +80,38 @@ function recoveredAt(cart: Cart, boughtAt: number, policy: Policy): number | nul
   return boughtAt;
 }
 
+/** A row remembers at most this many other ids; more is a store sending noise, not identities. */
+export const MAX_ALIASES = 32;
+
+/** The row's aliases with the event's new ones after them, first come first kept. */
+function withAliases(cart: Cart, event: CartEvent): Cart {
+  const incoming = event.aliases ?? [];
+  if (incoming.every((alias) => alias === cart.id || cart.aliases.includes(alias))) return cart;
+  const aliases = [...cart.aliases];
+  for (const alias of incoming) {
+    if (aliases.length >= MAX_ALIASES) break;
+    if (alias !== cart.id && !aliases.includes(alias)) aliases.push(alias);
+  }
+  return { ...cart, aliases };
+}
+
+/**
+ * The checkout of one order, for another row its ids also name (two rows formed under different
+ * ids of one cart before anything linked them): that row is bought too. Its event id is derived,
+ * so a retry of the order is a duplicate there as well.
+ */
+export function checkoutOfOtherRow(event: CartEvent, cartId: string): CartEvent {
+  const digest = createHash('sha256').update(`${event.id}\n${cartId}`).digest('hex');
+  return {
+    ...event,
+    id: `linked_${digest.slice(0, 40)}`,
+    cart: { ...event.cart, id: cartId },
+    aliases: [],
+  };
+}
+
 function newCart(event: CartEvent, policy: Policy): Cart {
-  const base = blankCart(event.cart, event);
+  const base = withAliases(blankCart(event.cart, event), event);
   const merged = mergeOptionalFields(base, event);
   return { ...merged, wakeAt: nextWakeAt(merged, policy) };
 }
@@ -120,7 +151,10 @@ export function applyEvent(current: Cart | null, event: CartEvent, policy: Polic
     }
     return { kind: 'created', cart: fresh };
   }
-  const seen = { ...current, createdAt: Math.min(current.createdAt, event.occurredAt) };
+  const seen = withAliases(
+    { ...current, createdAt: Math.min(current.createdAt, event.occurredAt) },
+    event,
+  );
 
   if (current.status === CartStatus.bought) {
     // Bought is final; later snapshots are still kept so the row shows the newest cart.

@@ -23,10 +23,28 @@ export interface SaveCart {
   /** The version read before deciding; null when the row must not exist yet. */
   readonly expectedVersion: number | null;
   readonly audit: readonly AuditEntry[];
+  /**
+   * Aliases of the row to add to the identity index with this write. When one is already
+   * registered (to this or another row), the write is a conflict: the writer reloads, and its
+   * fresh `ownersOf` shows who holds it.
+   */
+  readonly newAliases?: readonly string[];
 }
 
 export interface CartStore {
   get(cartId: string): Promise<Cart | null>;
+
+  /**
+   * Which of these identities (cart ids or aliases) name a row, and which row each names. An id
+   * that names nothing is absent from the map. Strongly consistent, like `get`.
+   */
+  ownersOf(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
+
+  /**
+   * When the address last bought (its newest bought cart's boughtAt, any lane), or null. The
+   * gate's purchase guard asks before every send.
+   */
+  lastPurchaseBy(email: string): Promise<number | null>;
 
   /** Conditional write of a row and its audit rows, all or nothing. */
   save(input: SaveCart): Promise<SaveResult>;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createDynamoDbCartStore } from '../../src/adapters/aws/dynamodb-cart-store.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
-import { runCartStoreContract } from './cart-store.contract.ts';
+import { runCartIdentitiesContract } from './cart-identities.contract.ts';
+import { type CartStoreContractOptions, runCartStoreContract } from './cart-store.contract.ts';
 
 let emulator: DynamoDbLocal;
 beforeAll(async () => {
@@ -11,7 +12,7 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-runCartStoreContract({
+const options: CartStoreContractOptions = {
   name: 'DynamoDB (DynamoDB Local)',
   make: async () => {
     const client = emulator.client();
@@ -23,4 +24,7 @@ runCartStoreContract({
     });
     return { store, close: async () => {} };
   },
-});
+};
+
+runCartStoreContract(options);
+runCartIdentitiesContract(options);

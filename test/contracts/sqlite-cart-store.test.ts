@@ -1,11 +1,15 @@
 import { openDatabase } from '../../src/adapters/local/sqlite.ts';
 import { createSqliteCartStore } from '../../src/adapters/local/sqlite-cart-store.ts';
-import { runCartStoreContract } from './cart-store.contract.ts';
+import { runCartIdentitiesContract } from './cart-identities.contract.ts';
+import { type CartStoreContractOptions, runCartStoreContract } from './cart-store.contract.ts';
 
-runCartStoreContract({
+const options: CartStoreContractOptions = {
   name: 'SQLite (in memory)',
   make: async () => {
     const db = openDatabase({ path: ':memory:' });
     return { store: createSqliteCartStore(db), close: async () => void db.close() };
   },
-});
+};
+
+runCartStoreContract(options);
+runCartIdentitiesContract(options);

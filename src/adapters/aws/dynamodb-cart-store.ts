@@ -9,6 +9,7 @@
  */
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   type QueryCommandInput,
@@ -60,6 +61,9 @@ const EVENT_TTL_SECONDS = 30 * 86_400;
 const CART_SK = 'CART';
 
 const cartKey = (id: string) => ({ pk: `CART#${id}`, sk: CART_SK });
+const ALIAS_SK = 'ALIAS';
+/** An alias item names the row another id of the cart (checkout token, order id...) belongs to. */
+const aliasKey = (alias: string) => ({ pk: `ALIAS#${alias}`, sk: ALIAS_SK });
 
 function cartItem(cart: Cart): Item {
   const at = padTime(cart.lastActivityAt);
@@ -73,18 +77,27 @@ function cartItem(cart: Cart): Item {
     gsi2sk: `${at}#${cart.id}`,
   };
   if (cart.wakeAt !== null) item.wakeAt = cart.wakeAt;
-  // Sparse index: only open carts with an address are in byEmail, so openCartsFor reads no others.
+  // Sparse index: only open carts with an address are in byEmail under EMAIL#, so openCartsFor
+  // reads no others; bought ones sit under BOUGHT# by purchase time for the purchase guard.
   if (cart.status === CartStatus.open && cart.email !== null) {
     item.gsi1pk = `EMAIL#${cart.email}`;
     item.gsi1sk = `${at}#${cart.id}`;
+  } else if (cart.status === CartStatus.bought && cart.email !== null && cart.boughtAt !== null) {
+    item.gsi1pk = `BOUGHT#${cart.email}`;
+    item.gsi1sk = `${padTime(cart.boughtAt)}#${cart.id}`;
+    item.boughtAt = cart.boughtAt;
   }
   return item;
 }
 
 function toCart(item: Item): Cart {
   const cart = JSON.parse(String(item.data)) as Cart;
-  return { ...cart, version: Number(item.version) };
+  // Rows written before aliases existed have none.
+  return { ...cart, aliases: cart.aliases ?? [], version: Number(item.version) };
 }
+
+/** BatchGetItem takes at most 100 keys a call. */
+const MAX_BATCH_KEYS = 100;
 
 const withStoredAfter = (entries: readonly AuditEntry[], stored: Cart) =>
   entries.map((entry) => (entry.after === null ? entry : { ...entry, after: stored }));
@@ -113,10 +126,10 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
   }
 
   /** The transaction items of one cart change: conditional cart Put, then its audit rows. */
-  function changeItems({ cart, expectedVersion, audit }: SaveCart, extra: number) {
-    if (audit.length + 1 + extra > MAX_TRANSACT_ITEMS) {
+  function changeItems({ cart, expectedVersion, audit, newAliases = [] }: SaveCart, extra: number) {
+    if (audit.length + 2 * newAliases.length + 2 + extra > MAX_TRANSACT_ITEMS) {
       throw new CartStoreError(
-        `too many audit rows in one change (${audit.length}): at most ${MAX_TRANSACT_ITEMS - 1 - extra}`,
+        `too many audit rows and aliases in one change (${audit.length} + ${newAliases.length}): at most ${MAX_TRANSACT_ITEMS - 2 - extra} items`,
       );
     }
     const stored: Cart = { ...cart, version: (expectedVersion ?? 0) + 1 };
@@ -133,6 +146,37 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       ...withStoredAfter(audit, stored).map((entry) => ({
         Put: { TableName: auditTable, Item: auditItem(entry, retention) },
       })),
+      // A new row under an id that is already another row's alias would split one cart in two.
+      ...(expectedVersion === null
+        ? [
+            {
+              ConditionCheck: {
+                TableName: stateTable,
+                Key: aliasKey(cart.id),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]
+        : []),
+      // Taken meanwhile by another writer: the transaction fails as a conflict, the writer
+      // reloads, and ownersOf then shows who holds the alias.
+      ...newAliases.flatMap((alias) => [
+        {
+          Put: {
+            TableName: stateTable,
+            Item: { ...aliasKey(alias), cartId: cart.id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        // Nor may an alias be another row's own id (one cart would then have two rows).
+        {
+          ConditionCheck: {
+            TableName: stateTable,
+            Key: cartKey(alias),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ]),
     ];
     return { stored, items };
   }
@@ -194,7 +238,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
         return { kind: 'saved', cart: stored };
       } catch (error) {
         const codes = cancellationCodes(error);
-        if (codes !== null && lostRace(codes[0])) return { kind: 'conflict' };
+        if (codes?.some(lostRace)) return { kind: 'conflict' };
         fail('TransactWriteItems (save)', `${stateTable}+${auditTable}`, error);
       }
     },
@@ -234,9 +278,9 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
         const codes = cancellationCodes(error);
         // The event check wins: a seen id means nothing is written, whatever the cart's version.
         if (codes !== null && codes[0] === 'ConditionalCheckFailed') return { kind: 'duplicate' };
-        // A concurrent delivery of the same id, or a lost race on the cart: the retry will tell.
-        if (codes !== null && (lostRace(codes[0]) || lostRace(codes[1])))
-          return { kind: 'conflict' };
+        // A concurrent delivery of the same id, or a lost race on the cart or an alias: the
+        // retry will tell.
+        if (codes?.some(lostRace)) return { kind: 'conflict' };
         fail('TransactWriteItems (recordEvent)', `${stateTable}+${auditTable}`, error);
       }
     },
@@ -258,6 +302,54 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
         });
         for await (const item of items) yield toCart(item);
       }
+    },
+
+    async ownersOf(ids) {
+      const owners = new Map<string, string>();
+      const unique = [...new Set(ids)];
+      // Both readings of each id at once: it may be a row's own id, or another row's alias.
+      const keys = unique.flatMap((id) => [cartKey(id), aliasKey(id)]);
+      for (let i = 0; i < keys.length; i += MAX_BATCH_KEYS) {
+        let request: Record<string, { Keys: Item[]; ConsistentRead: boolean }> = {
+          [stateTable]: { Keys: keys.slice(i, i + MAX_BATCH_KEYS), ConsistentRead: true },
+        };
+        // Unprocessed keys (throttling) are asked again until none is left.
+        for (let round = 0; Object.keys(request).length > 0; round++) {
+          if (round > 0)
+            await new Promise((wake) => setTimeout(wake, Math.min(1000, 25 * 2 ** round)));
+          try {
+            const out = await doc.send(
+              new BatchGetCommand({ RequestItems: request, ReturnConsumedCapacity: 'TOTAL' }),
+            );
+            count('cart.ownersOf', 'read', out.ConsumedCapacity);
+            for (const item of out.Responses?.[stateTable] ?? []) {
+              const pk = String(item.pk);
+              if (pk.startsWith('CART#')) owners.set(pk.slice(5), pk.slice(5));
+              else if (pk.startsWith('ALIAS#') && !owners.has(pk.slice(6)))
+                owners.set(pk.slice(6), String(item.cartId));
+            }
+            request = (out.UnprocessedKeys ?? {}) as typeof request;
+          } catch (error) {
+            fail('BatchGetItem (ownersOf)', stateTable, error);
+          }
+        }
+      }
+      return owners;
+    },
+
+    async lastPurchaseBy(email) {
+      const out = query('cart.lastPurchaseBy', {
+        TableName: stateTable,
+        IndexName: Index.byEmail,
+        KeyConditionExpression: 'gsi1pk = :bought',
+        ExpressionAttributeValues: { ':bought': `BOUGHT#${email}` },
+        ProjectionExpression: 'boughtAt',
+        ScanIndexForward: false,
+        Limit: 1,
+      });
+      // Limit 1 newest-first: the first item is the answer; stop before a second page.
+      for await (const item of out) return Number(item.boughtAt);
+      return null;
     },
 
     async openCartsFor(email) {

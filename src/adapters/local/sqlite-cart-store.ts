@@ -19,8 +19,9 @@ const PAGE = 1000;
 
 function toCart(row: CartRow): Cart {
   const cart = JSON.parse(row.data) as Cart;
-  // The due time and version live in their own columns (the timer loop leases wake_at).
-  return { ...cart, wakeAt: row.wake_at, version: row.version };
+  // The due time and version live in their own columns (the timer loop leases wake_at). Rows
+  // written before aliases existed have none.
+  return { ...cart, aliases: cart.aliases ?? [], wakeAt: row.wake_at, version: row.version };
 }
 
 export interface SqliteCartStore extends CartStore {
@@ -47,14 +48,26 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     'SELECT id, wake_at, version, data FROM carts WHERE id = ?',
   );
   const insertStmt = db.prepare(
-    `INSERT INTO carts (id, status, email, last_activity_at, wake_at, claimed_step, version, data)
-     VALUES (@id, @status, @email, @lastActivityAt, @wakeAt, @claimedStep, @version, @data)
+    `INSERT INTO carts
+       (id, status, email, last_activity_at, wake_at, claimed_step, bought_at, version, data)
+     VALUES (@id, @status, @email, @lastActivityAt, @wakeAt, @claimedStep, @boughtAt, @version, @data)
      ON CONFLICT (id) DO NOTHING`,
   );
   const updateStmt = db.prepare(
     `UPDATE carts SET status = @status, email = @email, last_activity_at = @lastActivityAt,
-       wake_at = @wakeAt, claimed_step = @claimedStep, version = @version, data = @data
+       wake_at = @wakeAt, claimed_step = @claimedStep, bought_at = @boughtAt, version = @version,
+       data = @data
      WHERE id = @id AND version = @expectedVersion`,
+  );
+  const insertAlias = db.prepare(
+    'INSERT INTO cart_aliases (alias, cart_id) VALUES (?, ?) ON CONFLICT (alias) DO NOTHING',
+  );
+  const aliasOwner = db.prepare<[string], { cart_id: string }>(
+    'SELECT cart_id FROM cart_aliases WHERE alias = ?',
+  );
+  const cartExists = db.prepare<[string], { id: string }>('SELECT id FROM carts WHERE id = ?');
+  const lastPurchaseStmt = db.prepare<[string], { at: number | null }>(
+    "SELECT MAX(bought_at) AS at FROM carts WHERE email = ? AND status = 'bought'",
   );
   const insertEvent = db.prepare(
     'INSERT INTO events (id, cart_id, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
@@ -116,7 +129,7 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   }
 
   /** Runs inside a transaction. Returns null when the condition failed (a conflict). */
-  function writeCart({ cart, expectedVersion, audit }: SaveCart): Cart | null {
+  function writeCart({ cart, expectedVersion, audit, newAliases }: SaveCart): Cart | null {
     const version = (expectedVersion ?? 0) + 1;
     const stored: Cart = { ...cart, version };
     const params = {
@@ -126,13 +139,21 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
       lastActivityAt: cart.lastActivityAt,
       wakeAt: cart.wakeAt,
       claimedStep: cart.claimedStep,
+      boughtAt: cart.status === 'bought' ? cart.boughtAt : null,
       version,
       expectedVersion,
       data: JSON.stringify(stored),
     };
+    // A new row under an id another row already holds as an alias would split one cart in two.
+    if (expectedVersion === null && aliasOwner.get(cart.id) !== undefined) return null;
     const changes =
       expectedVersion === null ? insertStmt.run(params).changes : updateStmt.run(params).changes;
     if (changes !== 1) return null;
+    for (const alias of newAliases ?? []) {
+      // Taken meanwhile (by this row or another): the caller reloads and sees who holds it.
+      if (cartExists.get(alias) !== undefined) return null;
+      if (insertAlias.run(alias, cart.id).changes !== 1) return null;
+    }
     writeAudit(audit.map((entry) => (entry.after === null ? entry : { ...entry, after: stored })));
     return stored;
   }
@@ -243,6 +264,19 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
         lastAt = cart.lastActivityAt;
         lastId = cart.id;
       }
+    },
+
+    async ownersOf(ids) {
+      const owners = new Map<string, string>();
+      for (const id of ids) {
+        const owner = cartExists.get(id)?.id ?? aliasOwner.get(id)?.cart_id;
+        if (owner !== undefined) owners.set(id, owner);
+      }
+      return owners;
+    },
+
+    async lastPurchaseBy(email) {
+      return lastPurchaseStmt.get(email)?.at ?? null;
     },
 
     async openCartsFor(email) {

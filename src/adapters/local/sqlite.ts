@@ -73,6 +73,20 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX carts_claimed_step ON carts (id)
     WHERE status = 'open' AND claimed_step IS NOT NULL;
   `,
+  // Every other id a cart is known by (a checkout token, a cart token, an order id) names its row
+  // here, so an order that points back by any of them finds the checkout. A cart's own id is its
+  // primary key in carts and is not repeated. The purchase guard asks when an address last
+  // bought: bought_at with a partial index answers that without reading rows.
+  `
+  CREATE TABLE cart_aliases (
+    alias TEXT PRIMARY KEY,
+    cart_id TEXT NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  ALTER TABLE carts ADD COLUMN bought_at INTEGER;
+  UPDATE carts SET bought_at = json_extract(data, '$.boughtAt') WHERE status = 'bought';
+  CREATE INDEX carts_bought_email ON carts (email, bought_at)
+    WHERE status = 'bought' AND email IS NOT NULL;
+  `,
 ];
 
 export interface OpenDatabaseOptions {
