@@ -1,7 +1,10 @@
 /**
  * SES bounce and complaint notifications, delivered by SNS: a permanent bounce or a complaint puts
  * the address on the never-send list for good (kind `bounced` / `complained`, actor `system`, with
- * its audit row). SNS delivers at least once, so a repeat finds the address already there.
+ * its audit row). An address the shopper had already unsubscribed is upgraded to the stronger
+ * kind, so the complaint is still audited and still counts in sender health: "unsubscribe, then
+ * Report spam" is common, and SES counts that complaint against the sender whatever our list says.
+ * SNS delivers at least once, so a repeat finds the address already there with that kind.
  *
  * A message that is not SES feedback is logged and skipped (retrying cannot fix it); a DynamoDB
  * fault is thrown so Lambda retries the event, which is safe for the records already applied.
@@ -15,6 +18,9 @@ import { type AwsRuntime, containerRuntime } from './aws-runtime.ts';
 
 export interface FeedbackOutcome {
   readonly added: string[];
+  /** On the list for a weaker reason (an unsubscribe) before; now bounced or complained. */
+  readonly upgraded: string[];
+  /** Already blocked for this reason or a stronger one (a redelivery): nothing written. */
   readonly already: string[];
   /** Records that were not SES feedback, with the reason; nothing was written for them. */
   readonly invalid: string[];
@@ -26,8 +32,7 @@ export async function applySesFeedback(
   event: Pick<SNSEvent, 'Records'>,
   deps: { readonly unsubscribes: UnsubscribeList; readonly clock: Clock },
 ): Promise<FeedbackOutcome> {
-  const added: string[] = [];
-  const already: string[] = [];
+  const outcome = { added: [] as string[], upgraded: [] as string[], already: [] as string[] };
   const invalid: string[] = [];
   let ignored = 0;
   const records = Array.isArray(event?.Records) ? event.Records : [];
@@ -64,11 +69,13 @@ export async function applySesFeedback(
           after: null,
         },
       );
-      (result === 'added' ? added : already).push(email);
+      outcome[result].push(email);
     }
   }
+  const { added, upgraded, already } = outcome;
   if (added.length > 0) console.info(`[ses-feedback] blocked ${added.join(', ')}`);
-  return { added, already, invalid, ignored };
+  if (upgraded.length > 0) console.info(`[ses-feedback] strengthened ${upgraded.join(', ')}`);
+  return { added, upgraded, already, invalid, ignored };
 }
 
 export function createSesFeedbackHandler(runtime: () => AwsRuntime) {

@@ -3,7 +3,7 @@
  * alike. Bounces and complaints land here too. Only the shopper's signed link takes anyone off.
  */
 
-import type { BlockKind } from '../domain/address.ts';
+import { BlockKind } from '../domain/address.ts';
 import type { AuditEntry } from '../domain/audit.ts';
 
 export { BlockKind } from '../domain/address.ts';
@@ -15,12 +15,48 @@ export interface AddressBlock {
   readonly actor: string;
 }
 
+/**
+ * How strong a block is. A complaint outweighs a permanent bounce, which outweighs the shopper's
+ * own unsubscribe. The list keeps the strongest word it has heard (a shopper who unsubscribed and
+ * then pressed "Report spam" still complained), and a resubscribe link lifts only the weakest.
+ */
+export const BLOCK_STRENGTH: Readonly<Record<BlockKind, number>> = {
+  [BlockKind.unsubscribed]: 0,
+  [BlockKind.bounced]: 1,
+  [BlockKind.complained]: 2,
+};
+
+/** The kinds an add of `kind` may replace: every strictly weaker one. */
+export const weakerThan = (kind: BlockKind): BlockKind[] =>
+  (Object.keys(BLOCK_STRENGTH) as BlockKind[]).filter(
+    (k) => BLOCK_STRENGTH[k] < BLOCK_STRENGTH[kind],
+  );
+
+/**
+ * - `added`: the address was not on the list; it is now, with its audit row.
+ * - `upgraded`: it was there for a weaker reason (an unsubscribe, then "Report spam"); the block
+ *   now has the new kind, actor and `at` (so countBetween counts it from now), with its audit row.
+ * - `already`: it was there for the same or a stronger reason; nothing was written. SNS delivers
+ *   at least once, so this is what a redelivered bounce or complaint finds.
+ */
+export type AddOutcome = 'added' | 'upgraded' | 'already';
+
+/**
+ * - `removed`: an unsubscribe was lifted, with its audit row.
+ * - `absent`: the address was not on the list.
+ * - `kept`: it is blocked by a bounce or complaint, which no resubscribe link lifts; nothing written.
+ */
+export type RemoveOutcome = 'removed' | 'absent' | 'kept';
+
 export interface UnsubscribeList {
   get(email: string): Promise<AddressBlock | null>;
-  /** Adds the address with its audit row, atomically. 'already' when it was on the list. */
-  add(block: AddressBlock, audit: AuditEntry): Promise<'added' | 'already'>;
-  /** The shopper's own opt-back-in. 'absent' when it was not on the list. */
-  remove(email: string, audit: AuditEntry): Promise<'removed' | 'absent'>;
-  /** Blocks added in [from, to), for the summary and sender health. */
+  /** Adds or strengthens the block with its audit row, atomically; see AddOutcome. */
+  add(block: AddressBlock, audit: AuditEntry): Promise<AddOutcome>;
+  /**
+   * The shopper's own opt-back-in: lifts an `unsubscribed` block only. The condition is checked
+   * in the same write, so a complaint that lands between the caller's read and this call stays.
+   */
+  remove(email: string, audit: AuditEntry): Promise<RemoveOutcome>;
+  /** Blocks whose current kind was set in [from, to), for sender health. */
   countBetween(from: number, to: number): Promise<Record<BlockKind, number>>;
 }

@@ -21,6 +21,8 @@ const unsubscribeAudit = (at = T0) =>
   makeAudit({ cartId: null, email: PAT, action: 'unsubscribe', actor: 'shopper', at });
 const resubscribeAudit = (at = T0) =>
   makeAudit({ cartId: null, email: PAT, action: 'resubscribe', actor: 'shopper', at });
+const systemAudit = (action: 'bounced' | 'complained', at: number) =>
+  makeAudit({ cartId: null, email: PAT, action, actor: 'system', at });
 
 export function runUnsubscribeListContract({ name, make }: UnsubscribeListContractOptions): void {
   describe(`UnsubscribeList contract: ${name}`, () => {
@@ -38,18 +40,109 @@ export function runUnsubscribeListContract({ name, make }: UnsubscribeListContra
       expect(await list.get(PAT)).toBeNull();
     });
 
-    it('adds an address once, with its audit row; a second add is "already" and writes nothing', async () => {
+    it('adds an address once, with its audit row; a second add of the same kind is "already" and writes nothing', async () => {
       const block = { email: PAT, kind: 'unsubscribed', at: T0, actor: 'shopper' } as const;
       expect(await list.add(block, unsubscribeAudit())).toBe('added');
       expect(await list.get(PAT)).toEqual(block);
-      expect(
-        await list.add({ ...block, kind: 'bounced', at: T0 + 1 }, unsubscribeAudit(T0 + 1)),
-      ).toBe('already');
+      expect(await list.add({ ...block, at: T0 + 1 }, unsubscribeAudit(T0 + 1))).toBe('already');
       expect(await list.get(PAT)).toEqual(block);
       const audit = await harness.auditForEmail(PAT);
       expect(audit).toMatchObject([
         { action: 'unsubscribe', actor: 'shopper', at: T0, cartId: null },
       ]);
+    });
+
+    it('upgrades an unsubscribe to a complaint: new kind, actor and time, its own audit row, counted from then', async () => {
+      await list.add(
+        { email: PAT, kind: 'unsubscribed', at: T0, actor: 'shopper' },
+        unsubscribeAudit(),
+      );
+      const at = T0 + 2 * DAY;
+      const complained = { email: PAT, kind: 'complained', at, actor: 'system' } as const;
+      expect(await list.add(complained, systemAudit('complained', at))).toBe('upgraded');
+      expect(await list.get(PAT)).toEqual(complained);
+      expect((await harness.auditForEmail(PAT)).map((r) => [r.action, r.actor, r.at])).toEqual([
+        ['unsubscribe', 'shopper', T0],
+        ['complained', 'system', at],
+      ]);
+      // Counted where the complaint happened, not where the unsubscribe did.
+      expect(await list.countBetween(at, at + DAY)).toEqual({
+        unsubscribed: 0,
+        bounced: 0,
+        complained: 1,
+      });
+      expect(await list.countBetween(T0, at)).toEqual({
+        unsubscribed: 0,
+        bounced: 0,
+        complained: 0,
+      });
+    });
+
+    it('climbs unsubscribed < bounced < complained, and never back down; a repeat is "already"', async () => {
+      const add = (kind: 'unsubscribed' | 'bounced' | 'complained', at: number) =>
+        list.add(
+          { email: PAT, kind, at, actor: kind === 'unsubscribed' ? 'shopper' : 'system' },
+          kind === 'unsubscribed'
+            ? unsubscribeAudit(at)
+            : systemAudit(kind === 'bounced' ? 'bounced' : 'complained', at),
+        );
+      expect(await add('unsubscribed', T0)).toBe('added');
+      expect(await add('bounced', T0 + 1)).toBe('upgraded');
+      expect(await add('bounced', T0 + 2)).toBe('already');
+      expect(await add('unsubscribed', T0 + 3)).toBe('already');
+      expect(await add('complained', T0 + 4)).toBe('upgraded');
+      expect(await add('complained', T0 + 5)).toBe('already');
+      expect(await add('bounced', T0 + 6)).toBe('already');
+      expect(await add('unsubscribed', T0 + 7)).toBe('already');
+      expect(await list.get(PAT)).toEqual({
+        email: PAT,
+        kind: 'complained',
+        at: T0 + 4,
+        actor: 'system',
+      });
+      expect((await harness.auditForEmail(PAT)).map((r) => [r.action, r.at])).toEqual([
+        ['unsubscribe', T0],
+        ['bounced', T0 + 1],
+        ['complained', T0 + 4],
+      ]);
+    });
+
+    it('settles two copies of one complaint arriving together: one upgrade, one "already", one audit row', async () => {
+      await list.add(
+        { email: PAT, kind: 'unsubscribed', at: T0, actor: 'shopper' },
+        unsubscribeAudit(),
+      );
+      const complaint = (at: number) =>
+        list.add(
+          { email: PAT, kind: 'complained', at, actor: 'system' },
+          systemAudit('complained', at),
+        );
+      const outcomes = await Promise.all([complaint(T0 + 10), complaint(T0 + 20)]);
+      expect(outcomes.toSorted()).toEqual(['already', 'upgraded']);
+      const audit = await harness.auditForEmail(PAT);
+      expect(audit.filter((r) => r.action === 'complained')).toHaveLength(1);
+      const block = await list.get(PAT);
+      expect(block?.kind).toBe('complained');
+      expect(audit.at(-1)?.at).toBe(block?.at);
+    });
+
+    it('never lets a bounce racing a complaint write over it', async () => {
+      await list.add(
+        { email: PAT, kind: 'unsubscribed', at: T0, actor: 'shopper' },
+        unsubscribeAudit(),
+      );
+      const outcomes = await Promise.all([
+        list.add(
+          { email: PAT, kind: 'bounced', at: T0 + 10, actor: 'system' },
+          systemAudit('bounced', T0 + 10),
+        ),
+        list.add(
+          { email: PAT, kind: 'complained', at: T0 + 20, actor: 'system' },
+          systemAudit('complained', T0 + 20),
+        ),
+      ]);
+      expect(outcomes[1]).toBe('upgraded');
+      expect(await list.get(PAT)).toMatchObject({ kind: 'complained', at: T0 + 20 });
     });
 
     it("removes an address on the shopper's way back, with its audit row; absent when it was not there", async () => {
@@ -65,6 +158,36 @@ export function runUnsubscribeListContract({ name, make }: UnsubscribeListContra
         ['unsubscribe', T0],
         ['resubscribe', T0 + 5],
       ]);
+    });
+
+    it('keeps a bounce or a complaint: the resubscribe path lifts only an unsubscribe', async () => {
+      await list.add(
+        { email: PAT, kind: 'unsubscribed', at: T0, actor: 'shopper' },
+        unsubscribeAudit(),
+      );
+      await list.add(
+        { email: PAT, kind: 'complained', at: T0 + 1, actor: 'system' },
+        systemAudit('complained', T0 + 1),
+      );
+      expect(await list.remove(PAT, resubscribeAudit(T0 + 2))).toBe('kept');
+      expect(await list.get(PAT)).toMatchObject({ kind: 'complained' });
+      const bounced = 'kim@example.com';
+      await list.add(
+        { email: bounced, kind: 'bounced', at: T0, actor: 'system' },
+        makeAudit({ cartId: null, email: bounced, action: 'bounced', at: T0 }),
+      );
+      expect(
+        await list.remove(
+          bounced,
+          makeAudit({ cartId: null, email: bounced, action: 'resubscribe', actor: 'shopper' }),
+        ),
+      ).toBe('kept');
+      expect(await list.get(bounced)).toMatchObject({ kind: 'bounced' });
+      expect((await harness.auditForEmail(PAT)).map((r) => r.action)).toEqual([
+        'unsubscribe',
+        'complained',
+      ]);
+      expect((await harness.auditForEmail(bounced)).map((r) => r.action)).toEqual(['bounced']);
     });
 
     it('counts the blocks added in [from, to) by kind', async () => {

@@ -1,6 +1,7 @@
 /**
  * The never-send list on DynamoDB. Each change and its audit row are one TransactWriteItems, so
  * an unsubscribe is never on the list without its audit row, nor audited without being on it.
+ * A new address costs one write, as before; only an address already on the list pays a read.
  */
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import {
@@ -14,6 +15,7 @@ import {
   type BlockKind,
   BlockKind as Kinds,
   type UnsubscribeList,
+  weakerThan,
 } from '../../ports/unsubscribe-list.ts';
 import {
   type AnyDynamoDbClient,
@@ -24,6 +26,7 @@ import {
   errorName,
   Index,
   type Item,
+  lostRace,
   padTime,
   queryAll,
   toDocumentClient,
@@ -44,6 +47,9 @@ export interface DynamoDbUnsubscribeListOptions {
 }
 
 const key = (email: string) => ({ pk: `EMAIL#${email}` });
+
+/** Each retry follows another writer's change to the same address; a handful settles any real race. */
+const MAX_ATTEMPTS = 5;
 
 function blockItem(block: AddressBlock): Item {
   return {
@@ -78,7 +84,7 @@ export function createDynamoDbUnsubscribeList(
     );
   }
 
-  /** Runs the change and its audit row together; false when the change's condition failed. */
+  /** Runs the change and its audit row together; false when it lost to another writer. */
   async function change(
     op: string,
     first: NonNullable<TransactWriteCommandInput['TransactItems']>[number],
@@ -98,52 +104,104 @@ export function createDynamoDbUnsubscribeList(
       return true;
     } catch (error) {
       count(op, 'write', undefined);
-      if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return false;
+      // Its condition failed, or a concurrent transaction held the item: the caller reads again.
+      if (lostRace(cancellationCodes(error)?.[0])) return false;
       fail(`TransactWriteItems (${op})`, error);
     }
   }
 
-  return {
-    async get(email) {
-      try {
-        const out = await doc.send(
-          new GetCommand({
-            TableName: table,
-            Key: key(email),
-            ConsistentRead: true,
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        );
-        count('unsubscribe.get', 'read', out.ConsumedCapacity);
-        if (out.Item === undefined) return null;
-        const { email: stored, kind, at, actor } = out.Item;
-        return {
-          email: String(stored),
-          kind: kind as BlockKind,
-          at: Number(at),
-          actor: String(actor),
-        };
-      } catch (error) {
-        fail('GetItem', error);
-      }
-    },
+  async function read(email: string): Promise<AddressBlock | null> {
+    try {
+      const out = await doc.send(
+        new GetCommand({
+          TableName: table,
+          Key: key(email),
+          ConsistentRead: true,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      count('unsubscribe.get', 'read', out.ConsumedCapacity);
+      if (out.Item === undefined) return null;
+      const { email: stored, kind, at, actor } = out.Item;
+      return {
+        email: String(stored),
+        kind: kind as BlockKind,
+        at: Number(at),
+        actor: String(actor),
+      };
+    } catch (error) {
+      fail('GetItem', error);
+    }
+  }
 
+  function unsettled(operation: string, email: string): never {
+    throw new UnsubscribeListError(
+      `DynamoDB ${operation} of ${email} on table ${table} lost the race ${MAX_ATTEMPTS} times in a row: the block kept changing under it`,
+    );
+  }
+
+  return {
+    get: read,
+
+    /*
+     * Each write is conditioned on what the read before it saw, so two writers cannot both act on
+     * one state. Two copies of one complaint (SNS delivers at least once, and two invocations can
+     * run side by side) for an address the shopper had unsubscribed:
+     *   A: put-if-absent fails                 B: put-if-absent fails
+     *   A: reads `unsubscribed`                B: reads `unsubscribed`
+     *   A: put-if-weaker wins: upgraded        B: put-if-weaker fails (it is `complained` now)
+     *                                          B: reads `complained`: already, nothing written
+     * One audit row, counted once. A bounce racing a complaint the same way fails its put-if-weaker
+     * after the complaint lands, so it can never write `bounced` over `complained`.
+     */
     async add(block, entry) {
-      const put = {
+      const weaker = weakerThan(block.kind);
+      const put = (condition: string, values?: Record<string, string>) => ({
         Put: {
           TableName: table,
           Item: blockItem(block),
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: condition,
+          ...(values === undefined ? {} : { ExpressionAttributeValues: values }),
         },
-      };
-      return (await change('unsubscribe.add', put, entry)) ? 'added' : 'already';
+      });
+      // "The stored kind ranks lower than this one", spelled as the list of lower kinds.
+      const values = Object.fromEntries(weaker.map((kind, i) => [`:weaker${i}`, kind]));
+      const ifWeaker = `kind IN (${Object.keys(values).join(', ')})`;
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        if (await change('unsubscribe.add', put('attribute_not_exists(pk)'), entry)) return 'added';
+        const current = await read(block.email);
+        // Lifted by the shopper between the put and the read: try it as a new block.
+        if (current === null) continue;
+        if (!weaker.includes(current.kind)) return 'already';
+        if (await change('unsubscribe.upgrade', put(ifWeaker, values), entry)) return 'upgraded';
+      }
+      unsettled('add', block.email);
     },
 
+    /*
+     * The resubscribe path checks the kind before it calls, but only the delete's own condition
+     * holds at the moment of the write:
+     *   resubscribe: reads `unsubscribed`
+     *   SES complaint: upgrades it to `complained`
+     *   resubscribe: delete-if-unsubscribed fails: kept, and the complaint stands
+     */
     async remove(email, entry) {
       const del = {
-        Delete: { TableName: table, Key: key(email), ConditionExpression: 'attribute_exists(pk)' },
+        Delete: {
+          TableName: table,
+          Key: key(email),
+          ConditionExpression: 'kind = :unsubscribed',
+          ExpressionAttributeValues: { ':unsubscribed': Kinds.unsubscribed },
+        },
       };
-      return (await change('unsubscribe.remove', del, entry)) ? 'removed' : 'absent';
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        if (await change('unsubscribe.remove', del, entry)) return 'removed';
+        const current = await read(email);
+        if (current === null) return 'absent';
+        if (current.kind !== Kinds.unsubscribed) return 'kept';
+        // Still `unsubscribed`: the delete lost a transaction conflict, not its condition.
+      }
+      unsettled('remove', email);
     },
 
     async countBetween(from, to) {

@@ -1,9 +1,17 @@
-/** The never-send list on SQLite; each change commits with its audit row. */
+/**
+ * The never-send list on SQLite; each change commits with its audit row. add and remove read the
+ * current block and write in one BEGIN IMMEDIATE transaction: the write lock is taken before the
+ * read, so another process on the same file (the CLI beside the server) waits instead of slipping
+ * a change between the read that decides and the write it decides.
+ */
 import type { AuditEntry } from '../../domain/audit.ts';
 import {
+  type AddOutcome,
   type AddressBlock,
+  BLOCK_STRENGTH,
   type BlockKind,
   BlockKind as Kinds,
+  type RemoveOutcome,
   type UnsubscribeList,
 } from '../../ports/unsubscribe-list.ts';
 import type { SqliteDatabase } from './sqlite.ts';
@@ -14,10 +22,12 @@ export function createSqliteUnsubscribeList(db: SqliteDatabase): UnsubscribeList
     'SELECT email, kind, at, actor FROM unsubscribes WHERE email = ?',
   );
   const insertStmt = db.prepare(
-    `INSERT INTO unsubscribes (email, kind, at, actor) VALUES (@email, @kind, @at, @actor)
-     ON CONFLICT (email) DO NOTHING`,
+    'INSERT INTO unsubscribes (email, kind, at, actor) VALUES (@email, @kind, @at, @actor)',
   );
-  const deleteStmt = db.prepare('DELETE FROM unsubscribes WHERE email = ?');
+  const upgradeStmt = db.prepare(
+    'UPDATE unsubscribes SET kind = @kind, at = @at, actor = @actor WHERE email = @email',
+  );
+  const deleteStmt = db.prepare('DELETE FROM unsubscribes WHERE email = ? AND kind = ?');
   const countStmt = db.prepare<[number, number], { kind: BlockKind; n: number }>(
     'SELECT kind, COUNT(*) AS n FROM unsubscribes WHERE at >= ? AND at < ? GROUP BY kind',
   );
@@ -25,15 +35,20 @@ export function createSqliteUnsubscribeList(db: SqliteDatabase): UnsubscribeList
   // An address change has no cart row to show: before and after stay NULL whatever the entry says.
   const audit = (entry: AuditEntry) => insertAudit({ ...entry, before: null, after: null });
 
-  const addTx = db.transaction((block: AddressBlock, entry: AuditEntry) => {
-    if (insertStmt.run(block).changes === 0) return 'already' as const;
+  const addTx = db.transaction((block: AddressBlock, entry: AuditEntry): AddOutcome => {
+    const current = getStmt.get(block.email);
+    if (current === undefined) insertStmt.run(block);
+    else if (BLOCK_STRENGTH[current.kind] < BLOCK_STRENGTH[block.kind]) upgradeStmt.run(block);
+    else return 'already';
     audit(entry);
-    return 'added' as const;
+    return current === undefined ? 'added' : 'upgraded';
   });
-  const removeTx = db.transaction((email: string, entry: AuditEntry) => {
-    if (deleteStmt.run(email).changes === 0) return 'absent' as const;
+  const removeTx = db.transaction((email: string, entry: AuditEntry): RemoveOutcome => {
+    if (deleteStmt.run(email, Kinds.unsubscribed).changes === 0) {
+      return getStmt.get(email) === undefined ? 'absent' : 'kept';
+    }
     audit(entry);
-    return 'removed' as const;
+    return 'removed';
   });
 
   return {
@@ -41,10 +56,10 @@ export function createSqliteUnsubscribeList(db: SqliteDatabase): UnsubscribeList
       return getStmt.get(email) ?? null;
     },
     async add(block, entry) {
-      return addTx(block, entry);
+      return addTx.immediate(block, entry);
     },
     async remove(email, entry) {
-      return removeTx(email, entry);
+      return removeTx.immediate(email, entry);
     },
     async countBetween(from, to) {
       const counts: Record<BlockKind, number> = {
