@@ -46,6 +46,7 @@ export const POLICY_CONTEXT = {
   quietHours: 'CR_QUIET_HOURS',
   timezone: 'CR_TIMEZONE',
   frequencyCap: 'CR_FREQUENCY_CAP',
+  boughtGrace: 'CR_BOUGHT_GRACE',
   requireConsent: 'CR_REQUIRE_CONSENT',
   holdout: 'CR_HOLDOUT',
   // A store setting rather than policy, but it travels the same way: as given, checked at synth.

@@ -36,7 +36,14 @@ describe('parseConfig defaults (SPEC section 6)', () => {
       requireConsent: false,
       holdoutShare: 0,
       recoveryWindowMs: 7 * 24 * H,
+      boughtGraceMs: 24 * H,
     });
+  });
+
+  it('reads CR_BOUGHT_GRACE, the purchase guard window, and names it when it is bad', () => {
+    expect(parseConfig({ CR_BOUGHT_GRACE: '36h' }).policy.boughtGraceMs).toBe(36 * H);
+    expect(parseConfig({ CR_BOUGHT_GRACE: '30m' }).policy.boughtGraceMs).toBe(H / 2);
+    expect(() => parseConfig({ CR_BOUGHT_GRACE: 'a while' })).toThrow(/CR_BOUGHT_GRACE/);
   });
 
   it('writes mail to the outbox and generates secrets and owners', () => {

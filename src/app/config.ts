@@ -144,6 +144,7 @@ export function parseConfig(env: Env): Config {
   if (!isTimeZone(storeTimeZone)) {
     problems.push(`CR_TIMEZONE: "${storeTimeZone}" is not an IANA time zone like Europe/Paris`);
   }
+  const boughtGraceMs = duration('CR_BOUGHT_GRACE', '24h');
   const capText = get('CR_FREQUENCY_CAP') ?? '20h';
   const frequencyCapMs =
     capText.toLowerCase() === 'off' ? null : duration('CR_FREQUENCY_CAP', '20h');
@@ -219,6 +220,7 @@ export function parseConfig(env: Env): Config {
       requireConsent: ['true', '1', 'yes'].includes(consentText),
       holdoutShare,
       recoveryWindowMs: 7 * DAY,
+      boughtGraceMs,
     },
     mail,
     from: get('CR_FROM') ?? 'Demo Store <reminders@shop.example>',

@@ -67,6 +67,8 @@ const SKIP_REASONS: ReadonlySet<string> = new Set([
   StillShoppingReason.noConsent,
   StillShoppingReason.olderCart,
   StillShoppingReason.holdout,
+  StillShoppingReason.boughtElsewhere,
+  StillShoppingReason.nothingToRecover,
 ]);
 
 export const SEND_RETRY_MS = 15 * 60_000;
@@ -131,12 +133,13 @@ export function createWake(deps: WakeDeps) {
 
   async function decideFor(cart: Cart, now: number): Promise<Move> {
     const email = cart.email;
-    const [addressBlock, recentSends, openCarts, paused] = await Promise.all([
+    const [addressBlock, recentSends, openCarts, lastPurchase, paused] = await Promise.all([
       email === null ? null : unsubscribes.get(email),
       email === null || policy.frequencyCapMs === null
         ? []
         : store.sendsTo(email, now - policy.frequencyCapMs),
       email === null ? [] : store.openCartsFor(email),
+      email === null ? null : store.lastPurchaseBy(email),
       senderPaused(now),
     ]);
     return decide({
@@ -144,6 +147,7 @@ export function createWake(deps: WakeDeps) {
       addressBlock: addressBlock?.kind ?? null,
       recentSendsToAddress: recentSends,
       newestOpenCartId: openCarts[0]?.id ?? null,
+      lastPurchaseByAddress: lastPurchase,
       senderPaused: paused,
       heldOut: isHeldOut(cart.id, policy.holdoutShare),
       policy,

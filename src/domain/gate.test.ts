@@ -5,6 +5,7 @@ import { checkGate, type GateInput, GateRule, SENDER_HEALTH_WAIT_MS, shopperZone
 import { DEFAULT_POLICY, HOUR } from './policy.ts';
 
 const at = (iso: string) => Date.parse(iso);
+const MIN = 60_000;
 // Midday in Paris and New York alike: no quiet hours unless a test moves the clock.
 const NOON_UTC = at('2026-06-10T15:00:00Z');
 
@@ -26,6 +27,7 @@ function input(over: Partial<GateInput> = {}): GateInput {
     addressBlock: null,
     recentSendsToAddress: [],
     newestOpenCartId: 'c_1',
+    lastPurchaseByAddress: null,
     senderPaused: false,
     policy: DEFAULT_POLICY,
     now: NOON_UTC,
@@ -122,6 +124,24 @@ describe('checkGate', () => {
     expect(checkGate(input({ newestOpenCartId: null })).verdict).toBe('open');
   });
 
+  it('purchase guard: the address bought after this cart was last active, or within the grace before', () => {
+    const active = NOON_UTC - 2 * HOUR;
+    const held = { verdict: 'not_this_cart', rule: GateRule.boughtElsewhere };
+    expect(checkGate(input({ lastPurchaseByAddress: active + MIN }))).toEqual(held);
+    expect(checkGate(input({ lastPurchaseByAddress: active }))).toEqual(held);
+    // Bought 23 h before the cart's last activity: within the 24 h default grace.
+    expect(checkGate(input({ lastPurchaseByAddress: active - 23 * HOUR }))).toEqual(held);
+    expect(checkGate(input({ lastPurchaseByAddress: active - 24 * HOUR }))).toEqual(held);
+    // Longer ago: a new shopping trip, chased as usual.
+    expect(checkGate(input({ lastPurchaseByAddress: active - 24 * HOUR - 1 })).verdict).toBe(
+      'open',
+    );
+    const noGrace = { ...DEFAULT_POLICY, boughtGraceMs: 0 };
+    expect(checkGate(input({ policy: noGrace, lastPurchaseByAddress: active - MIN })).verdict).toBe(
+      'open',
+    );
+  });
+
   it('sender health: every nudge waits an hour', () => {
     expect(checkGate(input({ senderPaused: true }))).toEqual({
       verdict: 'wait',
@@ -139,12 +159,14 @@ describe('checkGate', () => {
       now: night,
       recentSendsToAddress: [night - HOUR],
       newestOpenCartId: 'c_2',
+      lastPurchaseByAddress: night,
       senderPaused: true,
     });
     const order: string[] = [];
     let current = all;
     const peel = [
       (i: GateInput) => ({ ...i, cart: cart({ consent: true }) }),
+      (i: GateInput) => ({ ...i, lastPurchaseByAddress: null }),
       (i: GateInput) => ({ ...i, now: NOON_UTC, recentSendsToAddress: [NOON_UTC - HOUR] }),
       (i: GateInput) => ({ ...i, newestOpenCartId: 'c_1' }),
       (i: GateInput) => ({ ...i, recentSendsToAddress: [] }),
@@ -159,6 +181,7 @@ describe('checkGate', () => {
     order.push(last.verdict === 'open' ? 'open' : last.rule);
     expect(order).toEqual([
       'no_consent',
+      'bought_elsewhere',
       'quiet_hours',
       'older_cart',
       'frequency_cap',

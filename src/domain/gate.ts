@@ -16,6 +16,7 @@ export const GateRule = {
   frequencyCap: 'frequency_cap',
   olderCart: 'older_cart',
   senderHealth: 'sender_health',
+  boughtElsewhere: 'bought_elsewhere',
 } as const;
 export type GateRule = (typeof GateRule)[keyof typeof GateRule];
 
@@ -31,7 +32,7 @@ export type GateVerdict =
       /** When to look again: the gate may be open then (another rule may still hold). */
       readonly until: number;
     }
-  | { readonly verdict: 'not_this_cart'; readonly rule: 'older_cart' };
+  | { readonly verdict: 'not_this_cart'; readonly rule: 'older_cart' | 'bought_elsewhere' };
 
 export type GateInput = Pick<
   WaiterInput,
@@ -39,6 +40,7 @@ export type GateInput = Pick<
   | 'addressBlock'
   | 'recentSendsToAddress'
   | 'newestOpenCartId'
+  | 'lastPurchaseByAddress'
   | 'senderPaused'
   | 'policy'
   | 'now'
@@ -54,6 +56,9 @@ export function checkGate(input: GateInput): GateVerdict {
   if (input.addressBlock !== null) return { verdict: 'never', rule: input.addressBlock };
   if (policy.requireConsent && cart.consent === false) {
     return { verdict: 'never', rule: GateRule.noConsent };
+  }
+  if (boughtSince(input.lastPurchaseByAddress, cart.lastActivityAt - policy.boughtGraceMs)) {
+    return { verdict: 'not_this_cart', rule: GateRule.boughtElsewhere };
   }
   if (policy.quietHours !== null) {
     const until = quietUntil(
@@ -75,6 +80,14 @@ export function checkGate(input: GateInput): GateVerdict {
     return { verdict: 'wait', rule: GateRule.senderHealth, until: now + SENDER_HEALTH_WAIT_MS };
   }
   return OPEN;
+}
+
+/**
+ * The purchase guard (Klaviyo's "placed order since starting this flow"): whatever identity
+ * matching missed, a purchase by the same address at or after `since` means this shopper paid.
+ */
+function boughtSince(lastPurchase: number | null, since: number): boolean {
+  return lastPurchase !== null && lastPurchase >= since;
 }
 
 /** When the address may be mailed again: newest send plus the cap; null with no cap or sends. */

@@ -15,6 +15,11 @@ export interface WaiterInput {
   readonly recentSendsToAddress: readonly number[];
   /** Id of the newest open cart of the same address (only that one is chased); null without email. */
   readonly newestOpenCartId: string | null;
+  /**
+   * When the cart's address last bought, on any cart of any lane (null: never, or no email). The
+   * purchase guard: a checkout the store linked to another cart id still stops this one.
+   */
+  readonly lastPurchaseByAddress: number | null;
   /** Sender health: bounce/complaint rate near what gets the sender reviewed. */
   readonly senderPaused: boolean;
   /** The cart is in the holdout group (CR_HOLDOUT): it is never reminded. */
@@ -37,6 +42,10 @@ export const StillShoppingReason = {
   holdout: 'holdout',
   /** The step was claimed by another waiter that did not record it: never send it twice. */
   claimed: 'claimed',
+  /** The same address bought (another cart) after this cart's last activity, or just before it. */
+  boughtElsewhere: 'bought_elsewhere',
+  /** No items, a zero total or no restore link: a reminder would have nothing to bring back. */
+  nothingToRecover: 'nothing_to_recover',
 } as const;
 export type StillShoppingReason = (typeof StillShoppingReason)[keyof typeof StillShoppingReason];
 
@@ -48,7 +57,12 @@ export const WaitReason = {
 } as const;
 export type WaitReason = (typeof WaitReason)[keyof typeof WaitReason];
 
-export const LetGoReason = { allStepsSent: 'all_steps_sent', gaveUp: 'gave_up' } as const;
+export const LetGoReason = {
+  allStepsSent: 'all_steps_sent',
+  gaveUp: 'gave_up',
+  /** Given up on a cart that never had anything to bring back (no reminder was possible). */
+  nothingToRecover: 'nothing_to_recover',
+} as const;
 export type LetGoReason = (typeof LetGoReason)[keyof typeof LetGoReason];
 
 export type Move =

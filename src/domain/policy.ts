@@ -23,6 +23,12 @@ export interface Policy {
   readonly holdoutShare: number;
   /** A purchase within this long after the last reminder counts as recovered. */
   readonly recoveryWindowMs: number;
+  /**
+   * CR_BOUGHT_GRACE: a purchase by the same address this long before a cart's last activity (or
+   * any time after it) stops that cart's reminders. A shopper who just bought and is still
+   * browsing is not a shopper who abandoned a cart.
+   */
+  readonly boughtGraceMs: number;
 }
 
 export const HOUR = 3_600_000;
@@ -37,6 +43,7 @@ export const DEFAULT_POLICY: Policy = {
   requireConsent: false,
   holdoutShare: 0,
   recoveryWindowMs: 7 * DAY,
+  boughtGraceMs: 24 * HOUR,
 };
 
 /** When the wake-up for the next unsent step is due, or null when every step was sent. */

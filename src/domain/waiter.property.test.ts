@@ -5,7 +5,7 @@ import type { Cart } from './cart.ts';
 import { shopperZone } from './gate.ts';
 import type { Move, WaiterInput } from './moves.ts';
 import { DAY, DEFAULT_POLICY, giveUpAt, HOUR, nextWakeAt, type Policy } from './policy.ts';
-import { decide } from './waiter.ts';
+import { decide, nothingToRecover } from './waiter.ts';
 import { isQuietAt } from './zoned-time.ts';
 
 const MIN = 60_000;
@@ -13,9 +13,16 @@ const ZONES = ['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kathmandu', 'Aus
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const T1 = Date.parse('2027-01-01T00:00:00Z');
 
+/** Something to bring back: one item and a link to the cart (nothingToRecover is false). */
+const RECOVERABLE = {
+  items: [{ sku: 'MUG', name: 'Mug', quantity: 1, priceMinor: 100, url: null, imageUrl: null }],
+  restoreUrl: 'https://shop.example/cart/c_1',
+} satisfies Partial<Cart>;
+
 function baseCart(over: Partial<Cart>): Cart {
   return makeCart({
     ...BARE,
+    ...RECOVERABLE,
     currency: 'EUR',
     totalMinor: 100,
     createdAt: T0,
@@ -99,6 +106,10 @@ const inputArb: fc.Arbitrary<WaiterInput> = policyArb.chain((policy) => {
       newestOpenCartId: fc.constantFrom('c_1', 'c_1', 'c_1', 'c_2', null),
       senderPaused: rarely,
       heldOut: rarely,
+      /** The address's last purchase, relative to the cart's last activity. */
+      purchaseOffset: sometimes(fc.integer({ min: -3 * DAY, max: 3 * DAY })),
+      /** What the cart lacks, if anything: items, a total, or a link back. */
+      lacks: fc.constantFrom(null, null, null, null, 'items', 'total', 'link'),
       sinceActivity: fc.oneof(
         fc.integer({ min: -DAY, max: policy.giveUpAfterMs + 2 * DAY }),
         // Right around a step's due time or the give-up age, where off-by-ones live.
@@ -122,7 +133,12 @@ const inputArb: fc.Arbitrary<WaiterInput> = policyArb.chain((policy) => {
           email: r.email,
           timezone: r.timezone,
           consent: r.consent,
+          ...(r.lacks === 'items' ? { items: [] } : {}),
+          ...(r.lacks === 'total' ? { totalMinor: 0 } : {}),
+          ...(r.lacks === 'link' ? { restoreUrl: null } : {}),
         }),
+        lastPurchaseByAddress:
+          r.purchaseOffset === null ? null : r.lastActivityAt + r.purchaseOffset,
         addressBlock: r.addressBlock,
         recentSendsToAddress: r.sendAges.map((age) => now - age),
         newestOpenCartId: r.newestOpenCartId,
@@ -160,6 +176,12 @@ describe('decide on random inputs', () => {
         expect(quietNow(input)).toBe(false);
         expect(capped(input)).toBe(false);
         expect(input.senderPaused).toBe(false);
+        expect(nothingToRecover(cart)).toBe(false);
+        // The purchase guard: never a reminder to an address that bought since (or just before).
+        const purchase = input.lastPurchaseByAddress;
+        if (purchase !== null) {
+          expect(purchase).toBeLessThan(cart.lastActivityAt - policy.boughtGraceMs);
+        }
         expect(policy.requireConsent && cart.consent === false).toBe(false);
         expect([null, cart.id]).toContain(input.newestOpenCartId);
         const spent = Math.max(cart.remindersSent, cart.claimedStep ?? 0);
@@ -232,6 +254,7 @@ describe('decide over a simulated timeline', () => {
             addressBlock: blocked ? 'bounced' : null,
             recentSendsToAddress: sends.filter((s) => s <= now),
             newestOpenCartId: cart.id,
+            lastPurchaseByAddress: null,
             senderPaused: fire.senderPaused,
             heldOut,
             policy,

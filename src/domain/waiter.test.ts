@@ -18,6 +18,10 @@ const GIVE_UP = ACTIVE + 7 * DAY;
 function cart(over: Partial<Cart> = {}): Cart {
   return makeCart({
     ...BARE,
+    // Something to bring back, or the waiter never nudges (nothing_to_recover).
+    items: [{ sku: 'MUG', name: 'Mug', quantity: 1, priceMinor: 100, url: null, imageUrl: null }],
+    totalMinor: 100,
+    restoreUrl: 'https://shop.example/cart/c_1',
     currency: 'EUR',
     createdAt: ACTIVE,
     lastActivityAt: ACTIVE,
@@ -40,6 +44,7 @@ function build(row: Row): WaiterInput {
     addressBlock: null,
     recentSendsToAddress: [],
     newestOpenCartId: 'c_1',
+    lastPurchaseByAddress: null,
     senderPaused: false,
     heldOut: false,
     now: STEP1,
@@ -95,6 +100,51 @@ const rows: Row[] = [
     policy: { giveUpAfterMs: 2 * DAY },
     input: { now: ACTIVE + 2 * DAY },
     want: { move: 'let_go', reason: 'gave_up' },
+  },
+  // b2. nothing a reminder could bring back
+  {
+    name: 'no items: never nudged, looked at again at give-up',
+    cart: { items: [] },
+    want: { move: 'still_shopping', reason: 'nothing_to_recover', wakeAt: GIVE_UP },
+  },
+  {
+    name: 'a zero total: never nudged',
+    cart: { totalMinor: 0 },
+    want: { move: 'still_shopping', reason: 'nothing_to_recover', wakeAt: GIVE_UP },
+  },
+  {
+    name: 'no restore link: never nudged',
+    cart: { restoreUrl: null },
+    want: { move: 'still_shopping', reason: 'nothing_to_recover', wakeAt: GIVE_UP },
+  },
+  {
+    name: 'nothing to recover and nothing sent: let go as nothing_to_recover',
+    cart: { items: [] },
+    input: { now: GIVE_UP },
+    want: { move: 'let_go', reason: 'nothing_to_recover' },
+  },
+  {
+    name: 'emptied after a reminder: let go as gave_up (a reminder did go out)',
+    cart: { items: [], remindersSent: 1 },
+    input: { now: GIVE_UP },
+    want: { move: 'let_go', reason: 'gave_up' },
+  },
+  // b3. the purchase guard
+  {
+    name: 'the address bought another cart after this one was last active -> no mail',
+    input: { lastPurchaseByAddress: ACTIVE + 10 * MIN },
+    want: { move: 'still_shopping', reason: 'bought_elsewhere', wakeAt: GIVE_UP },
+  },
+  {
+    name: 'bought elsewhere wins over quiet hours (checked first)',
+    cart: { timezone: 'Asia/Tokyo' },
+    input: { now: at('2026-06-10T14:00:00Z'), lastPurchaseByAddress: ACTIVE - HOUR },
+    want: { move: 'still_shopping', reason: 'bought_elsewhere', wakeAt: GIVE_UP },
+  },
+  {
+    name: 'a purchase more than the grace before this cart: chased as usual',
+    input: { lastPurchaseByAddress: ACTIVE - 25 * HOUR },
+    want: { move: 'nudge', step: 1, wakeAtAfter: STEP2 },
   },
   // c. every step spent
   {

@@ -6,6 +6,7 @@
  * timer that fires late, early or twice can neither loop nor lose the cart), and an open cart is
  * let go at its give-up time whatever else holds.
  */
+import type { Cart } from './cart.ts';
 import { checkGate, type GateVerdict } from './gate.ts';
 import {
   LetGoReason,
@@ -24,10 +25,7 @@ export function decide(input: WaiterInput): Move {
   const end = giveUpAt(cart, policy);
   const steps = policy.cadenceMs.length;
   if (now >= end) {
-    return {
-      move: 'let_go',
-      reason: cart.remindersSent >= steps ? LetGoReason.allStepsSent : LetGoReason.gaveUp,
-    };
+    return { move: 'let_go', reason: letGoReason(cart, steps) };
   }
 
   // A claimed step may have been sent by a waiter that died before recording it: never resend.
@@ -42,6 +40,8 @@ export function decide(input: WaiterInput): Move {
     return stillShopping(reason, dueAt === null ? end : Math.min(dueAt, end));
   }
 
+  // Nothing a reminder could bring back; intake re-arms the wake-up if the cart fills up again.
+  if (nothingToRecover(cart)) return stillShopping(StillShoppingReason.nothingToRecover, end);
   if (input.addressBlock !== null) return stillShopping(input.addressBlock, end);
   if (input.heldOut) return stillShopping(StillShoppingReason.holdout, end);
   // Intake re-arms the wake-up when an email arrives, so waiting to give-up is not a loss.
@@ -57,6 +57,20 @@ export function decide(input: WaiterInput): Move {
   return { move: 'nudge', step, wakeAtAfter: Math.max(after, now + 1) };
 }
 
+/**
+ * A cart with no items, a zero total or no link back to it: a reminder would show "Total: $0.00"
+ * or a button that lands nowhere. Such a cart is never nudged.
+ */
+export function nothingToRecover(cart: Pick<Cart, 'items' | 'totalMinor' | 'restoreUrl'>): boolean {
+  return cart.items.length === 0 || cart.totalMinor <= 0 || cart.restoreUrl === null;
+}
+
+function letGoReason(cart: Cart, steps: number): LetGoReason {
+  if (cart.remindersSent >= steps) return LetGoReason.allStepsSent;
+  if (cart.remindersSent === 0 && nothingToRecover(cart)) return LetGoReason.nothingToRecover;
+  return LetGoReason.gaveUp;
+}
+
 /** When 0-based step `index` comes due, or null past the last step. */
 function stepDueAt(input: WaiterInput, index: number): number | null {
   const delay = input.policy.cadenceMs[index];
@@ -68,7 +82,12 @@ function closedGate(gate: Exclude<GateVerdict, { verdict: 'open' }>, end: number
     case 'never':
       return stillShopping(gate.rule, end);
     case 'not_this_cart':
-      return stillShopping(StillShoppingReason.olderCart, end);
+      return stillShopping(
+        gate.rule === 'older_cart'
+          ? StillShoppingReason.olderCart
+          : StillShoppingReason.boughtElsewhere,
+        end,
+      );
     case 'wait':
       // A gate that opens only at or after give-up: let_go happens then instead.
       return wait(gate.rule, Math.min(gate.until, end));
