@@ -149,6 +149,7 @@ const USED_FIELDS = [
   'customer',
   'checkout_token',
   'checkout_id',
+  'cart_token',
   'processed_at',
   'created_at',
   'contact_email',
@@ -160,6 +161,9 @@ function wellFormed(result: ShopifyMapResult): boolean {
       return (
         eventSchema.shape.id.safeParse(result.event.id).success &&
         eventSchema.shape.cart.shape.id.safeParse(result.event.cart.id).success &&
+        eventSchema.shape.aliases.safeParse(result.event.aliases).success &&
+        !result.event.aliases?.includes(result.event.cart.id) &&
+        (result.event.orderId === null || typeof result.event.orderId === 'string') &&
         Number.isSafeInteger(result.event.cart.totalMinor) &&
         Number.isFinite(result.event.occurredAt)
       );

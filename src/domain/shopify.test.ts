@@ -10,6 +10,7 @@ import { eventSchema } from './events.ts';
 import { mapShopifyWebhook } from './shopify.ts';
 
 const TOKEN = 'b7e4c1d09a3f4e2b8c6d5a1f0e9d8c7b';
+const CART_TOKEN = 'Z2NwLXVzLWVhc3QxOjAxSkZBS0VDQVJUVE9LRU4wMDAx';
 const RESTORE = `https://linen-and-loom.example.com/59876543210/checkouts/ac/${TOKEN}/recover?key=3f9c2e8a1b7d6054`;
 const SHIRT = {
   sku: 'SHIRT-LIN-L-SAND',
@@ -38,6 +39,7 @@ describe('mapShopifyWebhook: the fixtures', () => {
       type: 'cart.updated',
       occurredAt: Date.UTC(2026, 10, 23, 13, 52, 11),
       orderId: null,
+      aliases: ['shopify_checkout_35148217712345', `shopify_cart_${CART_TOKEN}`],
       cart: {
         id: `shopify_${TOKEN}`,
         email: null,
@@ -170,11 +172,17 @@ describe('mapShopifyWebhook: topics and headers', () => {
 });
 
 describe('mapShopifyWebhook: identities', () => {
-  it('records an order with no checkout_token as a bought cart of its own', () => {
-    const order = { ...fixture('orders-create'), checkout_token: null, checkout_id: null };
+  it('records an order that links to no checkout as a bought cart of its own', () => {
+    const order = {
+      ...fixture('orders-create'),
+      checkout_token: null,
+      checkout_id: null,
+      cart_token: null,
+    };
     const event = eventOf(mapShopifyWebhook(input('orders/create', order)));
     expect(event.type).toBe('cart.checked_out');
     expect(event.cart.id).toBe('shopify_order_5901234567890');
+    expect(event.aliases).toEqual([]);
     expect(event.orderId).toBe('5901234567890');
   });
 

@@ -12,11 +12,12 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { CartItem, CartSnapshot } from './cart.ts';
 import { normaliseEmail } from './email.ts';
-import { type CartEvent, EventType, type FieldProblem, isTimeZone } from './events.ts';
+import { type CartEvent, EventType, type FieldProblem, isTimeZone, otherIds } from './events.ts';
 import {
   type Checkout,
   type Common,
   checkoutSchema,
+  consentOf,
   instant,
   type Order,
   orderSchema,
@@ -47,7 +48,7 @@ export type ShopifyMapResult =
   | { readonly kind: 'invalid'; readonly details: readonly FieldProblem[] };
 
 // The same rule as the cart/event ids in events.ts: ids become keys, schedule names, URL parts.
-const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+const ID = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 // Bounds of the store lane's item schema, so a Shopify cart looks like any other downstream.
 const MAX_SKU = 128;
 const MAX_NAME = 300;
@@ -88,35 +89,75 @@ function mapWith<T>(
     : { kind: 'invalid', details: built.details };
 }
 
+/**
+ * Every id Shopify gives one cart, as the cart id it becomes. A checkout is known by its token,
+ * its cart token and (before API 2026-04) its id; an order points back by checkout_token,
+ * cart_token and checkout_id, and has its own id. Both sides map each one the same way, so an
+ * order finds its checkout by whichever of them it carries (SPEC section 7, aliases). The token
+ * and checkout-id forms are the ones rows were first stored under, so existing rows still match.
+ */
+const identityOf = {
+  checkoutToken: (token: string) => boundedId('shopify_', token),
+  checkoutId: (id: string) => boundedId('shopify_', `checkout_${id}`),
+  cartToken: (token: string) => boundedId('shopify_', `cart_${token}`),
+  order: (id: string) => boundedId('shopify_', `order_${id}`),
+};
+
+const mapped = (value: string | null | undefined, to: (value: string) => string) =>
+  value == null ? null : to(value);
+
+/** The cart's aliases: every identity present but its id, once each. */
+const aliasesOf = (id: string, identities: ReadonlyArray<string | null>) =>
+  otherIds(
+    identities.filter((other) => other !== null),
+    id,
+  );
+
 function checkoutEvent(raw: Checkout, input: ShopifyWebhookInput, topic: ShopifyTopic): Built {
   const details: FieldProblem[] = [];
-  const key = raw.token ?? (raw.id == null ? null : `checkout_${raw.id}`);
-  if (key === null) details.push({ path: 'token', problem: 'a checkout needs a token or an id' });
+  // The token is the checkout's own id (API 2026-04 dropped `id` in its favour), so it names the
+  // cart, else the id does; the cart token names the storefront cart behind it: an alias.
+  const identities = [
+    mapped(raw.token, identityOf.checkoutToken),
+    mapped(raw.id, identityOf.checkoutId),
+    mapped(raw.cart_token, identityOf.cartToken),
+  ];
+  const id = identities[0] ?? identities[1] ?? null;
+  if (id === null) details.push({ path: 'token', problem: 'a checkout needs a token or an id' });
   // The payload's own time, so a retry of an older payload (Shopify retries for up to 4 hours with
   // the original body) is older than the row and changes nothing.
   const at = occurredAt([['updated_at', raw.updated_at]], input.triggeredAt, details);
-  const cart = snapshot(raw, key ?? '', raw.abandoned_checkout_url ?? null, details);
-  if (key === null || at === null || cart === null) return { ok: false, details };
+  const cart = snapshot(raw, id ?? '', raw.abandoned_checkout_url ?? null, details);
+  if (id === null || at === null || cart === null) return { ok: false, details };
   // A completed checkout is a purchase even when the store does not send orders/create to us.
   const completed = raw.completed_at != null;
+  // What a derived event id has always named the checkout by, so retries keep matching.
+  const resource = raw.token ?? `checkout_${raw.id}`;
   return {
     ok: true,
     event: {
-      id: eventId(input.eventId, topic, key, raw.updated_at ?? at.text),
+      id: eventId(input.eventId, topic, resource, raw.updated_at ?? at.text),
       type: completed ? EventType.checkedOut : EventType.updated,
       occurredAt: at.ms,
       cart,
       orderId: null,
+      aliases: aliasesOf(id, identities),
     },
   };
 }
 
 function orderEvent(raw: Order, input: ShopifyWebhookInput, topic: ShopifyTopic): Built {
   const details: FieldProblem[] = [];
-  // The order names the checkout it came from; without that it is still recorded as bought.
-  const key =
-    raw.checkout_token ??
-    (raw.checkout_id == null ? `order_${raw.id}` : `checkout_${raw.checkout_id}`);
+  // The order's cart is the checkout it came from, by the first link it carries; without any
+  // link it is still recorded, as a bought cart of its own. Every other id becomes an alias, the
+  // order's own included, so whichever side arrives first the other finds the same row.
+  const identities = [
+    mapped(raw.checkout_token, identityOf.checkoutToken),
+    mapped(raw.checkout_id, identityOf.checkoutId),
+    mapped(raw.cart_token, identityOf.cartToken),
+    identityOf.order(raw.id),
+  ];
+  const id = identities.find((candidate) => candidate !== null) ?? identityOf.order(raw.id);
   const at = occurredAt(
     [
       ['processed_at', raw.processed_at],
@@ -125,7 +166,7 @@ function orderEvent(raw: Order, input: ShopifyWebhookInput, topic: ShopifyTopic)
     input.triggeredAt,
     details,
   );
-  const cart = snapshot({ ...raw, email: raw.email || raw.contact_email }, key, null, details);
+  const cart = snapshot({ ...raw, email: raw.email || raw.contact_email }, id, null, details);
   if (at === null || cart === null) return { ok: false, details };
   return {
     ok: true,
@@ -134,14 +175,15 @@ function orderEvent(raw: Order, input: ShopifyWebhookInput, topic: ShopifyTopic)
       type: EventType.checkedOut,
       occurredAt: at.ms,
       cart,
-      orderId: String(raw.id),
+      orderId: raw.id,
+      aliases: aliasesOf(id, identities),
     },
   };
 }
 
 function snapshot(
   raw: Common,
-  key: string,
+  id: string,
   restoreUrl: string | null,
   details: FieldProblem[],
 ): CartSnapshot | null {
@@ -155,7 +197,8 @@ function snapshot(
   const items = lineItems(raw.line_items, currency, details);
   if (!total.ok || details.length > 0) return null;
   return {
-    id: boundedId('shopify_', key),
+    id,
+    // A blank or missing email (Shopify sends "" before the shopper types one) is no address.
     email: firstEmail([raw.email, raw.customer?.email]),
     currency,
     totalMinor: total.money.minor,
@@ -164,7 +207,7 @@ function snapshot(
     savedLink: false,
     // Shopify checkouts rarely carry the shopper's zone; the gate falls back to the store's.
     timezone: zoneOrNull(raw.customer?.timezone),
-    consent: raw.buyer_accepts_marketing ?? null,
+    consent: consentOf(raw),
   };
 }
 

@@ -8,7 +8,8 @@ import type { Ingest } from '../app/intake.ts';
 import { mapShopifyWebhook } from '../domain/shopify.ts';
 import { verifyShopifyHmac } from '../domain/shopify-signature.ts';
 import { HttpError } from './errors.ts';
-import { parseJsonBody, readLimitedBody } from './events-route.ts';
+import { readLimitedBody } from './events-route.ts';
+import { parseShopifyBody } from './shopify-json.ts';
 
 /**
  * Shopify sends whole orders (addresses, tax and shipping lines, fulfilments): a real one with many
@@ -38,7 +39,8 @@ export function shopifyRoute({ ingest, shopifySecret }: ShopifyRouteDeps): Hono 
       topic: c.req.header('x-shopify-topic'),
       eventId: c.req.header('x-shopify-event-id') ?? c.req.header('x-shopify-webhook-id'),
       triggeredAt: c.req.header('x-shopify-triggered-at'),
-      body: parseJsonBody(raw, c.req.header('content-type')),
+      // Not JSON.parse: Shopify's 64-bit ids would lose digits (see shopify-json.ts).
+      body: parseShopifyBody(raw, c.req.header('content-type')),
     });
     switch (mapped.kind) {
       case 'invalid':
@@ -48,8 +50,12 @@ export function shopifyRoute({ ingest, shopifySecret }: ShopifyRouteDeps): Hono 
         return c.json({ ignored: true, reason: mapped.reason });
       case 'event': {
         const result = await ingest(mapped.event);
+        // The row's own id: an order may have found its checkout's row through an alias.
         return c.json({
-          cart: { id: mapped.event.cart.id, status: result.cart?.status ?? 'open' },
+          cart: {
+            id: result.cart?.id ?? mapped.event.cart.id,
+            status: result.cart?.status ?? 'open',
+          },
           duplicate: result.kind === 'duplicate',
         });
       }

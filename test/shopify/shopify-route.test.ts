@@ -137,6 +137,31 @@ describe('POST /webhooks/shopify', () => {
     expect(JSON.stringify(bad.json.details)).toContain('total_price');
   });
 
+  it('refuses a body that is not JSON with 415, after the signature and before the fields', async () => {
+    open();
+    const notJson = await deliver('orders/create', '{"id": 820982911946154508,', 'ev11');
+    expect(notJson.status).toBe(415);
+    expect(notJson.json).toMatchObject({
+      error: 'body is not valid JSON',
+      details: [{ path: '(body)' }],
+    });
+    const unsigned = await deliver('orders/create', '{"id":', 'ev12', 'another_secret_xxxxxxxx');
+    expect(unsigned.status).toBe(401);
+  });
+
+  it('answers with the row the order reached, and keeps its 64-bit id digit for digit', async () => {
+    open();
+    await deliver('checkouts/update', fixture('checkouts-update'), 'ev1');
+    // Linked only by cart_token, with Shopify's own sample order id (past 2^53).
+    const order = fixture('orders-create')
+      .replace('"id": 5901234567890', '"id": 820982911946154508')
+      .replace(/"checkout_token": "[^"]*"/, '"checkout_token": null')
+      .replace(/"checkout_id": \d+/, '"checkout_id": null');
+    const res = await deliver('orders/create', order, 'ev2');
+    expect(res.json).toEqual({ cart: { id: CART, status: 'bought' }, duplicate: false });
+    expect((await rt.store.get(CART))?.orderId).toBe('820982911946154508');
+  });
+
   it('takes a large real order (over the 64 KiB of /events) and refuses one over 512 KiB', async () => {
     open();
     const order = JSON.parse(fixture('orders-create')) as { line_items: unknown[] };

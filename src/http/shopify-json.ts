@@ -1,0 +1,55 @@
+/**
+ * The Shopify webhook body, parsed without losing a digit. Shopify's ids are 64-bit integers
+ * written as JSON numbers (an order id like 820982911946154508), and JSON.parse turns every
+ * integer past 2^53 into the nearest double without a word (…154508 becomes …154500): the order
+ * would then point at a checkout that does not exist, and the shopper who paid gets a reminder.
+ *
+ * lossless-json reads each number from its own text. An integer too big for a double comes
+ * through as its digits, a string; every other number is exactly what JSON.parse gives, so
+ * `quantity` and the like stay numbers. Only this route parses this way: POST /events keeps
+ * JSON.parse, its ids being strings already.
+ */
+import { parse } from 'lossless-json';
+import { HttpError } from './errors.ts';
+
+// Without `stream`, decode() keeps no state between calls, so one decoder serves every request.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+// The same media types as parseJsonBody in events-route.ts accepts.
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
+const INTEGER = /^-?\d+$/;
+
+/** A JSON number's text as a value: its digits when a double would round them, else a number. */
+export function shopifyNumber(text: string): number | string {
+  const value = Number(text);
+  return INTEGER.test(text) && !Number.isSafeInteger(value) ? text : value;
+}
+
+/**
+ * JSON text to a value, as JSON.parse would give it except for integers past 2^53 (see above).
+ * A repeated key keeps its last value, as with JSON.parse (lossless-json would throw).
+ */
+export function parseShopifyJson(text: string): unknown {
+  return parse(text, null, {
+    parseNumber: shopifyNumber,
+    onDuplicateKey: ({ newValue }) => newValue,
+  });
+}
+
+/**
+ * The raw body as a value, refusing what is not JSON exactly as parseJsonBody does for
+ * POST /events: 415 naming the Content-Type, or the body with the parser's reason.
+ */
+export function parseShopifyBody(raw: Uint8Array, contentType: string | undefined): unknown {
+  if (contentType === undefined || !JSON_MEDIA_TYPE.test(contentType)) {
+    throw new HttpError(415, 'body must be JSON (Content-Type: application/json)', [
+      { path: '(headers).content-type', problem: `got ${contentType ?? 'none'}` },
+    ]);
+  }
+  try {
+    return parseShopifyJson(utf8.decode(raw));
+  } catch (error) {
+    throw new HttpError(415, 'body is not valid JSON', [
+      { path: '(body)', problem: (error as Error).message.slice(0, 200) },
+    ]);
+  }
+}
