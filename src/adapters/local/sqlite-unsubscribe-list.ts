@@ -1,8 +1,8 @@
 /**
  * The never-send list on SQLite; each change commits with its audit row. add and remove read the
  * current block and write in one BEGIN IMMEDIATE transaction: the write lock is taken before the
- * read, so another process on the same file (the CLI beside the server) waits instead of slipping
- * a change between the read that decides and the write it decides.
+ * read, so another connection to the same file waits instead of slipping a change between the
+ * read that decides and the write it decides (a deferred transaction would fail with BUSY there).
  */
 import type { AuditEntry } from '../../domain/audit.ts';
 import {
