@@ -33,6 +33,11 @@ function product(sku: string, name: string, priceMinor: number): Omit<CartItem, 
   };
 }
 
+/** A row's address and the list of addresses it was known by, which holds it. */
+function withEmail(email: string | null) {
+  return { email, knownEmails: email === null ? [] : [email] };
+}
+
 export interface SeedSpec {
   /** Carts to insert. */
   readonly count: number;
@@ -80,7 +85,7 @@ export function seedCart(i: number, spec: SeedSpec, random: () => number): Cart 
   return {
     id,
     aliases: [],
-    email: random() < 0.92 ? `shopper${i}.${spec.idPrefix}@example.com` : null,
+    ...withEmail(random() < 0.92 ? `shopper${i}.${spec.idPrefix}@example.com` : null),
     currency: 'USD',
     totalMinor,
     items,

@@ -45,6 +45,12 @@ export interface Cart extends CartSnapshot {
    * from every event; the stores index each one so any of them finds this row. Never holds `id`.
    */
   readonly aliases: readonly string[];
+  /**
+   * Every address any event of this cart carried, sorted (so any delivery order gives the same
+   * list). `email` is the newest; a purchase is on record under each of these, so the purchase
+   * guard still finds a buyer whose cart later showed another address.
+   */
+  readonly knownEmails: readonly string[];
   readonly status: CartStatus;
   readonly closedReason: ClosedReason | null;
   readonly createdAt: number;
@@ -87,6 +93,13 @@ export interface Cart extends CartSnapshot {
 
 export const OPTIONAL_FIELDS = ['email', 'timezone', 'consent', 'restoreUrl'] as const;
 export type OptionalField = (typeof OPTIONAL_FIELDS)[number];
+
+/** The addresses a bought cart's purchase is on record under: its own and every one it had. */
+export function purchaseEmails(cart: Pick<Cart, 'email' | 'knownEmails'>): string[] {
+  const emails = new Set(cart.knownEmails);
+  if (cart.email !== null) emails.add(cart.email);
+  return [...emails];
+}
 
 export function isFinal(cart: Pick<Cart, 'status' | 'closedReason'>): boolean {
   return cart.status === CartStatus.bought || cart.status === CartStatus.closed;
@@ -149,6 +162,7 @@ export function blankCart(
   return {
     id: snapshot.id,
     aliases: [],
+    knownEmails: [],
     email: null,
     currency: snapshot.currency,
     totalMinor: snapshot.totalMinor,

@@ -43,6 +43,14 @@ function isNewer(event: CartEvent, cart: Cart): boolean {
   return eventStamp(event) > eventStamp({ occurredAt: cart.lastActivityAt, id: cart.lastEventId });
 }
 
+/** A cart remembers at most this many addresses (a typo and its fix, a shared device). */
+export const MAX_KNOWN_EMAILS = 8;
+
+function withEmail(known: readonly string[], email: string | null): readonly string[] {
+  if (email === null || known.includes(email) || known.length >= MAX_KNOWN_EMAILS) return known;
+  return [...known, email].sort();
+}
+
 /** Optional fields the event carries and is the newest source of. */
 function mergeOptionalFields(cart: Cart, event: CartEvent): Cart {
   const stamp = eventStamp(event);
@@ -57,7 +65,12 @@ function mergeOptionalFields(cart: Cart, event: CartEvent): Cart {
     next = { ...next, [field]: value };
   }
   const savedLink = cart.savedLink || event.cart.savedLink;
-  return { ...next, savedLink, fieldStamps: stamps };
+  return {
+    ...next,
+    savedLink,
+    fieldStamps: stamps,
+    knownEmails: withEmail(cart.knownEmails, event.cart.email),
+  };
 }
 
 /** The newest event's items, total and currency, and the activity time they came with. */

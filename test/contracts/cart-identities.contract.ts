@@ -112,6 +112,21 @@ export function runCartIdentitiesContract({ name, make }: CartStoreContractOptio
       expect(await store.lastPurchaseBy('nobody@example.com')).toBeNull();
     });
 
+    it('keeps a purchase on record under every address the bought cart was known by', async () => {
+      await create(
+        makeCart({
+          id: 'c_1',
+          email: 'new@example.com',
+          knownEmails: ['new@example.com', 'old@example.com'],
+          status: 'bought',
+          boughtAt: T0 + HOUR,
+          wakeAt: null,
+        }),
+      );
+      expect(await store.lastPurchaseBy('old@example.com')).toBe(T0 + HOUR);
+      expect(await store.lastPurchaseBy('new@example.com')).toBe(T0 + HOUR);
+    });
+
     it('counts a cart bought by an update of an open row', async () => {
       const open = await create(makeCart({ id: 'c_1' }));
       await store.save({

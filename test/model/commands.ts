@@ -38,7 +38,15 @@ async function sendEvent(m: Model, r: ModelSystem, id: string, spec: EventSpec):
   m.known.add(spec.cartId);
   if (spec.checkout) {
     expect(answer.cart.status).toBe('bought');
-    if (!m.checkedOut.has(spec.cartId)) m.checkedOut.set(spec.cartId, r.sent.length);
+    if (!m.checkedOut.has(spec.cartId)) {
+      m.checkedOut.set(spec.cartId, r.sent.length);
+      // The purchase as the store holds it: the row's address (an older event may not have
+      // changed it) and the time of the checkout.
+      const row = await r.runtime.store.get(spec.cartId);
+      if (row?.email && row.boughtAt !== null) {
+        m.purchases.push({ email: row.email, at: row.boughtAt, mailsAtAck: r.sent.length });
+      }
+    }
   } else if (m.checkedOut.has(spec.cartId)) {
     expect(answer.cart.status).toBe('bought');
   }

@@ -3,8 +3,12 @@ import { expect } from 'vitest';
 import type { Model } from './model.ts';
 import { CART_IDS, type ModelSystem, OWNER_NAME } from './system.ts';
 
+/** The model's CR_BOUGHT_GRACE: the default. */
+const BOUGHT_GRACE_MS = 24 * 3_600_000;
+
 export async function checkInvariants(model: Model, sys: ModelSystem): Promise<void> {
   checkMails(model, sys);
+  await checkPurchaseGuard(model, sys);
   await checkRows(model, sys);
   await checkStops(model, sys);
 }
@@ -21,6 +25,34 @@ function checkMails(model: Model, sys: ModelSystem): void {
       throw new Error(`mail #${index} to unsubscribed ${mail.to} (cart ${mail.cartId})`);
     }
   });
+}
+
+/**
+ * No mail to an address after its purchase was acknowledged, about any cart (other cart ids
+ * included) whose last activity at the send was not after the purchase plus... rather: was not
+ * more than the grace after it. A cart the shopper filled a day after buying is a new trip.
+ */
+async function checkPurchaseGuard(model: Model, sys: ModelSystem): Promise<void> {
+  for (const [index, mail] of sys.sent.entries()) {
+    const purchases = model.purchases.filter((p) => p.email === mail.to && index >= p.mailsAtAck);
+    if (purchases.length === 0) continue;
+    const rows = await sys.runtime.store.auditFor(mail.cartId);
+    const sent = rows.find(
+      (row) =>
+        row.action === 'reminder_sent' &&
+        row.detail?.messageId === mail.messageId &&
+        row.at >= 0,
+    );
+    const activity = sent?.before?.lastActivityAt;
+    if (activity === undefined) throw new Error(`mail #${index} has no reminder_sent row`);
+    for (const p of purchases) {
+      if (p.at >= activity - BOUGHT_GRACE_MS) {
+        throw new Error(
+          `mail #${index} to ${mail.to} (cart ${mail.cartId}, active ${activity}) after a purchase at ${p.at}`,
+        );
+      }
+    }
+  }
 }
 
 async function checkRows(model: Model, sys: ModelSystem): Promise<void> {

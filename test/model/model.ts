@@ -18,6 +18,12 @@ export interface Model {
   readonly events: SentEventRecord[];
   /** Cart id -> number of mails sent when its checkout was acknowledged. */
   readonly checkedOut: Map<string, number>;
+  /**
+   * Acknowledged purchases by address: the bought row's email and purchase time, and how many
+   * mails had gone out then. No later mail may go to that address about a cart last active
+   * after the purchase or within the grace before it (the purchase guard, any cart id).
+   */
+  readonly purchases: Array<{ email: string; at: number; mailsAtAck: number }>;
   /** Address -> number of mails sent when its unsubscribe was acknowledged. */
   readonly unsubscribed: Map<string, number>;
   readonly stops: StopRecord[];
@@ -32,6 +38,7 @@ export function emptyModel(): Model {
     nextEventId: 1,
     events: [],
     checkedOut: new Map(),
+    purchases: [],
     unsubscribed: new Map(),
     stops: [],
     known: new Set(),

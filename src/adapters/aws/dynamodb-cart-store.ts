@@ -17,7 +17,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../domain/audit.ts';
-import { type Cart, CartStatus } from '../../domain/cart.ts';
+import { type Cart, CartStatus, purchaseEmails } from '../../domain/cart.ts';
 import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../ports/cart-store.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import {
@@ -64,6 +64,20 @@ const cartKey = (id: string) => ({ pk: `CART#${id}`, sk: CART_SK });
 const ALIAS_SK = 'ALIAS';
 /** An alias item names the row another id of the cart (checkout token, order id...) belongs to. */
 const aliasKey = (alias: string) => ({ pk: `ALIAS#${alias}`, sk: ALIAS_SK });
+/** A purchase on record under one address: the purchase guard reads these, strongly consistent. */
+const purchaseKey = (email: string, cartId: string) => ({
+  pk: `PURCHASE#${email}`,
+  sk: `CART#${cartId}`,
+});
+
+/** The purchase items of a bought row, one per address it was known by; none for other rows. */
+function purchaseItems(cart: Cart): Item[] {
+  if (cart.status !== CartStatus.bought || cart.boughtAt === null) return [];
+  return purchaseEmails(cart).map((email) => ({
+    ...purchaseKey(email, cart.id),
+    boughtAt: cart.boughtAt,
+  }));
+}
 
 function cartItem(cart: Cart): Item {
   const at = padTime(cart.lastActivityAt);
@@ -77,15 +91,10 @@ function cartItem(cart: Cart): Item {
     gsi2sk: `${at}#${cart.id}`,
   };
   if (cart.wakeAt !== null) item.wakeAt = cart.wakeAt;
-  // Sparse index: only open carts with an address are in byEmail under EMAIL#, so openCartsFor
-  // reads no others; bought ones sit under BOUGHT# by purchase time for the purchase guard.
+  // Sparse index: only open carts with an address are in byEmail, so openCartsFor reads no others.
   if (cart.status === CartStatus.open && cart.email !== null) {
     item.gsi1pk = `EMAIL#${cart.email}`;
     item.gsi1sk = `${at}#${cart.id}`;
-  } else if (cart.status === CartStatus.bought && cart.email !== null && cart.boughtAt !== null) {
-    item.gsi1pk = `BOUGHT#${cart.email}`;
-    item.gsi1sk = `${padTime(cart.boughtAt)}#${cart.id}`;
-    item.boughtAt = cart.boughtAt;
   }
   return item;
 }
@@ -93,7 +102,12 @@ function cartItem(cart: Cart): Item {
 function toCart(item: Item): Cart {
   const cart = JSON.parse(String(item.data)) as Cart;
   // Rows written before aliases existed have none.
-  return { ...cart, aliases: cart.aliases ?? [], version: Number(item.version) };
+  return {
+    ...cart,
+    aliases: cart.aliases ?? [],
+    knownEmails: cart.knownEmails ?? (cart.email === null ? [] : [cart.email]),
+    version: Number(item.version),
+  };
 }
 
 /** BatchGetItem takes at most 100 keys a call. */
@@ -127,12 +141,14 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
 
   /** The transaction items of one cart change: conditional cart Put, then its audit rows. */
   function changeItems({ cart, expectedVersion, audit, newAliases = [] }: SaveCart, extra: number) {
-    if (audit.length + 2 * newAliases.length + 2 + extra > MAX_TRANSACT_ITEMS) {
+    const stored: Cart = { ...cart, version: (expectedVersion ?? 0) + 1 };
+    const purchases = purchaseItems(stored);
+    const needed = audit.length + 2 * newAliases.length + purchases.length + 2 + extra;
+    if (needed > MAX_TRANSACT_ITEMS) {
       throw new CartStoreError(
-        `too many audit rows and aliases in one change (${audit.length} + ${newAliases.length}): at most ${MAX_TRANSACT_ITEMS - 2 - extra} items`,
+        `one change of cart ${cart.id} needs ${needed} transaction items (audit rows, aliases, purchases): at most ${MAX_TRANSACT_ITEMS}`,
       );
     }
-    const stored: Cart = { ...cart, version: (expectedVersion ?? 0) + 1 };
     const condition =
       expectedVersion === null
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -146,6 +162,8 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       ...withStoredAfter(audit, stored).map((entry) => ({
         Put: { TableName: auditTable, Item: auditItem(entry, retention) },
       })),
+      // A bought row is on record under each of its addresses, in the same transaction.
+      ...purchases.map((Item) => ({ Put: { TableName: stateTable, Item } })),
       // A new row under an id that is already another row's alias would split one cart in two.
       ...(expectedVersion === null
         ? [
@@ -338,18 +356,17 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
     },
 
     async lastPurchaseBy(email) {
-      const out = query('cart.lastPurchaseBy', {
+      const items = query('cart.lastPurchaseBy', {
         TableName: stateTable,
-        IndexName: Index.byEmail,
-        KeyConditionExpression: 'gsi1pk = :bought',
-        ExpressionAttributeValues: { ':bought': `BOUGHT#${email}` },
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `PURCHASE#${email}` },
         ProjectionExpression: 'boughtAt',
-        ScanIndexForward: false,
-        Limit: 1,
+        // The base table, read strongly: a purchase a moment ago already stops the next send.
+        ConsistentRead: true,
       });
-      // Limit 1 newest-first: the first item is the answer; stop before a second page.
-      for await (const item of out) return Number(item.boughtAt);
-      return null;
+      let last: number | null = null;
+      for await (const item of items) last = Math.max(last ?? 0, Number(item.boughtAt));
+      return last;
     },
 
     async openCartsFor(email) {

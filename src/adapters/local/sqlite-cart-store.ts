@@ -3,7 +3,7 @@
  * conditional on the version the writer read, so two writers racing on one cart cannot clobber.
  */
 import type { AuditEntry } from '../../domain/audit.ts';
-import type { Cart } from '../../domain/cart.ts';
+import { type Cart, purchaseEmails } from '../../domain/cart.ts';
 import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../ports/cart-store.ts';
 import type { SqliteDatabase } from './sqlite.ts';
 import { type AuditRow, prepareAuditInsert, toAuditEntry } from './sqlite-audit.ts';
@@ -21,7 +21,13 @@ function toCart(row: CartRow): Cart {
   const cart = JSON.parse(row.data) as Cart;
   // The due time and version live in their own columns (the timer loop leases wake_at). Rows
   // written before aliases existed have none.
-  return { ...cart, aliases: cart.aliases ?? [], wakeAt: row.wake_at, version: row.version };
+  return {
+    ...cart,
+    aliases: cart.aliases ?? [],
+    knownEmails: cart.knownEmails ?? (cart.email === null ? [] : [cart.email]),
+    wakeAt: row.wake_at,
+    version: row.version,
+  };
 }
 
 export interface SqliteCartStore extends CartStore {
@@ -48,15 +54,13 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     'SELECT id, wake_at, version, data FROM carts WHERE id = ?',
   );
   const insertStmt = db.prepare(
-    `INSERT INTO carts
-       (id, status, email, last_activity_at, wake_at, claimed_step, bought_at, version, data)
-     VALUES (@id, @status, @email, @lastActivityAt, @wakeAt, @claimedStep, @boughtAt, @version, @data)
+    `INSERT INTO carts (id, status, email, last_activity_at, wake_at, claimed_step, version, data)
+     VALUES (@id, @status, @email, @lastActivityAt, @wakeAt, @claimedStep, @version, @data)
      ON CONFLICT (id) DO NOTHING`,
   );
   const updateStmt = db.prepare(
     `UPDATE carts SET status = @status, email = @email, last_activity_at = @lastActivityAt,
-       wake_at = @wakeAt, claimed_step = @claimedStep, bought_at = @boughtAt, version = @version,
-       data = @data
+       wake_at = @wakeAt, claimed_step = @claimedStep, version = @version, data = @data
      WHERE id = @id AND version = @expectedVersion`,
   );
   const insertAlias = db.prepare(
@@ -67,7 +71,11 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   );
   const cartExists = db.prepare<[string], { id: string }>('SELECT id FROM carts WHERE id = ?');
   const lastPurchaseStmt = db.prepare<[string], { at: number | null }>(
-    "SELECT MAX(bought_at) AS at FROM carts WHERE email = ? AND status = 'bought'",
+    'SELECT MAX(bought_at) AS at FROM purchases WHERE email = ?',
+  );
+  const upsertPurchase = db.prepare(
+    `INSERT INTO purchases (email, cart_id, bought_at) VALUES (?, ?, ?)
+     ON CONFLICT (email, cart_id) DO UPDATE SET bought_at = excluded.bought_at`,
   );
   const insertEvent = db.prepare(
     'INSERT INTO events (id, cart_id, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
@@ -139,7 +147,6 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
       lastActivityAt: cart.lastActivityAt,
       wakeAt: cart.wakeAt,
       claimedStep: cart.claimedStep,
-      boughtAt: cart.status === 'bought' ? cart.boughtAt : null,
       version,
       expectedVersion,
       data: JSON.stringify(stored),
@@ -149,6 +156,10 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     const changes =
       expectedVersion === null ? insertStmt.run(params).changes : updateStmt.run(params).changes;
     if (changes !== 1) return null;
+    // A bought row is on record under every address it was known by (a handful at most).
+    if (cart.status === 'bought' && cart.boughtAt !== null) {
+      for (const email of purchaseEmails(cart)) upsertPurchase.run(email, cart.id, cart.boughtAt);
+    }
     for (const alias of newAliases ?? []) {
       // Taken meanwhile (by this row or another): the caller reloads and sees who holds it.
       if (cartExists.get(alias) !== undefined) return null;

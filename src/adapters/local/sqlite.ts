@@ -75,17 +75,22 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Every other id a cart is known by (a checkout token, a cart token, an order id) names its row
   // here, so an order that points back by any of them finds the checkout. A cart's own id is its
-  // primary key in carts and is not repeated. The purchase guard asks when an address last
-  // bought: bought_at with a partial index answers that without reading rows.
+  // primary key in carts and is not repeated. Purchases are on record under every address a
+  // bought cart was known by, for the purchase guard.
   `
   CREATE TABLE cart_aliases (
     alias TEXT PRIMARY KEY,
     cart_id TEXT NOT NULL
   ) STRICT, WITHOUT ROWID;
-  ALTER TABLE carts ADD COLUMN bought_at INTEGER;
-  UPDATE carts SET bought_at = json_extract(data, '$.boughtAt') WHERE status = 'bought';
-  CREATE INDEX carts_bought_email ON carts (email, bought_at)
-    WHERE status = 'bought' AND email IS NOT NULL;
+  CREATE TABLE purchases (
+    email TEXT NOT NULL,
+    cart_id TEXT NOT NULL,
+    bought_at INTEGER NOT NULL,
+    PRIMARY KEY (email, cart_id)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO purchases (email, cart_id, bought_at)
+    SELECT email, id, json_extract(data, '$.boughtAt') FROM carts
+    WHERE status = 'bought' AND email IS NOT NULL AND json_extract(data, '$.boughtAt') IS NOT NULL;
   `,
 ];
 
