@@ -81,6 +81,16 @@ describe('describeEntry', () => {
       'reminder 1 skipped on the 15th Nov 2026 at 10:00 (holdout)',
     ],
     [
+      'skipped: bought on another cart, in words',
+      { action: AuditAction.skipped, reason: 'bought_elsewhere', detail: { step: 1 } },
+      'reminder 1 skipped on the 15th Nov 2026 at 10:00 (the same address bought since, on another cart)',
+    ],
+    [
+      'let go with nothing to recover, in words',
+      { action: AuditAction.expired, reason: 'nothing_to_recover' },
+      'let go on the 15th Nov 2026 at 10:00 (nothing to bring back: no items, a zero total or no link to the cart)',
+    ],
+    [
       'expired',
       { action: AuditAction.expired, reason: 'gave up after 7d' },
       'let go on the 15th Nov 2026 at 10:00 (gave up after 7d)',

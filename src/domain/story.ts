@@ -16,6 +16,16 @@ export function whenText(at: number, zone: string): string {
   return `on the ${ordinal(p.day)} ${MONTHS[p.month - 1] ?? ''} ${p.year} at ${hh}:${mm}`;
 }
 
+/** Reasons an owner reads as words (the rest still show their code; plain words for all is next). */
+const REASON_WORDS: Readonly<Record<string, string>> = {
+  bought_elsewhere: 'the same address bought since, on another cart',
+  nothing_to_recover: 'nothing to bring back: no items, a zero total or no link to the cart',
+};
+
+function reasonText(reason: string | null, fallback: string): string {
+  return reason === null ? fallback : (REASON_WORDS[reason] ?? reason);
+}
+
 function by(actor: string): string {
   return actor === 'system' ? 'system' : actor === 'shopper' ? 'the shopper' : actor;
 }
@@ -33,9 +43,9 @@ export function describeEntry(row: StoredAuditEntry, zone: string): string {
     case AuditAction.reminderHeld:
       return `reminder ${step ?? '?'} held ${when} (${row.reason ?? 'gate'})`;
     case AuditAction.skipped:
-      return `reminder ${step ?? '?'} skipped ${when} (${row.reason ?? 'gate'})`;
+      return `reminder ${step ?? '?'} skipped ${when} (${reasonText(row.reason, 'gate')})`;
     case AuditAction.expired:
-      return `let go ${when} (${row.reason ?? 'expired'})`;
+      return `let go ${when} (${reasonText(row.reason, 'expired')})`;
     case AuditAction.suppress:
       return `suppressed by ${by(row.actor)} ${when}${reason}`;
     case AuditAction.writeOff:
