@@ -54,6 +54,12 @@ export function snippetRoute({ ingest, clock, snippet, limits }: SnippetRouteDep
     capacity: limits?.perAddress ?? 20,
     perMinute: limits?.perAddress ?? 20,
   });
+  // Browser events carry the server's time, so two changes of one cart can share a millisecond,
+  // and intake breaks that tie by event id. A random id made the winner a coin toss; a sequence
+  // in front (the random part keeps ids unique across processes) lets the later arrival win,
+  // and the snippet sends one change at a time, in the page's order.
+  let sequence = 0;
+  const nextEventId = () => `web_${String(++sequence).padStart(12, '0')}_${randomUUID()}`;
 
   function enabled() {
     if (snippet === null)
@@ -124,7 +130,7 @@ export function snippetRoute({ ingest, clock, snippet, limits }: SnippetRouteDep
       ]);
     }
     const parsed = parseCartEvent({
-      id: `web_${randomUUID()}`,
+      id: nextEventId(),
       type: 'cart.updated',
       // The server's time: a browser clock can be wrong, or lie to jump the queue.
       occurredAt: new Date(now).toISOString(),

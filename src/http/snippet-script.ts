@@ -1,11 +1,24 @@
 /**
  * The storefront snippet served at /snippet.js, kept in code so every deployment (a Node
  * process, a Lambda bundle) carries it without a file to ship alongside.
+ *
+ * Stores load it with `defer`, so the page's own scripts run first: they call a two-line stub
+ * (README, "Connect a store") that queues each call in `cartRecovery.q`, and this script sends
+ * that queue when it runs, then takes the stub's place. Sends go one at a time, in call order:
+ * the server stamps each with its own clock, so an older cart state that overtook a newer one in
+ * flight would win.
  */
-export const SNIPPET_JS = `/* cart-recovery storefront snippet. Include once per page:
+export const SNIPPET_JS = `/* cart-recovery storefront snippet. Include once per page, with the stub before any call:
  *   <script src="https://YOUR-CART-RECOVERY/snippet.js" data-key="pk_..." defer></script>
- * Then, whenever the cart changes:
+ *   <script>
+ *     window.cartRecovery = window.cartRecovery || { q: [], track: function (cart) {
+ *       return new Promise(function (done, fail) { window.cartRecovery.q.push([cart, done, fail]); });
+ *     } };
+ *   </script>
+ * Then, whenever the cart changes (before or after this script has loaded):
  *   cartRecovery.track({ id, email, currency, total, items: [{ sku, name, quantity, price }], restoreUrl })
+ * track returns a promise of { ok, status, body }. Once loaded (and the queue sent), this script
+ * dispatches 'cart-recovery:ready' on document.
  * A restore link carrying ?saved=1 marks the cart as saved on purpose ("Still saving these?").
  * The browser lane can never mark a cart bought: send checkouts from your server, signed.
  */
@@ -20,7 +33,7 @@ export const SNIPPET_JS = `/* cart-recovery storefront snippet. Include once per
   } else {
     try { saved = sessionStorage.getItem('cr_saved') === '1'; } catch (e) {}
   }
-  function track(cart) {
+  function send(cart) {
     var body = JSON.stringify({ key: key, cart: Object.assign({}, cart, { savedLink: saved || cart.savedLink === true }) });
     return fetch(endpoint, {
       method: 'POST',
@@ -33,7 +46,22 @@ export const SNIPPET_JS = `/* cart-recovery storefront snippet. Include once per
       return res.json().then(function (json) { return { ok: res.ok, status: res.status, body: json }; });
     });
   }
-  window.cartRecovery = { track: track };
+  var last = Promise.resolve();
+  function track(cart) {
+    var sent = last.then(function () { return send(cart); });
+    last = sent.catch(function () {});
+    return sent;
+  }
+  // The README's stub queues [cart, resolve, reject]; a hand-written one may queue the cart alone.
+  function run(call) {
+    var args = Array.isArray(call) ? call : [call];
+    track(args[0]).then(args[1], args[2] || function () {});
+  }
+  var stub = window.cartRecovery;
+  var queued = stub && Array.isArray(stub.q) ? stub.q : [];
+  // q.push stays callable: a page that kept the stub's own track still reaches the real one.
+  window.cartRecovery = { track: track, q: { push: run } };
+  queued.forEach(run);
   document.dispatchEvent(new CustomEvent('cart-recovery:ready'));
 })();
 `;
