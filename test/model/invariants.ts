@@ -29,8 +29,8 @@ function checkMails(model: Model, sys: ModelSystem): void {
 
 /**
  * No mail to an address after its purchase was acknowledged, about any cart (other cart ids
- * included) whose last activity at the send was not after the purchase plus... rather: was not
- * more than the grace after it. A cart the shopper filled a day after buying is a new trip.
+ * included) last active, at the send, no more than the grace after the purchase. A cart the
+ * shopper filled more than a day after buying is a new shopping trip and may be chased.
  */
 async function checkPurchaseGuard(model: Model, sys: ModelSystem): Promise<void> {
   for (const [index, mail] of sys.sent.entries()) {
@@ -38,10 +38,7 @@ async function checkPurchaseGuard(model: Model, sys: ModelSystem): Promise<void>
     if (purchases.length === 0) continue;
     const rows = await sys.runtime.store.auditFor(mail.cartId);
     const sent = rows.find(
-      (row) =>
-        row.action === 'reminder_sent' &&
-        row.detail?.messageId === mail.messageId &&
-        row.at >= 0,
+      (row) => row.action === 'reminder_sent' && row.detail?.messageId === mail.messageId,
     );
     const activity = sent?.before?.lastActivityAt;
     if (activity === undefined) throw new Error(`mail #${index} has no reminder_sent row`);
