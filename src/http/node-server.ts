@@ -28,15 +28,19 @@ function readBody(req: IncomingMessage): Promise<Uint8Array | null> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const collect = (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        req.destroy();
+        // A chunked body has no length up front. Stop keeping it, but do not destroy the socket
+        // here: the client must read its 413. The answer closes the connection behind it.
+        req.off('data', collect);
+        req.resume();
         resolve(null);
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', collect);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
@@ -53,6 +57,8 @@ export function createNodeServer(app: Hono, handleEvent: EventHandler): Server {
       try {
         const raw = await readBody(req);
         if (raw === null) {
+          // The rest of the body is still arriving: answer, then close rather than read it all.
+          res.setHeader('connection', 'close');
           throw new HttpError(413, `body is larger than ${MAX_BODY_BYTES / 1024} KiB`, [
             { path: '(body)', problem: `at most ${MAX_BODY_BYTES} bytes` },
           ]);

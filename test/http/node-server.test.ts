@@ -70,6 +70,37 @@ describe('the Node fast path for POST /events', () => {
     expect(fast).toEqual(hono);
   });
 
+  it('answers 413 to a chunked body over 64 KiB, instead of dropping the connection', async () => {
+    const base = new URL(await listen());
+    const { request } = await import('node:http');
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: base.hostname,
+          port: base.port,
+          path: '/events',
+          method: 'POST',
+          // No content-length: Node sends the body chunked.
+          headers: { 'content-type': 'application/json', 'x-cr-signature': 't=1,v1=00' },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      // 80 KiB in 8 KiB chunks, the way a streaming client sends it.
+      for (let i = 0; i < 10; i++) req.write('x'.repeat(8192));
+      req.end();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ details: [{ path: '(body)' }] });
+  });
+
   it('passes every other route to the Hono app', async () => {
     const base = await listen();
     expect(await (await fetch(`${base}/health`)).json()).toEqual({ ok: true });
