@@ -36,6 +36,11 @@ describe('normaliseEmail', () => {
     ['Cyrillic look-alike domain', 'sam@exаmple.com'],
     ['full-width @', 'sam＠example.com'],
     ['accented letter', 'josé@example.com'],
+    // Lower-casing turns these into ASCII letters, and so into another person's address.
+    ['Kelvin sign (lower-cases to k)', '\u212Aate@example.com'],
+    ['Kelvin sign in the domain', 'kate@e\u212Aample.com'],
+    ['long s (upper-cases to S)', 'sam\u017F@example.com'],
+    ['dotted capital I (lower-cases to i and a dot)', '\u0130vy@example.com'],
     ['empty', ''],
     ['only spaces', '   '],
   ])('rejects %s', (_what, raw) => {

@@ -10,16 +10,20 @@ export type NormaliseEmailResult =
 // Deliberately plain: one @, a dotted domain, no spaces, quotes, angle brackets or control
 // characters. Anything that could smuggle a header (CR, LF) or a second recipient fails here.
 const SHAPE =
-  /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+  /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 
 export function normaliseEmail(raw: string): NormaliseEmailResult {
-  const email = raw.trim().toLowerCase();
+  const trimmed = raw.trim();
+  // The shape is checked before lower-casing: some non-ASCII letters lower-case into ASCII (the
+  // Kelvin sign U+212A becomes "k"), which would turn one address into someone else's.
+  const shaped = SHAPE.test(trimmed);
+  const email = trimmed.toLowerCase();
   if (email.length > 254) return { ok: false, problem: 'is longer than 254 characters' };
   const [local = ''] = email.split('@');
   // A dot may only separate atoms of the local part (RFC 5322 dot-atom): ".sam@" and "sam.@" are
   // refused by mail servers, so they would only ever bounce.
   const dotAtEdge = local.startsWith('.') || local.endsWith('.');
-  if (local.length > 64 || !SHAPE.test(email) || email.includes('..') || dotAtEdge) {
+  if (local.length > 64 || !shaped || email.includes('..') || dotAtEdge) {
     return { ok: false, problem: `"${raw.slice(0, 80)}" is not an email address` };
   }
   return { ok: true, email };
