@@ -53,7 +53,16 @@ const LIMIT = {
   aliases: 16,
 } as const;
 
-function isHttpUrl(value: string): boolean {
+/**
+ * Control characters and spaces are refused, not cleaned: the URL parser silently drops tabs and
+ * line breaks, so "https://shop.example/\r\nSet-Cookie: x" would pass the parse and then reach a
+ * Location header as written.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const URL_UNSAFE = /[\u0000-\u0020\u007f-\u009f\u2028\u2029]/;
+
+export function isHttpUrl(value: string): boolean {
+  if (URL_UNSAFE.test(value)) return false;
   try {
     const url = new URL(value);
     return url.protocol === 'https:' || url.protocol === 'http:';
@@ -65,8 +74,24 @@ function isHttpUrl(value: string): boolean {
 /** A blank email means "none"; anything else must be an address. */
 const isBlankOrEmail = (value: string) => value.trim() === '' || normaliseEmail(value).ok;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const httpUrl = z.string().max(LIMIT.url).refine(isHttpUrl, 'must be an http(s) URL');
+/**
+ * Invisible format characters (zero-width spaces, bidi overrides such as U+202E) let a name read
+ * differently from what it is, in a reminder the store signs; they are removed from shopper text.
+ */
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
+const HAS_FORMAT_CHARACTER = /\p{Cf}/u;
+export const stripFormatCharacters = (value: string) => value.replace(FORMAT_CHARACTERS, '');
+
+const text = (max: number) =>
+  z.string().transform(stripFormatCharacters).pipe(z.string().trim().min(1).max(max));
+const httpUrl = z
+  .string()
+  .max(LIMIT.url)
+  .refine(isHttpUrl, 'must be an http(s) URL, without spaces or control characters');
+
+/** The one spelling a URL is stored and compared in (the parser's own): what is signed is what is sent. */
+const normalUrl = (value: string | null | undefined): string | null =>
+  value === null || value === undefined ? null : new URL(value).href;
 
 const DECIMAL = /^\d{1,16}(\.\d+)?$/;
 const ISO_INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -78,7 +103,12 @@ const isoInstant = z
     message: 'must be an ISO 8601 time with a zone, like 2026-11-23T07:58:00Z',
     abort: true,
   })
-  .refine((value) => Number.isFinite(Date.parse(value)), 'is not a real time');
+  .refine((value) => Number.isFinite(Date.parse(value)), {
+    message: 'is not a real time',
+    abort: true,
+  })
+  // Before 1970 a time is negative, and event stamps compare as text: 1900 would sort after 1901.
+  .refine((value) => Date.parse(value) >= 0, 'must not be before 1970-01-01T00:00:00Z');
 
 // Building an Intl.DateTimeFormat costs tens of microseconds; zones repeat, so remember answers.
 const zoneCache = new Map<string, boolean>();
@@ -207,7 +237,9 @@ const isId = (value: unknown) => typeof value === 'string' && ID.test(value);
 const isAbsent = (value: unknown) => value === undefined || value === null;
 /** Already trimmed: the schema would trim it, and this shortcut passes bodies through unchanged. */
 const isText = (value: unknown, max: number) =>
-  typeof value === 'string' && value.length >= 1 && value.length <= max && value.trim() === value;
+  typeof value === 'string' && !HAS_FORMAT_CHARACTER.test(value) && isPlainText(value, max);
+const isPlainText = (value: string, max: number) =>
+  value.length >= 1 && value.length <= max && value.trim() === value;
 const isMoney = (value: unknown, currency: string) =>
   typeof value === 'string' && DECIMAL.test(value) && parseMoney(value, currency).ok;
 
@@ -281,12 +313,29 @@ export function isWellFormedEvent(body: unknown): body is RawEvent {
     (body.type === EventType.updated || body.type === EventType.checkedOut) &&
     typeof occurredAt === 'string' &&
     ISO_INSTANT_PATTERN.test(occurredAt) &&
-    Number.isFinite(Date.parse(occurredAt)) &&
+    Date.parse(occurredAt) >= 0 &&
     (isAbsent(orderId) ||
       (typeof orderId === 'string' && orderId.length >= 1 && orderId.length <= LIMIT.orderId)) &&
     (isAbsent(aliases) || isAliasList(aliases)) &&
     isWellFormedCart(body.cart)
   );
+}
+
+/**
+ * How far ahead of the server's clock an event may claim to be. A few minutes of store clock
+ * skew is normal; an event "from" next year would freeze its cart (every later, real change
+ * looks older and is ignored) until then.
+ */
+export const MAX_AHEAD_MS = 5 * 60_000;
+
+export function aheadOfClock(event: Pick<CartEvent, 'occurredAt'>, now: number): FieldProblem[] {
+  if (event.occurredAt <= now + MAX_AHEAD_MS) return [];
+  return [
+    {
+      path: 'occurredAt',
+      problem: `is ${new Date(event.occurredAt).toISOString()}, more than 5 minutes after the server's time (${new Date(now).toISOString()}); send the time the cart changed`,
+    },
+  ];
 }
 
 /** The aliases once each, without the cart's own id: what the row's identity list adds. */
@@ -318,8 +367,8 @@ function toCartEvent(raw: RawEvent): ParseEventResult {
       name: item.name,
       quantity: item.quantity,
       priceMinor: price.money.minor,
-      url: item.url ?? null,
-      imageUrl: item.imageUrl ?? null,
+      url: normalUrl(item.url),
+      imageUrl: normalUrl(item.imageUrl),
     });
   });
 
@@ -346,7 +395,7 @@ function toCartEvent(raw: RawEvent): ParseEventResult {
         currency,
         totalMinor: total.money.minor,
         items,
-        restoreUrl: raw.cart.restoreUrl ?? null,
+        restoreUrl: normalUrl(raw.cart.restoreUrl),
         savedLink: raw.cart.savedLink ?? false,
         timezone: raw.cart.timezone ?? null,
         consent: raw.cart.consent ?? null,

@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Ingest } from '../app/intake.ts';
-import { parseCartEvent } from '../domain/events.ts';
+import { aheadOfClock, parseCartEvent } from '../domain/events.ts';
 import { verifyWebhookSignature } from '../domain/webhook-signature.ts';
 import type { Clock } from '../ports/clock.ts';
 import { HttpError } from './errors.ts';
@@ -114,6 +114,8 @@ export function createEventHandler({ ingest, webhookSecret, clock }: EventsRoute
     }
     const parsed = parseCartEvent(parseJsonBody(raw, contentType));
     if (!parsed.ok) throw new HttpError(400, 'invalid event', parsed.details);
+    const ahead = aheadOfClock(parsed.event, clock.now());
+    if (ahead.length > 0) throw new HttpError(400, 'invalid event', ahead);
     const result = await ingest(parsed.event);
     return {
       cart: { id: parsed.event.cart.id, status: result.cart?.status ?? 'open' },

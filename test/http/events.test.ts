@@ -272,7 +272,9 @@ describe('owner read API', () => {
   });
 
   it('lists the day carts in the SPEC shape and shows one cart with its audit rows', async () => {
-    harness = makeTestApp();
+    // The checkout below happens at 08:10; the server's clock is past it (events from the
+    // future are refused).
+    harness = makeTestApp({ start: Date.parse('2026-11-23T08:15:00Z') });
     await post(cartEvent({ id: 'e1' }));
     await post(cartEvent({ id: 'e2', cart: { id: 'c_43' }, occurredAt: '2026-11-22T23:59:59Z' }));
     await post(
