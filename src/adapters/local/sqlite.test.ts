@@ -19,7 +19,7 @@ describe('openDatabase migrations', () => {
   /** A file as the release before the claimed_step column left it, holding two carts. */
   function fileBeforeClaimedStepColumn() {
     const old = new Database(path);
-    const before = MIGRATIONS.length - 1;
+    const before = MIGRATIONS.findIndex((sql) => sql.includes('ADD COLUMN claimed_step'));
     for (const sql of MIGRATIONS.slice(0, before)) old.exec(sql);
     old.pragma(`user_version = ${before}`);
     const insert = old.prepare(
@@ -77,6 +77,46 @@ describe('openDatabase migrations', () => {
         audit: [],
       });
       expect(column()).toBeNull();
+    } finally {
+      db.close();
+    }
+  });
+
+  it('brings a file from before aliases and purchases up to date: old purchases guard, old rows load', async () => {
+    const old = new Database(path);
+    const before = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE cart_aliases'));
+    for (const sql of MIGRATIONS.slice(0, before)) old.exec(sql);
+    old.pragma(`user_version = ${before}`);
+    // Rows as that release wrote them: no aliases, no knownEmails.
+    const legacy = (cart: ReturnType<typeof makeCart>) => {
+      const { aliases: _a, knownEmails: _k, ...rest } = cart;
+      return JSON.stringify(rest);
+    };
+    const bought = makeCart({
+      id: 'c_bought',
+      status: 'bought',
+      boughtAt: T0 + HOUR,
+      wakeAt: null,
+    });
+    const open = makeCart({ id: 'c_open' });
+    const insert = old.prepare(
+      `INSERT INTO carts (id, status, email, last_activity_at, wake_at, version, data)
+       VALUES (?, ?, 'sam@example.com', ?, ?, 1, ?)`,
+    );
+    for (const cart of [bought, open]) {
+      insert.run(cart.id, cart.status, cart.lastActivityAt, cart.wakeAt, legacy(cart));
+    }
+    old.close();
+    const db = openDatabase({ path });
+    try {
+      const store = createSqliteCartStore(db);
+      expect(await store.lastPurchaseBy('sam@example.com')).toBe(T0 + HOUR);
+      const row = await store.get('c_open');
+      expect(row?.aliases).toEqual([]);
+      expect(row?.knownEmails).toEqual(['sam@example.com']);
+      expect(Object.fromEntries(await store.ownersOf(['c_open', 'nope']))).toEqual({
+        c_open: 'c_open',
+      });
     } finally {
       db.close();
     }
