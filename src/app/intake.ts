@@ -13,7 +13,9 @@ import type { Wakeups } from '../ports/wakeups.ts';
 
 export type IntakeResult =
   | { readonly kind: 'accepted'; readonly outcome: IntakeOutcome['kind']; readonly cart: Cart }
-  | { readonly kind: 'duplicate'; readonly cart: Cart | null };
+  | { readonly kind: 'duplicate'; readonly cart: Cart | null }
+  /** The event id was first used for another cart: nothing written, the store must fix its ids. */
+  | { readonly kind: 'id_reused'; readonly cart: null; readonly recordedFor: string };
 
 export class IntakeConflictError extends Error {
   override readonly name = 'IntakeConflictError';
@@ -118,11 +120,17 @@ export function createIntake({ store, wakeups, policy, clock }: IntakeDeps) {
             newAliases,
           }
         : null;
-      const result = await store.recordEvent(event.id, change);
+      const result = await store.recordEvent(event.id, change, event.cart.id);
       switch (result.kind) {
         case 'conflict':
           continue;
         case 'duplicate': {
+          // A retry routes to the row its first delivery was recorded for; another row means
+          // the store reused an event id, and answering "duplicate" would hide a lost change.
+          if (result.cartId !== '' && result.cartId !== event.cart.id) {
+            const answer = { kind: 'id_reused', cart: null, recordedFor: result.cartId } as const;
+            return { answer, linked: [] };
+          }
           // The first delivery may have died between the write and the timer: arming again is
           // idempotent, and it is what makes a store's retry repair that gap. No previous time:
           // this only creates the row's timer (or finds it armed), it moves nothing.

@@ -117,6 +117,14 @@ export function createEventHandler({ ingest, webhookSecret, clock }: EventsRoute
     const ahead = aheadOfClock(parsed.event, clock.now());
     if (ahead.length > 0) throw new HttpError(400, 'invalid event', ahead);
     const result = await ingest(parsed.event);
+    if (result.kind === 'id_reused') {
+      throw new HttpError(409, 'event id already used for another cart', [
+        {
+          path: 'id',
+          problem: `${parsed.event.id} was first sent for another cart; every change needs its own event id`,
+        },
+      ]);
+    }
     return {
       cart: { id: parsed.event.cart.id, status: result.cart?.status ?? 'open' },
       duplicate: result.kind === 'duplicate',

@@ -50,6 +50,11 @@ export function shopifyRoute({ ingest, shopifySecret }: ShopifyRouteDeps): Hono 
         return c.json({ ignored: true, reason: mapped.reason });
       case 'event': {
         const result = await ingest(mapped.event);
+        if (result.kind === 'id_reused') {
+          throw new HttpError(409, 'webhook event id already used for another cart', [
+            { path: '(headers).x-shopify-event-id', problem: 'was first seen for another cart' },
+          ]);
+        }
         // The row's own id: an order may have found its checkout's row through an alias.
         return c.json({
           cart: {

@@ -13,8 +13,12 @@ export type SaveResult =
 
 export type RecordEventResult =
   | { readonly kind: 'saved'; readonly cart: Cart | null }
-  /** This event id was recorded before: nothing was written. */
-  | { readonly kind: 'duplicate' }
+  /**
+   * This event id was recorded before: nothing was written. `cartId` is the row it was recorded
+   * for ('' when that delivery changed no row and predates this field), so intake can tell a
+   * retry from an id reused for another cart.
+   */
+  | { readonly kind: 'duplicate'; readonly cartId: string }
   | { readonly kind: 'conflict' };
 
 export interface SaveCart {
@@ -53,7 +57,12 @@ export interface CartStore {
    * Marks a store event id as seen and applies its change, all or nothing. `change` is null for
    * an event that changes no row (stale, or the cart is final): the id is still remembered.
    */
-  recordEvent(eventId: string, change: SaveCart | null): Promise<RecordEventResult>;
+  recordEvent(
+    eventId: string,
+    change: SaveCart | null,
+    /** The row the event is about, remembered with its id; defaults to the change's cart. */
+    cartId?: string,
+  ): Promise<RecordEventResult>;
 
   /** Carts whose last shopper activity is in [from, to), oldest first. */
   listByActivity(from: number, to: number): AsyncIterable<Cart>;

@@ -277,7 +277,8 @@ export function runCartStoreContract({ name, make }: CartStoreContractOptions): 
           expectedVersion: 1,
           audit: [makeAudit()],
         });
-        expect(again).toEqual({ kind: 'duplicate' });
+        // It says which row the id was recorded for, so a reuse for another cart is told apart.
+        expect(again).toEqual({ kind: 'duplicate', cartId: 'c_1' });
         expect(await store.get('c_1')).toEqual(makeCart({ version: 1 }));
         expect(await store.auditFor('c_1')).toHaveLength(1);
       });
@@ -299,14 +300,17 @@ export function runCartStoreContract({ name, make }: CartStoreContractOptions): 
         expect(retry).toMatchObject({ kind: 'saved', cart: { totalMinor: 1, version: 2 } });
       });
 
-      it('remembers an event id that changes no row', async () => {
-        expect(await store.recordEvent('evt_stale', null)).toEqual({ kind: 'saved', cart: null });
+      it('remembers an event id that changes no row, and the row it was about', async () => {
+        expect(await store.recordEvent('evt_stale', null, 'c_9')).toEqual({
+          kind: 'saved',
+          cart: null,
+        });
         const again = await store.recordEvent('evt_stale', {
           cart: makeCart(),
           expectedVersion: null,
           audit: [],
         });
-        expect(again).toEqual({ kind: 'duplicate' });
+        expect(again).toEqual({ kind: 'duplicate', cartId: 'c_9' });
         expect(await store.get('c_1')).toBeNull();
       });
     });

@@ -103,3 +103,24 @@ describe('POST /events: links and text', () => {
     expect(paths(refused.json)).toEqual(['cart.items[0].name']);
   });
 });
+
+describe('POST /events: event ids', () => {
+  it('answers 409 to an event id reused for another cart, and writes nothing for it', async () => {
+    harness = makeTestApp();
+    expect((await post(cartEvent({ id: 'evt_same' }))).status).toBe(200);
+    const reused = await post(cartEvent({ id: 'evt_same', cart: { id: 'c_other' } }));
+    expect(reused.status).toBe(409);
+    expect(paths(reused.json)).toEqual(['id']);
+    expect(await harness.store.get('c_other')).toBeNull();
+    // A true retry of the first is still a duplicate, answered 200.
+    expect((await post(cartEvent({ id: 'evt_same' }))).json).toMatchObject({ duplicate: true });
+  });
+
+  it('tells a retry that reaches its row by an alias from a reuse', async () => {
+    harness = makeTestApp();
+    await post(cartEvent({ id: 'evt_a', cart: { id: 'c_store' } }));
+    const viaAlias = { ...cartEvent({ id: 'evt_b', cart: { id: 'chk_1' } }), aliases: ['c_store'] };
+    expect((await post(viaAlias)).status).toBe(200);
+    expect((await post(viaAlias)).json).toMatchObject({ duplicate: true });
+  });
+});

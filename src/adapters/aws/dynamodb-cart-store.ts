@@ -230,6 +230,26 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
   const auditQuery = (op: string, input: Omit<QueryCommandInput, 'TableName'>) =>
     query(op, { TableName: auditTable, ...input });
 
+  /** Which row a seen event id was recorded for: a rare read, only on a repeated delivery. */
+  async function duplicateOf(eventId: string): Promise<RecordEventResult> {
+    try {
+      const out = await doc.send(
+        new GetCommand({
+          TableName: stateTable,
+          Key: { pk: `EVENT#${eventId}`, sk: 'EVENT' },
+          ConsistentRead: true,
+          ProjectionExpression: 'cartId',
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      count('event.duplicateOf', 'read', out.ConsumedCapacity);
+      const cartId = out.Item?.cartId;
+      return { kind: 'duplicate', cartId: typeof cartId === 'string' ? cartId : '' };
+    } catch (error) {
+      fail('GetItem (seen event)', stateTable, error);
+    }
+  }
+
   return {
     async get(cartId) {
       try {
@@ -261,12 +281,12 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       }
     },
 
-    async recordEvent(eventId, change): Promise<RecordEventResult> {
+    async recordEvent(eventId, change, cartId): Promise<RecordEventResult> {
       const now = clock.now();
       const eventItem: Item = {
         pk: `EVENT#${eventId}`,
         sk: 'EVENT',
-        cartId: change?.cart.id ?? null,
+        cartId: cartId ?? change?.cart.id ?? null,
         receivedAt: now,
         [TTL_ATTRIBUTE]: Math.floor(now / 1000) + EVENT_TTL_SECONDS,
       };
@@ -284,7 +304,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
           return { kind: 'saved', cart: null };
         } catch (error) {
           count('event.record', 'write', undefined);
-          if (errorName(error) === 'ConditionalCheckFailedException') return { kind: 'duplicate' };
+          if (errorName(error) === 'ConditionalCheckFailedException') return duplicateOf(eventId);
           fail('PutItem (seen event)', stateTable, error);
         }
       }
@@ -295,7 +315,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       } catch (error) {
         const codes = cancellationCodes(error);
         // The event check wins: a seen id means nothing is written, whatever the cart's version.
-        if (codes !== null && codes[0] === 'ConditionalCheckFailed') return { kind: 'duplicate' };
+        if (codes !== null && codes[0] === 'ConditionalCheckFailed') return duplicateOf(eventId);
         // A concurrent delivery of the same id, or a lost race on the cart or an alias: the
         // retry will tell.
         if (codes?.some(lostRace)) return { kind: 'conflict' };

@@ -80,6 +80,9 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   const insertEvent = db.prepare(
     'INSERT INTO events (id, cart_id, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
   );
+  const eventCart = db.prepare<[string], { cart_id: string }>(
+    'SELECT cart_id FROM events WHERE id = ?',
+  );
   const insertAudit = prepareAuditInsert(db);
   const activityPage = db.prepare<[number, number, number, string, number], CartRow>(
     `SELECT id, wake_at, version, data FROM carts
@@ -179,7 +182,9 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
 
   const recordTx = db.transaction(
     (eventId: string, cartId: string, now: number, change: SaveCart | null): RecordEventResult => {
-      if (insertEvent.run(eventId, cartId, now).changes === 0) return { kind: 'duplicate' };
+      if (insertEvent.run(eventId, cartId, now).changes === 0) {
+        return { kind: 'duplicate', cartId: eventCart.get(eventId)?.cart_id ?? '' };
+      }
       if (change === null) return { kind: 'saved', cart: null };
       const saved = writeCart(change);
       // Throwing rolls back the event id too, so a retry after the conflict is not a "duplicate".
@@ -195,7 +200,7 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
    * one never touches another, and no caller hears back before the commit that made it durable.
    */
   type Write =
-    | { kind: 'event'; eventId: string; change: SaveCart | null }
+    | { kind: 'event'; eventId: string; cartId: string; change: SaveCart | null }
     | { kind: 'save'; input: SaveCart };
   type Outcome = RecordEventResult | SaveResult;
   interface Pending {
@@ -209,7 +214,7 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
       try {
         if (write.kind === 'save') return { ok: { kind: 'saved', cart: saveTx(write.input) } };
         return {
-          ok: recordTx(write.eventId, write.change?.cart.id ?? '', Date.now(), write.change),
+          ok: recordTx(write.eventId, write.cartId, Date.now(), write.change),
         };
       } catch (error) {
         return error instanceof Conflict ? { ok: { kind: 'conflict' } } : { error };
@@ -259,8 +264,13 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
       return enqueue<SaveResult>({ kind: 'save', input });
     },
 
-    recordEvent(eventId, change) {
-      return enqueue<RecordEventResult>({ kind: 'event', eventId, change });
+    recordEvent(eventId, change, cartId) {
+      return enqueue<RecordEventResult>({
+        kind: 'event',
+        eventId,
+        cartId: cartId ?? change?.cart.id ?? '',
+        change,
+      });
     },
 
     async *listByActivity(from, to) {
