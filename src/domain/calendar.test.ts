@@ -4,7 +4,7 @@ import { dayRange, isDay, localDay } from './calendar.ts';
 const HOUR = 3_600_000;
 
 describe('isDay', () => {
-  it.each(['2026-11-23', '2026-02-28', '2028-02-29', '2026-12-31', '2026-01-01'])(
+  it.each(['2026-11-23', '2026-02-28', '2028-02-29', '2026-12-31', '2026-01-01', '1970-01-01'])(
     'accepts %s',
     (d) => {
       expect(isDay(d)).toBe(true);
@@ -24,6 +24,9 @@ describe('isDay', () => {
     '2026-11-23T00:00',
     ' 2026-11-23',
     '',
+    // Date.UTC would read year 99 as 1999; nothing is before 1970 anyway.
+    '0099-05-01',
+    '1969-12-31',
   ])('rejects %s', (d) => {
     expect(isDay(d)).toBe(false);
   });

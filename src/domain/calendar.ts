@@ -3,10 +3,17 @@ import { localParts, zonedToEpoch } from './zoned-time.ts';
 
 const DAY_SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * No cart is older than 1970 (events before it are refused), and Date.UTC reads years 0-99 as
+ * 1900-1999: "0099-05" would answer for May 1999. Days and months start at this year.
+ */
+export const FIRST_YEAR = 1970;
+
 export function isDay(text: string): boolean {
   const match = DAY_SHAPE.exec(text);
   if (!match) return false;
   const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (y < FIRST_YEAR) return false;
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }

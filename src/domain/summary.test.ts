@@ -69,6 +69,11 @@ describe('monthRange', () => {
     expect(() => monthRange('2026-13', 'UTC')).toThrow(InvalidMonthError);
     expect(() => monthRange('Nov 2026', 'UTC')).toThrow(/YYYY-MM/);
   });
+
+  it('refuses months before 1970 rather than read year 99 as 1999', () => {
+    expect(() => monthRange('0099-05', 'UTC')).toThrow(/before 1970/);
+    expect(monthRange('1970-01', 'UTC').from).toBe(0);
+  });
 });
 
 describe('summarizeMonth', () => {

@@ -3,6 +3,7 @@
  * audit log. Month and day boundaries are the store's local ones, not UTC's.
  */
 import { AuditAction, type StoredAuditEntry } from './audit.ts';
+import { FIRST_YEAR } from './calendar.ts';
 import type { Cart } from './cart.ts';
 import { type LiftVerdict, measureLift, type RecoveryYardstick } from './lift.ts';
 import { toDecimalString } from './money.ts';
@@ -73,6 +74,9 @@ function parseMonth(month: string): { year: number; month: number } {
   const m = Number(match?.[2]);
   if (!match || m < 1 || m > 12) {
     throw new InvalidMonthError(`"${month}" is not a month; use YYYY-MM, e.g. 2026-11`);
+  }
+  if (year < FIRST_YEAR) {
+    throw new InvalidMonthError(`"${month}" is before ${FIRST_YEAR}; no cart is that old`);
   }
   return { year, month: m };
 }
