@@ -40,6 +40,36 @@ describe('parseConfig defaults (SPEC section 6)', () => {
     });
   });
 
+  it('takes CR_FROM as one mailbox, and refuses two addresses or a hidden line break', () => {
+    expect(parseConfig({ CR_FROM: 'Linen & Co <hello@linen.example>' }).from).toBe(
+      'Linen & Co <hello@linen.example>',
+    );
+    expect(parseConfig({ CR_FROM: 'hello@linen.example' }).from).toBe('hello@linen.example');
+    for (const bad of [
+      'a@shop.example, b@evil.example',
+      'Shop <a@shop.example> <b@evil.example>',
+      'Shop\u2028Bcc: x@evil.example <a@shop.example>',
+      'Shop, Inc <a@shop.example>',
+      'not an address',
+    ]) {
+      expect(() => parseConfig({ CR_FROM: bad }), bad).toThrow(/CR_FROM/);
+    }
+  });
+
+  it('refuses owner tokens with spaces, and the same token or name twice', () => {
+    expect(() => parseConfig({ CR_OWNERS: 'sam:token with spaces 123' })).toThrow(/no spaces/);
+    expect(() =>
+      parseConfig({ CR_OWNERS: 'sam:own_0123456789abcdef,alex:own_0123456789abcdef' }),
+    ).toThrow(/same token/);
+    expect(() =>
+      parseConfig({ CR_OWNERS: 'sam:own_0123456789abcdef,sam:own_fedcba9876543210' }),
+    ).toThrow(/given twice/);
+  });
+
+  it('refuses a CR_REPORT_TO entry that is not an address', () => {
+    expect(() => parseConfig({ CR_REPORT_TO: 'sam@shop.example, nope' })).toThrow(/CR_REPORT_TO/);
+  });
+
   it('reads CR_BOUGHT_GRACE, the purchase guard window, and names it when it is bad', () => {
     expect(parseConfig({ CR_BOUGHT_GRACE: '36h' }).policy.boughtGraceMs).toBe(36 * H);
     expect(parseConfig({ CR_BOUGHT_GRACE: '30m' }).policy.boughtGraceMs).toBe(H / 2);

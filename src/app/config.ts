@@ -3,6 +3,7 @@
  * passed in) and collects every bad value, so a wrong setting is one clear message at start-up.
  */
 import { InvalidDurationError, parseCadence, parseDuration } from '../domain/duration.ts';
+import { normaliseEmail, parseMailbox } from '../domain/email.ts';
 import { isTimeZone } from '../domain/events.ts';
 import { InvalidHoldoutShareError, parseShare } from '../domain/holdout.ts';
 import { DAY, type Policy, type QuietHours } from '../domain/policy.ts';
@@ -78,10 +79,24 @@ function parseOwners(text: string, problems: string[]): OwnerToken[] {
     const colon = pair.indexOf(':');
     const name = pair.slice(0, colon).trim();
     const token = pair.slice(colon + 1).trim();
-    if (colon <= 0 || !/^[A-Za-z0-9_.-]{1,64}$/.test(name) || token.length < 16) {
+    // A token is sent as `Authorization: Bearer TOKEN`: printable ASCII without spaces.
+    if (
+      colon <= 0 ||
+      !/^[A-Za-z0-9_.-]{1,64}$/.test(name) ||
+      !/^[\x21-\x7e]{16,256}$/.test(token)
+    ) {
       problems.push(
-        `CR_OWNERS: "${name || pair.slice(0, 20)}" must be name:TOKEN with a token of at least 16 characters`,
+        `CR_OWNERS: "${name || pair.slice(0, 20)}" must be name:TOKEN with a token of 16 to 256 printable characters and no spaces`,
       );
+      continue;
+    }
+    // Two owners with one token could not be told apart in the audit; one name twice is a typo.
+    if (owners.some((owner) => owner.name === name)) {
+      problems.push(`CR_OWNERS: the name "${name}" is given twice`);
+      continue;
+    }
+    if (owners.some((owner) => owner.token === token)) {
+      problems.push(`CR_OWNERS: "${name}" has the same token as another owner; give each its own`);
       continue;
     }
     owners.push({ name, token });
@@ -202,6 +217,15 @@ export function parseConfig(env: Env): Config {
     }
   }
 
+  const from = get('CR_FROM') ?? 'Demo Store <reminders@shop.example>';
+  const sender = parseMailbox(from);
+  if (!sender.ok) problems.push(`CR_FROM: "${from.slice(0, 80)}" ${sender.problem}`);
+  const reportTo = commaList(get('CR_REPORT_TO'));
+  for (const address of reportTo) {
+    const checked = normaliseEmail(address);
+    if (!checked.ok) problems.push(`CR_REPORT_TO: ${checked.problem}`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -223,12 +247,12 @@ export function parseConfig(env: Env): Config {
       boughtGraceMs,
     },
     mail,
-    from: get('CR_FROM') ?? 'Demo Store <reminders@shop.example>',
+    from,
     storeName: get('CR_STORE_NAME') ?? 'Demo Store',
     storeUrl,
     storeAddress: get('CR_STORE_ADDRESS') ?? '1 Example Street, Springfield',
     shopifySecret: get('CR_SHOPIFY_SECRET'),
-    reportTo: commaList(get('CR_REPORT_TO')),
+    reportTo,
     templatesDir: get('CR_TEMPLATES_DIR'),
     exportAt,
     snippet: snippetKey === undefined ? null : { key: snippetKey, origins: snippetOrigins },

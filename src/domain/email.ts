@@ -28,3 +28,36 @@ export function normaliseEmail(raw: string): NormaliseEmailResult {
   }
   return { ok: true, email };
 }
+
+export type ParseMailboxResult =
+  | { readonly ok: true; readonly name: string | null; readonly email: string }
+  | { readonly ok: false; readonly problem: string };
+
+// A display name is one line of plain text: no control or line-separator characters, and none
+// of the characters that would open a second address or a quoted part (<, >, ", comma, ;).
+const BAD_NAME = /[\p{Cc}\p{Cf}\u2028\u2029<>",;]/u;
+
+/**
+ * One sender mailbox, as CR_FROM is written: `Store Name <reminders@shop.example>` or a bare
+ * address. Exactly one address; anything that would put a second one (or a header break) in the
+ * From line is refused.
+ */
+export function parseMailbox(text: string): ParseMailboxResult {
+  const trimmed = text.trim();
+  const bracket = /^([^<>]*)<([^<>]+)>$/.exec(trimmed);
+  const name = bracket ? (bracket[1] ?? '').trim() : null;
+  const address = bracket ? (bracket[2] ?? '') : trimmed;
+  if (name !== null && BAD_NAME.test(name)) {
+    return {
+      ok: false,
+      problem: 'the name may not hold control characters, line breaks, quotes, <, >, commas or ;',
+    };
+  }
+  const email = normaliseEmail(address);
+  if (!email.ok)
+    return {
+      ok: false,
+      problem: `must be one address, like Store <a@b.example>: ${email.problem}`,
+    };
+  return { ok: true, name: name === '' ? null : name, email: email.email };
+}
