@@ -4,7 +4,7 @@
  * is named in the problems, with the path Shopify's own documentation uses.
  */
 import { z } from 'zod';
-import type { FieldProblem } from './events.ts';
+import { type FieldProblem, isHttpUrl } from './events.ts';
 import { fieldProblems } from './field-problems.ts';
 import { currencyExponent, isCurrencyCode, type ParseMoneyResult, parseMoney } from './money.ts';
 
@@ -47,12 +47,13 @@ const token = z
   .nullish()
   .transform((value) => value?.trim() || null);
 const currencyCode = z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code');
+// The store lane's rule (no spaces or control characters: they would reach a Location header),
+// stored in the URL parser's one spelling.
 const httpUrl = z
   .string()
   .max(2048)
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
-    message: 'must be an http(s) URL',
-  });
+  .refine(isHttpUrl, { message: 'must be an http(s) URL, without spaces or control characters' })
+  .transform((value) => new URL(value).href);
 
 const lineItemSchema = z.looseObject({
   title: z.string().trim().min(1),

@@ -246,3 +246,19 @@ describe('mapShopifyWebhook: identities', () => {
     expect(a.id).toBe(b.id);
   });
 });
+
+describe('mapShopifyWebhook: shopper text and links as the store lane takes them', () => {
+  it('removes bidi overrides and zero-width characters from titles, and refuses a link with a line break', () => {
+    const body = fixture('checkouts-create') as Json & { line_items: Json[] };
+    const spoofed = {
+      ...body,
+      line_items: [{ ...body.line_items[0], title: 'Linen \u202Etrihs\u202C\u200B shirt' }],
+    };
+    const event = eventOf(mapShopifyWebhook(input('checkouts/create', spoofed)));
+    expect(event.cart.items[0]?.name).toBe('Linen trihs shirt — L / Sand');
+    const broken = { ...body, abandoned_checkout_url: `${RESTORE}\r\nSet-Cookie: x=1` };
+    expect(problemsOf(mapShopifyWebhook(input('checkouts/create', broken)))).toEqual([
+      'abandoned_checkout_url',
+    ]);
+  });
+});

@@ -12,7 +12,14 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { CartItem, CartSnapshot } from './cart.ts';
 import { normaliseEmail } from './email.ts';
-import { type CartEvent, EventType, type FieldProblem, isTimeZone, otherIds } from './events.ts';
+import {
+  type CartEvent,
+  EventType,
+  type FieldProblem,
+  isTimeZone,
+  otherIds,
+  stripFormatCharacters,
+} from './events.ts';
 import {
   type Checkout,
   type Common,
@@ -229,11 +236,13 @@ function lineItems(
       line.sku?.trim() ||
       (line.variant_id == null ? `line_${index + 1}` : `variant_${line.variant_id}`);
     // Shopify names a product without options "Default Title"; that is noise in a reminder.
-    const variant = line.variant_title?.trim();
+    const variant = stripFormatCharacters(line.variant_title ?? '').trim();
     const suffix = variant && variant !== 'Default Title' ? ` — ${variant}` : '';
+    // Invisible format characters (bidi overrides, zero-width) out, as on the store lane.
+    const title = stripFormatCharacters(line.title).trim() || sku;
     items.push({
-      sku: sku.slice(0, MAX_SKU),
-      name: `${line.title}${suffix}`.slice(0, MAX_NAME),
+      sku: stripFormatCharacters(sku).slice(0, MAX_SKU) || `line_${index + 1}`,
+      name: `${title}${suffix}`.slice(0, MAX_NAME),
       quantity: line.quantity,
       priceMinor: price.money.minor,
       url: null,
