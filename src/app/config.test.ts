@@ -256,4 +256,40 @@ describe('parseConfig errors', () => {
     const [problem] = problemsOf({ CR_HOLDOUT: '150%' });
     expect(problem).toMatch(/^CR_HOLDOUT: "150%"/);
   });
+
+  it('names CR_SNIPPET_DAILY_CAP and the bad value', () => {
+    for (const bad of ['-1', 'lots', '2e2', '1.5']) {
+      expect(problemsOf({ CR_SNIPPET_DAILY_CAP: bad })).toEqual([
+        `CR_SNIPPET_DAILY_CAP: "${bad}" must be a whole number of new addresses a day, like 200 (0 mails none)`,
+      ]);
+    }
+  });
+
+  it('names CR_TRUST_PROXY and each entry that is not an address or range', () => {
+    expect(problemsOf({ CR_TRUST_PROXY: '10.0.0.1, proxy.internal, 10.0.0.0/33' })).toEqual([
+      'CR_TRUST_PROXY: "proxy.internal" is not an IP address or CIDR range like 10.0.0.1 or 10.0.0.0/8',
+      'CR_TRUST_PROXY: "10.0.0.0/33" is not an IP address or CIDR range like 10.0.0.1 or 10.0.0.0/8',
+    ]);
+  });
+});
+
+describe('the public lanes (CR_SNIPPET_DAILY_CAP, CR_TRUST_PROXY)', () => {
+  it('caps the snippet lane at 200 new addresses a day and trusts no proxy by default', () => {
+    const config = parseConfig({});
+    expect(config.snippetDailyCap).toBe(200);
+    expect(config.trustProxy).toEqual([]);
+  });
+
+  it('reads a cap (0 allowed: the lane records carts and mails no new address) and proxy ranges', () => {
+    const config = parseConfig({
+      CR_SNIPPET_DAILY_CAP: '0',
+      CR_TRUST_PROXY: '10.0.0.1, fd00::/8',
+    });
+    expect(config.snippetDailyCap).toBe(0);
+    expect(config.trustProxy).toEqual([
+      { ip: { version: 4, bytes: [10, 0, 0, 1] }, prefix: 32 },
+      { ip: { version: 6, bytes: [0xfd, ...Array(15).fill(0)] }, prefix: 8 },
+    ]);
+    expect(parseConfig({ CR_SNIPPET_DAILY_CAP: '5000' }).snippetDailyCap).toBe(5000);
+  });
 });

@@ -2,6 +2,7 @@
  * Configuration from the CR_* variables of SPEC section 6. Parsing is pure (the environment is
  * passed in) and collects every bad value, so a wrong setting is one clear message at start-up.
  */
+import { type Cidr, parseCidr } from '../domain/client-address.ts';
 import { InvalidDurationError, parseCadence, parseDuration } from '../domain/duration.ts';
 import { normaliseEmail, parseMailbox } from '../domain/email.ts';
 import { isTimeZone } from '../domain/events.ts';
@@ -40,6 +41,16 @@ export interface Config {
   readonly exportAt: string;
   /** The storefront snippet lane: its publishable key and the store origins allowed to use it. */
   readonly snippet: { readonly key: string; readonly origins: readonly string[] } | null;
+  /**
+   * CR_SNIPPET_DAILY_CAP: how many addresses the snippet lane may mail for the first time per
+   * day (store zone). Read even with the lane off, for the browser carts it already holds.
+   */
+  readonly snippetDailyCap: number;
+  /**
+   * CR_TRUST_PROXY: the proxies (addresses or CIDRs) whose X-Forwarded-For is believed. Empty:
+   * the connection's own peer address is the client.
+   */
+  readonly trustProxy: readonly Cidr[];
 }
 
 export class ConfigError extends Error {
@@ -226,6 +237,25 @@ export function parseConfig(env: Env): Config {
     if (!checked.ok) problems.push(`CR_REPORT_TO: ${checked.problem}`);
   }
 
+  // Digits only, as for CR_PORT: a cap is a count, and "2e2" or "0x10" is a typo, not a number.
+  const dailyCapText = get('CR_SNIPPET_DAILY_CAP') ?? '200';
+  const snippetDailyCap = /^\d{1,9}$/.test(dailyCapText) ? Number(dailyCapText) : Number.NaN;
+  if (Number.isNaN(snippetDailyCap)) {
+    problems.push(
+      `CR_SNIPPET_DAILY_CAP: "${dailyCapText}" must be a whole number of new addresses a day, like 200 (0 mails none)`,
+    );
+  }
+
+  const trustProxy: Cidr[] = [];
+  for (const entry of commaList(get('CR_TRUST_PROXY'))) {
+    const cidr = parseCidr(entry);
+    if (cidr === null) {
+      problems.push(
+        `CR_TRUST_PROXY: "${entry}" is not an IP address or CIDR range like 10.0.0.1 or 10.0.0.0/8`,
+      );
+    } else trustProxy.push(cidr);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -256,5 +286,7 @@ export function parseConfig(env: Env): Config {
     templatesDir: get('CR_TEMPLATES_DIR'),
     exportAt,
     snippet: snippetKey === undefined ? null : { key: snippetKey, origins: snippetOrigins },
+    snippetDailyCap,
+    trustProxy,
   };
 }
