@@ -51,6 +51,7 @@ export const POLICY_CONTEXT = {
   holdout: 'CR_HOLDOUT',
   // A store setting rather than policy, but it travels the same way: as given, checked at synth.
   storeUrl: 'CR_STORE_URL',
+  storeHosts: 'CR_STORE_HOSTS',
 } as const;
 
 export const DEFAULT_SETTINGS = {

@@ -66,6 +66,15 @@ describe('parseConfig defaults (SPEC section 6)', () => {
     ).toThrow(/given twice/);
   });
 
+  it('reads CR_STORE_HOSTS as hosts or origins, and names a bad entry', () => {
+    expect(parseConfig({}).storeHosts).toEqual([]);
+    expect(
+      parseConfig({ CR_STORE_HOSTS: 'shop.example, https://cdn.shop.example' }).storeHosts,
+    ).toEqual(['shop.example', 'https://cdn.shop.example']);
+    expect(() => parseConfig({ CR_STORE_HOSTS: 'shop.example/cart' })).toThrow(/CR_STORE_HOSTS/);
+    expect(() => parseConfig({ CR_STORE_HOSTS: '*.shop.example' })).toThrow(/CR_STORE_HOSTS/);
+  });
+
   it('refuses a CR_REPORT_TO entry that is not an address', () => {
     expect(() => parseConfig({ CR_REPORT_TO: 'sam@shop.example, nope' })).toThrow(/CR_REPORT_TO/);
   });

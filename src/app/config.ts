@@ -8,6 +8,7 @@ import { normaliseEmail, parseMailbox } from '../domain/email.ts';
 import { isTimeZone } from '../domain/events.ts';
 import { InvalidHoldoutShareError, parseShare } from '../domain/holdout.ts';
 import { DAY, type Policy, type QuietHours } from '../domain/policy.ts';
+import { parseHostRule } from '../domain/store-hosts.ts';
 import { InvalidQuietHoursError, parseQuietHours } from '../domain/zoned-time.ts';
 
 export interface OwnerToken {
@@ -33,6 +34,8 @@ export interface Config {
   readonly storeName: string;
   /** CR_STORE_URL: where a shopper lands when a cart link can no longer restore; unset: no link. */
   readonly storeUrl: string | undefined;
+  /** CR_STORE_HOSTS: the hosts links in reminders may point to on the signed lanes; empty: any. */
+  readonly storeHosts: readonly string[];
   readonly storeAddress: string;
   readonly shopifySecret: string | undefined;
   readonly reportTo: readonly string[];
@@ -205,6 +208,14 @@ export function parseConfig(env: Env): Config {
   if (parseClock(exportAt) === null) problems.push(`CR_EXPORT_AT: "${exportAt}" must be HH:MM`);
 
   // No default: CR_PUBLIC_URL is this service, not the store, and a guess would be a dead end.
+  const storeHosts = commaList(get('CR_STORE_HOSTS'));
+  for (const entry of storeHosts) {
+    if (parseHostRule(entry) === null) {
+      problems.push(
+        `CR_STORE_HOSTS: "${entry.slice(0, 80)}" is not a host or origin like shop.example or https://cdn.shop.example`,
+      );
+    }
+  }
   const storeUrl = get('CR_STORE_URL');
   if (storeUrl !== undefined && !isHttpUrl(storeUrl)) {
     problems.push(`CR_STORE_URL: "${storeUrl}" is not an http(s) URL like https://shop.example`);
@@ -280,6 +291,7 @@ export function parseConfig(env: Env): Config {
     from,
     storeName: get('CR_STORE_NAME') ?? 'Demo Store',
     storeUrl,
+    storeHosts,
     storeAddress: get('CR_STORE_ADDRESS') ?? '1 Example Street, Springfield',
     shopifySecret: get('CR_SHOPIFY_SECRET'),
     reportTo,

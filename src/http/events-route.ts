@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Ingest } from '../app/intake.ts';
 import { aheadOfClock, parseCartEvent } from '../domain/events.ts';
+import { linksOffHosts } from '../domain/store-hosts.ts';
 import { verifyWebhookSignature } from '../domain/webhook-signature.ts';
 import type { Clock } from '../ports/clock.ts';
 import { HttpError } from './errors.ts';
@@ -16,6 +17,12 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export interface EventsRouteDeps {
   readonly ingest: Ingest;
   readonly webhookSecret: string;
+  /**
+   * CR_STORE_HOSTS: when given, every restore link, item link and image must be on these hosts
+   * (a signed lane is the store's own server, but a bug or a leaked secret should still never
+   * make the store mail a link to elsewhere). Empty: any http(s) link.
+   */
+  readonly storeHosts?: readonly string[];
   readonly clock: Clock;
 }
 
@@ -100,7 +107,12 @@ export interface EventAnswer {
  * The whole of POST /events after the body is read, independent of the HTTP framework: the Hono
  * route (Lambda, tests) and the Node fast path in `serve` both call this, so they cannot differ.
  */
-export function createEventHandler({ ingest, webhookSecret, clock }: EventsRouteDeps) {
+export function createEventHandler({
+  ingest,
+  webhookSecret,
+  clock,
+  storeHosts = [],
+}: EventsRouteDeps) {
   return async function handleEvent(
     raw: Uint8Array,
     signatureHeader: string | undefined,
@@ -116,6 +128,8 @@ export function createEventHandler({ ingest, webhookSecret, clock }: EventsRoute
     if (!parsed.ok) throw new HttpError(400, 'invalid event', parsed.details);
     const ahead = aheadOfClock(parsed.event, clock.now());
     if (ahead.length > 0) throw new HttpError(400, 'invalid event', ahead);
+    const offStore = storeHosts.length === 0 ? [] : linksOffHosts(parsed.event.cart, storeHosts);
+    if (offStore.length > 0) throw new HttpError(400, 'links must be on the store', offStore);
     const result = await ingest(parsed.event);
     if (result.kind === 'id_reused') {
       throw new HttpError(409, 'event id already used for another cart', [

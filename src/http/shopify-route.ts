@@ -5,8 +5,10 @@
  */
 import { Hono } from 'hono';
 import type { Ingest } from '../app/intake.ts';
+import type { CartEvent } from '../domain/events.ts';
 import { mapShopifyWebhook } from '../domain/shopify.ts';
 import { verifyShopifyHmac } from '../domain/shopify-signature.ts';
+import { linksOffHosts } from '../domain/store-hosts.ts';
 import { HttpError } from './errors.ts';
 import { readLimitedBody } from './events-route.ts';
 import { parseShopifyBody } from './shopify-json.ts';
@@ -21,9 +23,32 @@ export const MAX_SHOPIFY_BODY_BYTES = 512 * 1024;
 export interface ShopifyRouteDeps {
   readonly ingest: Ingest;
   readonly shopifySecret: string | undefined;
+  /** CR_STORE_HOSTS, as on POST /events: empty allows any http(s) link. */
+  readonly storeHosts?: readonly string[];
 }
 
-export function shopifyRoute({ ingest, shopifySecret }: ShopifyRouteDeps): Hono {
+/** The event with every link that is off the store's hosts taken out (all kept when none listed). */
+function onStoreOnly(event: CartEvent, storeHosts: readonly string[]): CartEvent {
+  if (storeHosts.length === 0) return event;
+  const off = new Set(linksOffHosts(event.cart, storeHosts).map((p) => p.path));
+  if (off.size === 0) return event;
+  console.warn(`[shopify] dropped links off CR_STORE_HOSTS: ${[...off].join(', ')}`);
+  const cart = event.cart;
+  return {
+    ...event,
+    cart: {
+      ...cart,
+      restoreUrl: off.has('cart.restoreUrl') ? null : cart.restoreUrl,
+      items: cart.items.map((item, i) => ({
+        ...item,
+        url: off.has(`cart.items[${i}].url`) ? null : item.url,
+        imageUrl: off.has(`cart.items[${i}].imageUrl`) ? null : item.imageUrl,
+      })),
+    },
+  };
+}
+
+export function shopifyRoute({ ingest, shopifySecret, storeHosts = [] }: ShopifyRouteDeps): Hono {
   const app = new Hono();
   app.post('/webhooks/shopify', async (c) => {
     if (shopifySecret === undefined) {
@@ -49,7 +74,12 @@ export function shopifyRoute({ ingest, shopifySecret }: ShopifyRouteDeps): Hono 
         // Acknowledged so Shopify does not retry a topic we do not use.
         return c.json({ ignored: true, reason: mapped.reason });
       case 'event': {
-        const result = await ingest(mapped.event);
+        // With CR_STORE_HOSTS, a link off the store is dropped, not refused: a 4xx would make
+        // Shopify retry and then drop the webhook, and a lost order is worse than a lost link.
+        // Without its link the cart is never mailed (nothing_to_recover). Shopify's
+        // abandoned_checkout_url is on the shop's domain: list that host.
+        const event = onStoreOnly(mapped.event, storeHosts);
+        const result = await ingest(event);
         if (result.kind === 'id_reused') {
           throw new HttpError(409, 'webhook event id already used for another cart', [
             { path: '(headers).x-shopify-event-id', problem: 'was first seen for another cart' },
@@ -58,7 +88,7 @@ export function shopifyRoute({ ingest, shopifySecret }: ShopifyRouteDeps): Hono 
         // The row's own id: an order may have found its checkout's row through an alias.
         return c.json({
           cart: {
-            id: result.cart?.id ?? mapped.event.cart.id,
+            id: result.cart?.id ?? event.cart.id,
             status: result.cart?.status ?? 'open',
           },
           duplicate: result.kind === 'duplicate',
