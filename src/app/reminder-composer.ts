@@ -5,7 +5,7 @@
  */
 import type { Cart } from '../domain/cart.ts';
 import { buildReminder, type Templates } from '../domain/copy.ts';
-import type { LinkSigner } from '../domain/link-tokens.ts';
+import { type LinkSigner, restoreTarget } from '../domain/link-tokens.ts';
 import type { OutgoingEmail } from '../ports/mailer.ts';
 
 export interface ReminderComposerDeps {
@@ -26,12 +26,21 @@ export function createReminderComposer(deps: ReminderComposerDeps) {
       email: cart.email ?? '',
       cartId: cart.id,
     });
+    // The click link is pinned to the restore link this email is sent with: a later change of
+    // the cart's restoreUrl cannot re-point it (a cart with none pins the empty link, which no
+    // cart link ever matches, so it lands on the store page).
+    const click = links.sign({
+      purpose: 'click',
+      cartId: cart.id,
+      step,
+      target: restoreTarget(cart.restoreUrl ?? ''),
+    });
     return buildReminder({
       cart,
       step,
       templates: deps.templates(),
       links: {
-        cart: `${publicUrl}/c?t=${links.sign({ purpose: 'click', cartId: cart.id, step })}`,
+        cart: `${publicUrl}/c?t=${click}`,
         unsubscribe: `${publicUrl}/unsubscribe?t=${unsubscribe}`,
       },
       store: { name: deps.storeName, address: deps.storeAddress },

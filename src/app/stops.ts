@@ -22,8 +22,14 @@ export type UnsubscribeResult = {
   readonly kind: 'unsubscribed' | 'already';
   readonly email: string;
 };
+/**
+ * - `resubscribed`: the shopper's own unsubscribe was lifted.
+ * - `not_unsubscribed`: nothing of the shopper's to lift (not on the list, or a bounce or complaint).
+ * - `kept_by_store`: the store unsubscribed the address (an owner, asked by phone or mail); only
+ *   the store can undo that, so the link changes nothing.
+ */
 export type ResubscribeResult = {
-  readonly kind: 'resubscribed' | 'not_unsubscribed';
+  readonly kind: 'resubscribed' | 'not_unsubscribed' | 'kept_by_store';
   readonly email: string;
 };
 
@@ -148,6 +154,8 @@ export function createStops({ store, unsubscribes, wakeups, clock, policy }: Sto
       if (block === null || block.kind !== BlockKind.unsubscribed) {
         return { kind: 'not_unsubscribed', email };
       }
+      // An owner's unsubscribe is the store's word: an old reminder's link must not undo it.
+      if (block.actor !== SHOPPER) return { kind: 'kept_by_store', email };
       const removed = await unsubscribes.remove(email, {
         cartId: null,
         email,
@@ -159,7 +167,15 @@ export function createStops({ store, unsubscribes, wakeups, clock, policy }: Sto
         before: null,
         after: null,
       });
-      return { kind: removed === 'removed' ? 'resubscribed' : 'not_unsubscribed', email };
+      switch (removed) {
+        case 'removed':
+          return { kind: 'resubscribed', email };
+        case 'kept_by_other':
+          return { kind: 'kept_by_store', email };
+        case 'absent':
+        case 'kept':
+          return { kind: 'not_unsubscribed', email };
+      }
     },
   };
 }

@@ -165,6 +165,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
         clock,
         storeName: config.storeName,
         storeUrl: config.storeUrl,
+        storeTimeZone: config.policy.storeTimeZone,
       }),
       shopifyRoute({ ingest, shopifySecret: config.shopifySecret }),
       snippetRoute({ ingest, clock, snippet: config.snippet }),

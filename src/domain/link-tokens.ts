@@ -1,12 +1,28 @@
 /**
- * Signed link tokens for `/unsubscribe?t=`, `/resubscribe?t=` and `/c?t=` (SPEC section 6).
+ * Link tokens for `/unsubscribe?t=`, `/resubscribe?t=` and `/c?t=` (SPEC section 6).
  *
- * A token is `base64url(JSON payload) + "." + base64url(HMAC-SHA256(secret, domain + body))`.
- * The MAC covers the exact base64url text of the body, and the signature is compared as text,
- * so no alternative spelling of the same bytes (base64 has several) ever verifies. The purpose
- * lives inside the signed JSON, so a click token can never be replayed as an unsubscribe.
+ * New tokens (v2) are `v2.` + base64url(nonce | AES-256-GCM ciphertext | tag): the payload is
+ * encrypted, so a forwarded email or a proxy log shows no address and no cart id. Encryption and
+ * not a random id kept server-side, because it needs no storage, and so works the same on one
+ * SQLite file and on any number of Lambdas. Both keys come from the link secret through HKDF.
+ * The nonce is an HMAC of the plaintext (a synthetic IV): signing is deterministic and draws no
+ * randomness, and two different payloads never share a nonce, which is what GCM cannot survive.
+ *
+ * Tokens from before (v1) are `base64url(JSON payload) + "." + base64url(HMAC-SHA256)`, readable
+ * but signed; they are in real inboxes, so they still verify and are never made any more.
+ *
+ * Either way the purpose lives inside the authenticated payload, so a click token can never be
+ * replayed as an unsubscribe, and only one spelling of a token verifies (base64 has several).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  timingSafeEqual,
+} from 'node:crypto';
+import type { Cart } from './cart.ts';
 
 export const LinkPurpose = {
   unsubscribe: 'unsubscribe',
@@ -15,13 +31,29 @@ export const LinkPurpose = {
 } as const;
 export type LinkPurpose = (typeof LinkPurpose)[keyof typeof LinkPurpose];
 
+/** What a new link is signed for. A click names the restore link it may lead to (restoreTarget). */
 export type LinkPayload =
   | { readonly purpose: 'unsubscribe'; readonly email: string; readonly cartId: string | null }
   | { readonly purpose: 'resubscribe'; readonly email: string }
-  | { readonly purpose: 'click'; readonly cartId: string; readonly step: number };
+  | {
+      readonly purpose: 'click';
+      readonly cartId: string;
+      readonly step: number;
+      readonly target: string;
+    };
+
+/** What a verified link says. `target` is null only on a v1 click link, made before targets. */
+export type VerifiedPayload =
+  | Exclude<LinkPayload, { purpose: 'click' }>
+  | {
+      readonly purpose: 'click';
+      readonly cartId: string;
+      readonly step: number;
+      readonly target: string | null;
+    };
 
 export type VerifyResult =
-  | { readonly ok: true; readonly payload: LinkPayload }
+  | { readonly ok: true; readonly payload: VerifiedPayload }
   | { readonly ok: false; readonly problem: string };
 
 export interface LinkSigner {
@@ -37,17 +69,37 @@ export class InvalidLinkSecretError extends Error {
   }
 }
 
-// Changing this string invalidates every link already sent; bump it only on purpose.
-const DOMAIN = 'cart-recovery/link/v1\n';
-// Far above any real token; stops a huge query string from costing a big JSON parse.
+/**
+ * The click target of a restore link: the first 16 bytes of its SHA-256, base64url. A click
+ * link carries it, so it leads only to the link its reminder was sent with.
+ */
+export function restoreTarget(restoreUrl: string): string {
+  return createHash('sha256')
+    .update(restoreUrl, 'utf8')
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
+}
+
+// Changing either string invalidates every link of that version already sent; never on a whim.
+const DOMAIN_V1 = 'cart-recovery/link/v1\n';
+const DOMAIN_V2 = 'cart-recovery/link/v2';
+const V2_PREFIX = 'v2.';
+// Far above any real token (an address is at most 254 characters); stops a huge query string
+// from costing a big decrypt or JSON parse. RFC 2369 header lines stay well under it as well.
 const MAX_TOKEN_LENGTH = 2048;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+// The plaintext is padded with spaces (JSON ignores them) to a multiple of this, so a token's
+// length says little about the length of the address inside it.
+const PAD_TO = 32;
 
 // One-letter keys keep links short; they never leave this file.
 type Wire =
   | { p: 'u'; e: string; c: string | null }
   | { p: 'r'; e: string }
-  | { p: 'c'; c: string; s: number };
+  | { p: 'c'; c: string; s: number; h?: string };
 
 function toWire(payload: LinkPayload): Wire {
   switch (payload.purpose) {
@@ -56,7 +108,7 @@ function toWire(payload: LinkPayload): Wire {
     case 'resubscribe':
       return { p: 'r', e: payload.email };
     case 'click':
-      return { p: 'c', c: payload.cartId, s: payload.step };
+      return { p: 'c', c: payload.cartId, s: payload.step, h: payload.target };
   }
 }
 
@@ -64,64 +116,190 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function fromWire(value: unknown): LinkPayload | null {
+const TARGET = /^[A-Za-z0-9_-]{22}$/;
+
+function fromWire(value: unknown): VerifiedPayload | null {
   if (!isRecord(value)) return null;
-  const { p, e, c, s } = value;
+  const { p, e, c, s, h } = value;
   if (p === 'u' && typeof e === 'string' && (typeof c === 'string' || c === null)) {
     return { purpose: 'unsubscribe', email: e, cartId: c };
   }
   if (p === 'r' && typeof e === 'string') return { purpose: 'resubscribe', email: e };
   if (p === 'c' && typeof c === 'string' && Number.isSafeInteger(s) && (s as number) >= 1) {
-    return { purpose: 'click', cartId: c, step: s as number };
+    if (h !== undefined && !(typeof h === 'string' && TARGET.test(h))) return null;
+    return { purpose: 'click', cartId: c, step: s as number, target: h ?? null };
   }
   return null;
+}
+
+function parsePayload(text: string): VerifiedPayload | 'not_json' | null {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(text);
+  } catch {
+    return 'not_json';
+  }
+  return fromWire(decoded);
+}
+
+/** The bytes of `text` only if `text` is their one canonical base64url spelling. */
+function canonicalBase64url(text: string): Buffer | null {
+  if (!BASE64URL.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : null;
+}
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function checkSignable(payload: LinkPayload): void {
+  if (payload.purpose !== 'click') return;
+  if (!(Number.isSafeInteger(payload.step) && payload.step >= 1)) {
+    throw new RangeError(`click link step must be a positive integer, got ${payload.step}`);
+  }
+  if (!TARGET.test(payload.target)) {
+    throw new RangeError('click link target must be restoreTarget(restoreUrl)');
+  }
 }
 
 export function createLinkSigner(secret: string): LinkSigner {
   if (secret.length < 16) {
     throw new InvalidLinkSecretError('link signing secret must be at least 16 characters');
   }
-  const mac = (body: string): string =>
-    createHmac('sha256', secret).update(DOMAIN).update(body).digest('base64url');
+  const v1Mac = (body: string): string =>
+    createHmac('sha256', secret).update(DOMAIN_V1).update(body).digest('base64url');
+  const derive = (use: string) =>
+    Buffer.from(hkdfSync('sha256', secret, DOMAIN_V2, `${DOMAIN_V2} ${use}`, 32));
+  const encryptionKey = derive('aes-256-gcm key');
+  const nonceKey = derive('synthetic nonce key');
+  const nonceOf = (plain: Buffer) =>
+    createHmac('sha256', nonceKey).update(plain).digest().subarray(0, NONCE_BYTES);
+
+  function verifyV1(token: string): VerifiedPayload | string {
+    const parts = token.split('.');
+    const [body, signature] = parts;
+    if (parts.length !== 2 || !body || !signature || !BASE64URL.test(body)) {
+      return 'link token is malformed';
+    }
+    if (!sameBytes(Buffer.from(signature, 'utf8'), Buffer.from(v1Mac(body), 'utf8'))) {
+      return 'link token signature does not match';
+    }
+    const payload = parsePayload(Buffer.from(body, 'base64url').toString('utf8'));
+    if (payload === 'not_json') return 'link token body is not JSON';
+    return payload ?? 'link token body has an unknown shape';
+  }
+
+  function verifyV2(sealed: string): VerifiedPayload | string {
+    const bytes = canonicalBase64url(sealed);
+    if (bytes === null || bytes.length <= NONCE_BYTES + TAG_BYTES) {
+      return 'link token is malformed';
+    }
+    const nonce = bytes.subarray(0, NONCE_BYTES);
+    const tag = bytes.subarray(bytes.length - TAG_BYTES);
+    let plain: Buffer;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', encryptionKey, nonce, {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAAD(Buffer.from(DOMAIN_V2, 'utf8'));
+      decipher.setAuthTag(tag);
+      plain = Buffer.concat([
+        decipher.update(bytes.subarray(NONCE_BYTES, bytes.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
+    } catch {
+      return 'link token signature does not match';
+    }
+    // Only the nonce this plaintext would get verifies: one token per payload, as in v1.
+    if (!sameBytes(nonceOf(plain), nonce)) return 'link token signature does not match';
+    const payload = parsePayload(plain.toString('utf8'));
+    if (payload === 'not_json') return 'link token body is not JSON';
+    // Every v2 click link names its target; one without is not something this code made.
+    if (payload === null || (payload.purpose === 'click' && payload.target === null)) {
+      return 'link token body has an unknown shape';
+    }
+    return payload;
+  }
 
   return {
     sign(payload) {
-      if (
-        payload.purpose === 'click' &&
-        !(Number.isSafeInteger(payload.step) && payload.step >= 1)
-      ) {
-        throw new RangeError(`click link step must be a positive integer, got ${payload.step}`);
-      }
-      const body = Buffer.from(JSON.stringify(toWire(payload)), 'utf8').toString('base64url');
-      return `${body}.${mac(body)}`;
+      checkSignable(payload);
+      const json = Buffer.from(JSON.stringify(toWire(payload)), 'utf8');
+      const padded = Buffer.concat([
+        json,
+        Buffer.alloc((PAD_TO - (json.length % PAD_TO)) % PAD_TO, ' '),
+      ]);
+      const nonce = nonceOf(padded);
+      const cipher = createCipheriv('aes-256-gcm', encryptionKey, nonce, {
+        authTagLength: TAG_BYTES,
+      });
+      cipher.setAAD(Buffer.from(DOMAIN_V2, 'utf8'));
+      const sealed = Buffer.concat([
+        nonce,
+        cipher.update(padded),
+        cipher.final(),
+        cipher.getAuthTag(),
+      ]);
+      return `${V2_PREFIX}${sealed.toString('base64url')}`;
     },
 
     verify(token, expected) {
       if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
         return { ok: false, problem: 'link token is missing or too long' };
       }
-      const parts = token.split('.');
-      const [body, signature] = parts;
-      if (parts.length !== 2 || !body || !signature || !BASE64URL.test(body)) {
-        return { ok: false, problem: 'link token is malformed' };
+      // A v1 body is base64url of `{"`, so it always starts "ey": it can never look like "v2.".
+      const result = token.startsWith(V2_PREFIX)
+        ? verifyV2(token.slice(V2_PREFIX.length))
+        : verifyV1(token);
+      if (typeof result === 'string') return { ok: false, problem: result };
+      if (expected !== undefined && result.purpose !== expected) {
+        return { ok: false, problem: `link token is for ${result.purpose}, not ${expected}` };
       }
-      const given = Buffer.from(signature, 'utf8');
-      const wanted = Buffer.from(mac(body), 'utf8');
-      if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
-        return { ok: false, problem: 'link token signature does not match' };
-      }
-      let decoded: unknown;
-      try {
-        decoded = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-      } catch {
-        return { ok: false, problem: 'link token body is not JSON' };
-      }
-      const payload = fromWire(decoded);
-      if (payload === null) return { ok: false, problem: 'link token body has an unknown shape' };
-      if (expected !== undefined && payload.purpose !== expected) {
-        return { ok: false, problem: `link token is for ${payload.purpose}, not ${expected}` };
-      }
-      return { ok: true, payload };
+      return { ok: true, payload: result };
     },
   };
+}
+
+/** Where a verified click lands: the cart's restore link, or the page saying it cannot restore. */
+export type ClickLanding =
+  | { readonly kind: 'restore'; readonly url: string }
+  | { readonly kind: 'gone'; readonly why: 'no_link' | 'link_changed' };
+
+/** The time part of a field stamp (`<zero-padded time>|<event id>`, domain/intake.ts). */
+function stampTime(stamp: string): number {
+  const time = Number(stamp.slice(0, stamp.indexOf('|')));
+  return Number.isFinite(time) ? time : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * A click leads only to a link the store itself sent: whoever can change a cart's restoreUrl
+ * later (the browser lane takes anyone's word for it) must not re-point links already in inboxes.
+ *
+ * A v2 link carries its target: the cart's current link must be the one it was sent with.
+ * A v1 link carries none; it still restores while the cart's link is the one it had when its last
+ * reminder went out (set no later than that), which is the link the email was sent with unless
+ * the store changed it since. A link set after the last reminder, or a cart whose reminders
+ * started over (no last reminder), sends the shopper to the store page instead: never an unsigned
+ * target. A link with no stamp predates field stamps, and no event has changed it since.
+ */
+export function clickLanding(
+  cart: Pick<Cart, 'restoreUrl' | 'fieldStamps' | 'lastReminderAt'>,
+  target: string | null,
+): ClickLanding {
+  const url = cart.restoreUrl;
+  if (url === null) return { kind: 'gone', why: 'no_link' };
+  if (target !== null) {
+    const same = sameText(restoreTarget(url), target);
+    return same ? { kind: 'restore', url } : { kind: 'gone', why: 'link_changed' };
+  }
+  const stamp = cart.fieldStamps.restoreUrl;
+  if (stamp === undefined) return { kind: 'restore', url };
+  const sentAt = cart.lastReminderAt;
+  if (sentAt !== null && stampTime(stamp) <= sentAt) return { kind: 'restore', url };
+  return { kind: 'gone', why: 'link_changed' };
+}
+
+function sameText(a: string, b: string): boolean {
+  return sameBytes(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }

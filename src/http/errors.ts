@@ -14,14 +14,28 @@ export interface ErrorDetail {
 
 export class HttpError extends Error {
   override readonly name = 'HttpError';
+  /** Response headers the answer must carry (a 429's Retry-After). */
+  readonly headers: Readonly<Record<string, string>>;
   constructor(
     readonly status: ContentfulStatusCode,
     message: string,
     readonly details: readonly ErrorDetail[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
     super(message, options);
+    this.headers = options?.headers ?? {};
   }
+}
+
+/**
+ * 429 with Retry-After in whole seconds (at least 1): when the client may ask again. The words
+ * say what was limited, so a shopper or a script knows it was not their link or token.
+ */
+export function tooManyRequests(what: string, retryAfterMs: number): HttpError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new HttpError(429, `too many requests ${what}; try again in ${seconds} s`, [], {
+    headers: { 'Retry-After': String(seconds) },
+  });
 }
 
 /** An error as the client hears it. */
@@ -29,6 +43,7 @@ export interface Problem {
   readonly status: ContentfulStatusCode;
   readonly error: string;
   readonly details: readonly ErrorDetail[];
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export function errorBody(error: HttpError): { error: string; details: readonly ErrorDetail[] } {
@@ -37,7 +52,9 @@ export function errorBody(error: HttpError): { error: string; details: readonly 
 
 /** Known errors become their status, faults a 500 that leaks nothing (and is logged). */
 export function problemOf(error: Error, c: Context): Problem {
-  if (error instanceof HttpError) return { status: error.status, ...errorBody(error) };
+  if (error instanceof HttpError) {
+    return { status: error.status, ...errorBody(error), headers: error.headers };
+  }
   // Hono's own HTTPException (e.g. from middleware) carries a status too.
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -57,7 +74,8 @@ export function problemOf(error: Error, c: Context): Problem {
 
 /** The one mapper for every API route. */
 export function handleError(error: Error, c: Context): Response {
-  const { status, ...body } = problemOf(error, c);
+  const { status, headers, ...body } = problemOf(error, c);
+  for (const [name, value] of Object.entries(headers ?? {})) c.header(name, value);
   return c.json(body, status);
 }
 
@@ -81,6 +99,7 @@ export function prefersHtml(c: Context): boolean {
 export function pageErrors(page: (problem: Problem) => string) {
   return (error: Error, c: Context): Response => {
     const problem = problemOf(error, c);
+    for (const [name, value] of Object.entries(problem.headers ?? {})) c.header(name, value);
     if (!prefersHtml(c))
       return c.json({ error: problem.error, details: problem.details }, problem.status);
     return c.html(page(problem), problem.status);

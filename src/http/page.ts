@@ -1,5 +1,19 @@
 /** Minimal server-rendered HTML: every interpolated value is escaped, no script needed. */
 
+/**
+ * Every page this service serves, the owner's and the shopper's alike: no script may run at all,
+ * nothing may frame it, forms post only back here, the URL (a shopper link carries its token in
+ * it) is never sent to another site as a Referer, and nothing caches a page that names an address.
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
+
 export function escapeHtml(text: string): string {
   return text
     .replaceAll('&', '&amp;')

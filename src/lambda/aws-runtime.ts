@@ -205,6 +205,7 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
           links: signer,
           storeName: config.storeName,
           storeUrl: config.storeUrl,
+          storeTimeZone: config.policy.storeTimeZone,
         }),
         shopifyRoute({ ingest: ingest(), shopifySecret }),
         snippetRoute({ ingest: ingest(), clock, snippet: config.snippet }),

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
+import { restoreTarget } from '../../src/domain/link-tokens.ts';
 import { createAwsRuntime } from '../../src/lambda/aws-runtime.ts';
 
 const dynamodb = mockClient(DynamoDBDocumentClient);
@@ -32,7 +33,12 @@ describe('CR_STORE_URL on AWS', () => {
       },
       { clients: { dynamodb: new DynamoDBClient({ region: 'eu-west-1', maxAttempts: 1 }) } },
     );
-    const token = (await runtime.links()).sign({ purpose: 'click', cartId: 'c_gone', step: 2 });
+    const token = (await runtime.links()).sign({
+      purpose: 'click',
+      cartId: 'c_gone',
+      step: 2,
+      target: restoreTarget('https://linen.example/cart/c_gone'),
+    });
     const app = await runtime.app();
     const res = await app.request(`/c?t=${encodeURIComponent(token)}`, {
       headers: { accept: 'text/html' },

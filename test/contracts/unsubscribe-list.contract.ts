@@ -23,6 +23,12 @@ const resubscribeAudit = (at = T0) =>
   makeAudit({ cartId: null, email: PAT, action: 'resubscribe', actor: 'shopper', at });
 const systemAudit = (action: 'bounced' | 'complained', at: number) =>
   makeAudit({ cartId: null, email: PAT, action, actor: 'system', at });
+/** The owner `sam` unsubscribing PAT (the shopper phoned and asked). */
+const ownerAudit = (at: number) =>
+  makeAudit({ cartId: null, email: PAT, action: 'unsubscribe', actor: 'sam', at });
+const byShopper = (at = T0) =>
+  ({ email: PAT, kind: 'unsubscribed', at, actor: 'shopper' }) as const;
+const byOwner = (at: number) => ({ email: PAT, kind: 'unsubscribed', at, actor: 'sam' }) as const;
 
 export function runUnsubscribeListContract({ name, make }: UnsubscribeListContractOptions): void {
   describe(`UnsubscribeList contract: ${name}`, () => {
@@ -188,6 +194,61 @@ export function runUnsubscribeListContract({ name, make }: UnsubscribeListContra
         'complained',
       ]);
       expect((await harness.auditForEmail(bounced)).map((r) => r.action)).toEqual(['bounced']);
+    });
+
+    it("keeps an owner's unsubscribe: the shopper's way back is kept_by_other and writes nothing", async () => {
+      expect(await list.add(byOwner(T0), ownerAudit(T0))).toBe('added');
+      expect(await list.remove(PAT, resubscribeAudit(T0 + 5))).toBe('kept_by_other');
+      expect(await list.get(PAT)).toEqual(byOwner(T0));
+      expect((await harness.auditForEmail(PAT)).map((r) => [r.action, r.actor])).toEqual([
+        ['unsubscribe', 'sam'],
+      ]);
+    });
+
+    it("an owner's unsubscribe takes over the shopper's: upgraded, the owner's from the same time on", async () => {
+      await list.add(byShopper(), unsubscribeAudit());
+      expect(await list.add(byOwner(T0 + DAY), ownerAudit(T0 + DAY))).toBe('upgraded');
+      // Unsubscribed since T0 all along: sender health does not count a second unsubscribe.
+      expect(await list.get(PAT)).toEqual(byOwner(T0));
+      expect((await list.countBetween(T0, T0 + 1)).unsubscribed).toBe(1);
+      expect((await list.countBetween(T0 + 1, T0 + 2 * DAY)).unsubscribed).toBe(0);
+      expect(await list.remove(PAT, resubscribeAudit(T0 + 2 * DAY))).toBe('kept_by_other');
+      expect(await list.get(PAT)).toEqual(byOwner(T0));
+      // The shopper unsubscribing again changes nothing: the owner's word stays the block.
+      expect(await list.add(byShopper(T0 + 3 * DAY), unsubscribeAudit(T0 + 3 * DAY))).toBe(
+        'already',
+      );
+      expect((await list.get(PAT))?.actor).toBe('sam');
+      expect((await harness.auditForEmail(PAT)).map((r) => [r.action, r.actor])).toEqual([
+        ['unsubscribe', 'shopper'],
+        ['unsubscribe', 'sam'],
+      ]);
+    });
+
+    it("a second owner's unsubscribe is already: the first owner's block stands", async () => {
+      await list.add(byOwner(T0), ownerAudit(T0));
+      const alex = { ...byOwner(T0 + 1), actor: 'alex' };
+      expect(
+        await list.add(
+          alex,
+          makeAudit({ cartId: null, email: PAT, action: 'unsubscribe', actor: 'alex', at: T0 + 1 }),
+        ),
+      ).toBe('already');
+      expect(await list.get(PAT)).toEqual(byOwner(T0));
+    });
+
+    it("settles the shopper's way back racing the owner's unsubscribe: the owner's block stands either way", async () => {
+      await list.add(byShopper(), unsubscribeAudit());
+      const [removed, added] = await Promise.all([
+        list.remove(PAT, resubscribeAudit(T0 + 10)),
+        list.add(byOwner(T0 + 20), ownerAudit(T0 + 20)),
+      ]);
+      // Lifted first, then unsubscribed by the owner; or taken over first, then kept.
+      expect([
+        ['removed', 'added'],
+        ['kept_by_other', 'upgraded'],
+      ]).toContainEqual([removed, added]);
+      expect((await list.get(PAT))?.actor).toBe('sam');
     });
 
     it('counts the blocks added in [from, to) by kind', async () => {

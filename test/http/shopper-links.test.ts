@@ -4,7 +4,7 @@
  * that is not valid is a page too, never JSON. API clients keep their JSON errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLinkSigner } from '../../src/domain/link-tokens.ts';
+import { createLinkSigner, restoreTarget } from '../../src/domain/link-tokens.ts';
 import { openTestRuntime, RT_OWNER } from '../support/runtime.ts';
 import { cartEvent } from '../support/signed-event.ts';
 
@@ -33,8 +33,11 @@ afterAll(async () => {
   await bare?.shutdown();
 });
 
-function click(runtime: Runtime, cartId: string, headers: Record<string, string> = BROWSER) {
-  const token = runtime.links.sign({ purpose: 'click', cartId, step: 1 });
+/** A click on the link a reminder for the cart would carry: pinned to its restore link now. */
+async function click(runtime: Runtime, cartId: string, headers: Record<string, string> = BROWSER) {
+  const restoreUrl = (await runtime.store.get(cartId))?.restoreUrl ?? '';
+  const target = restoreTarget(restoreUrl);
+  const token = runtime.links.sign({ purpose: 'click', cartId, step: 1, target });
   return runtime.app.request(`/c?t=${encodeURIComponent(token)}`, { headers });
 }
 
@@ -97,7 +100,16 @@ describe('GET /c for a cart that can no longer restore', () => {
 describe('a shopper link that is not valid', () => {
   const forged = createLinkSigner('another-secret-0123456789abcdef');
   const links: Array<[string, string, string]> = [
-    ['GET', '/c', forged.sign({ purpose: 'click', cartId: 'c_42', step: 1 })],
+    [
+      'GET',
+      '/c',
+      forged.sign({
+        purpose: 'click',
+        cartId: 'c_42',
+        step: 1,
+        target: restoreTarget('https://shop.example/cart/c_42'),
+      }),
+    ],
     [
       'GET',
       '/unsubscribe',

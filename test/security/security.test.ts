@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLinkSigner } from '../../src/domain/link-tokens.ts';
+import { createLinkSigner, restoreTarget } from '../../src/domain/link-tokens.ts';
 import { signWebhook } from '../../src/domain/webhook-signature.ts';
 import { openTestRuntime, RT_OWNER, RT_SECRET } from '../support/runtime.ts';
 import { freePort, startServe, stopServe } from '../support/serve-child.ts';
@@ -106,7 +106,13 @@ describe('shopper links', () => {
     const url = new URL(raw.replace(/^<|>$/g, ''));
     return url.searchParams.get('t') ?? '';
   };
-  const clickToken = () => rt.links.sign({ purpose: 'click', cartId: 'c_42', step: 1 });
+  const clickToken = () =>
+    rt.links.sign({
+      purpose: 'click',
+      cartId: 'c_42',
+      step: 1,
+      target: restoreTarget('https://shop.example/cart/c_42'),
+    });
 
   function forgeries(): Array<[string, string]> {
     const real = mailLink('List-Unsubscribe');
@@ -166,7 +172,12 @@ describe('shopper links', () => {
     );
     for (const token of [
       unsubscribe,
-      other.sign({ purpose: 'click', cartId: 'c_42', step: 1 }),
+      other.sign({
+        purpose: 'click',
+        cartId: 'c_42',
+        step: 1,
+        target: restoreTarget('https://shop.example/cart/c_42'),
+      }),
       `${forged}.${sig}`,
       `${body}.${sig.slice(1)}`,
     ]) {
@@ -188,12 +199,18 @@ describe('shopper links', () => {
   });
 
   it('a forged resubscribe cannot take an address off the list; only its own link can', async () => {
-    await rt.stops.unsubscribe('gone@example.com', 'sam');
+    // The shopper's own unsubscribe: an owner's is not theirs to lift (shopper-links-hardening).
+    await rt.stops.unsubscribe('gone@example.com', 'shopper');
     const other = createLinkSigner('another-secret-0123456789abcdef');
     for (const token of [
       other.sign({ purpose: 'resubscribe', email: 'gone@example.com' }),
       rt.links.sign({ purpose: 'unsubscribe', email: 'gone@example.com', cartId: null }),
-      rt.links.sign({ purpose: 'click', cartId: 'c_42', step: 1 }),
+      rt.links.sign({
+        purpose: 'click',
+        cartId: 'c_42',
+        step: 1,
+        target: restoreTarget('https://shop.example/cart/c_42'),
+      }),
     ]) {
       for (const method of ['GET', 'POST']) {
         await expectError(

@@ -14,8 +14,8 @@ import {
   type AddressBlock,
   type BlockKind,
   BlockKind as Kinds,
+  mergeBlock,
   type UnsubscribeList,
-  weakerThan,
 } from '../../ports/unsubscribe-list.ts';
 import {
   type AnyDynamoDbClient,
@@ -60,6 +60,15 @@ function blockItem(block: AddressBlock): Item {
     actor: block.actor,
     gsi2pk: dayKey(block.at),
     gsi2sk: `${padTime(block.at)}#${block.email}`,
+  };
+}
+
+/** A write's condition: the stored block is still exactly `seen`. */
+function unchanged(seen: AddressBlock) {
+  return {
+    ConditionExpression: '#kind = :kind AND #actor = :actor AND #at = :at',
+    ExpressionAttributeNames: { '#kind': 'kind', '#actor': 'actor', '#at': 'at' },
+    ExpressionAttributeValues: { ':kind': seen.kind, ':actor': seen.actor, ':at': seen.at },
   };
 }
 
@@ -144,54 +153,56 @@ export function createDynamoDbUnsubscribeList(
     get: read,
 
     /*
-     * Each write is conditioned on what the read before it saw, so two writers cannot both act on
-     * one state. Two copies of one complaint (SNS delivers at least once, and two invocations can
-     * run side by side) for an address the shopper had unsubscribed:
+     * Each write is conditioned on exactly the block the read before it saw (kind, actor and
+     * time), so two writers cannot both act on one state. Two copies of one complaint (SNS
+     * delivers at least once, and two invocations can run side by side) for an address the
+     * shopper had unsubscribed:
      *   A: put-if-absent fails                 B: put-if-absent fails
      *   A: reads `unsubscribed`                B: reads `unsubscribed`
-     *   A: put-if-weaker wins: upgraded        B: put-if-weaker fails (it is `complained` now)
+     *   A: put-if-unchanged wins: upgraded     B: put-if-unchanged fails (it is `complained` now)
      *                                          B: reads `complained`: already, nothing written
-     * One audit row, counted once. A bounce racing a complaint the same way fails its put-if-weaker
-     * after the complaint lands, so it can never write `bounced` over `complained`.
+     * One audit row, counted once. A bounce racing a complaint the same way fails its write after
+     * the complaint lands, so it can never write `bounced` over `complained`; nor can a shopper's
+     * unsubscribe racing the owner's write the shopper's name back over the owner's.
      */
     async add(block, entry) {
-      const weaker = weakerThan(block.kind);
-      const put = (condition: string, values?: Record<string, string>) => ({
-        Put: {
-          TableName: table,
-          Item: blockItem(block),
-          ConditionExpression: condition,
-          ...(values === undefined ? {} : { ExpressionAttributeValues: values }),
-        },
-      });
-      // "The stored kind ranks lower than this one", spelled as the list of lower kinds.
-      const values = Object.fromEntries(weaker.map((kind, i) => [`:weaker${i}`, kind]));
-      const ifWeaker = `kind IN (${Object.keys(values).join(', ')})`;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        if (await change('unsubscribe.add', put('attribute_not_exists(pk)'), entry)) return 'added';
+        const created = {
+          Put: {
+            TableName: table,
+            Item: blockItem(block),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        };
+        if (await change('unsubscribe.add', created, entry)) return 'added';
         const current = await read(block.email);
         // Lifted by the shopper between the put and the read: try it as a new block.
         if (current === null) continue;
-        if (!weaker.includes(current.kind)) return 'already';
-        if (await change('unsubscribe.upgrade', put(ifWeaker, values), entry)) return 'upgraded';
+        const next = mergeBlock(current, block);
+        if (next === null) return 'already';
+        const replaced = {
+          Put: { TableName: table, Item: blockItem(next), ...unchanged(current) },
+        };
+        if (await change('unsubscribe.upgrade', replaced, entry)) return 'upgraded';
       }
       unsettled('add', block.email);
     },
 
     /*
-     * The resubscribe path checks the kind before it calls, but only the delete's own condition
+     * The resubscribe path checks the block before it calls, but only the delete's own condition
      * holds at the moment of the write:
-     *   resubscribe: reads `unsubscribed`
-     *   SES complaint: upgrades it to `complained`
-     *   resubscribe: delete-if-unsubscribed fails: kept, and the complaint stands
+     *   resubscribe: reads `unsubscribed` by the shopper
+     *   SES complaint: upgrades it to `complained` (or the owner's unsubscribe takes it over)
+     *   resubscribe: delete-if-the-shopper's-unsubscribe fails: kept, and the newer block stands
      */
     async remove(email, entry) {
       const del = {
         Delete: {
           TableName: table,
           Key: key(email),
-          ConditionExpression: 'kind = :unsubscribed',
-          ExpressionAttributeValues: { ':unsubscribed': Kinds.unsubscribed },
+          ConditionExpression: '#kind = :unsubscribed AND #actor = :actor',
+          ExpressionAttributeNames: { '#kind': 'kind', '#actor': 'actor' },
+          ExpressionAttributeValues: { ':unsubscribed': Kinds.unsubscribed, ':actor': entry.actor },
         },
       };
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -199,7 +210,8 @@ export function createDynamoDbUnsubscribeList(
         const current = await read(email);
         if (current === null) return 'absent';
         if (current.kind !== Kinds.unsubscribed) return 'kept';
-        // Still `unsubscribed`: the delete lost a transaction conflict, not its condition.
+        if (current.actor !== entry.actor) return 'kept_by_other';
+        // Still the asker's unsubscribe: the delete lost a transaction conflict, not its condition.
       }
       unsettled('remove', email);
     },

@@ -8,9 +8,9 @@ import type { AuditEntry } from '../../domain/audit.ts';
 import {
   type AddOutcome,
   type AddressBlock,
-  BLOCK_STRENGTH,
   type BlockKind,
   BlockKind as Kinds,
+  mergeBlock,
   type RemoveOutcome,
   type UnsubscribeList,
 } from '../../ports/unsubscribe-list.ts';
@@ -27,7 +27,9 @@ export function createSqliteUnsubscribeList(db: SqliteDatabase): UnsubscribeList
   const upgradeStmt = db.prepare(
     'UPDATE unsubscribes SET kind = @kind, at = @at, actor = @actor WHERE email = @email',
   );
-  const deleteStmt = db.prepare('DELETE FROM unsubscribes WHERE email = ? AND kind = ?');
+  const deleteStmt = db.prepare(
+    'DELETE FROM unsubscribes WHERE email = ? AND kind = ? AND actor = ?',
+  );
   const countStmt = db.prepare<[number, number], { kind: BlockKind; n: number }>(
     'SELECT kind, COUNT(*) AS n FROM unsubscribes WHERE at >= ? AND at < ? GROUP BY kind',
   );
@@ -36,16 +38,19 @@ export function createSqliteUnsubscribeList(db: SqliteDatabase): UnsubscribeList
   const audit = (entry: AuditEntry) => insertAudit({ ...entry, before: null, after: null });
 
   const addTx = db.transaction((block: AddressBlock, entry: AuditEntry): AddOutcome => {
-    const current = getStmt.get(block.email);
-    if (current === undefined) insertStmt.run(block);
-    else if (BLOCK_STRENGTH[current.kind] < BLOCK_STRENGTH[block.kind]) upgradeStmt.run(block);
-    else return 'already';
+    const current = getStmt.get(block.email) ?? null;
+    const next = mergeBlock(current, block);
+    if (next === null) return 'already';
+    if (current === null) insertStmt.run(next);
+    else upgradeStmt.run(next);
     audit(entry);
-    return current === undefined ? 'added' : 'upgraded';
+    return current === null ? 'added' : 'upgraded';
   });
   const removeTx = db.transaction((email: string, entry: AuditEntry): RemoveOutcome => {
-    if (deleteStmt.run(email, Kinds.unsubscribed).changes === 0) {
-      return getStmt.get(email) === undefined ? 'absent' : 'kept';
+    if (deleteStmt.run(email, Kinds.unsubscribed, entry.actor).changes === 0) {
+      const current = getStmt.get(email);
+      if (current === undefined) return 'absent';
+      return current.kind === Kinds.unsubscribed ? 'kept_by_other' : 'kept';
     }
     audit(entry);
     return 'removed';

@@ -156,13 +156,7 @@ export function ownerPage(shell: Shell): string {
 
 /**
  * No script may run on these pages at all, and they may not be framed: a hostile cart field that
- * somehow escaped escaping still could not act with the owner's session.
+ * somehow escaped escaping still could not act with the owner's session. The same headers as the
+ * shopper's pages, kept in one place.
  */
-export const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'X-Frame-Options': 'DENY',
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'same-origin',
-  'Cache-Control': 'no-store',
-};
+export { PAGE_HEADERS } from '../page.ts';
