@@ -11,6 +11,7 @@ import { loadOrCreateSecrets } from '../adapters/local/secrets.ts';
 import { createSmtpMailer } from '../adapters/local/smtp-mailer.ts';
 import { openDatabase } from '../adapters/local/sqlite.ts';
 import { createSqliteCartStore } from '../adapters/local/sqlite-cart-store.ts';
+import { createSqliteOwnerSignOuts } from '../adapters/local/sqlite-owner-sign-outs.ts';
 import { createSqliteUnsubscribeList } from '../adapters/local/sqlite-unsubscribe-list.ts';
 import { loadTemplates } from '../adapters/local/templates-loader.ts';
 import { createTimerLoop, type TimerLoop } from '../adapters/local/timer-loop.ts';
@@ -24,6 +25,7 @@ import { createSenderHealth, notifyOwners } from '../app/sender-health.ts';
 import { createStops } from '../app/stops.ts';
 import { createWake } from '../app/wake.ts';
 import { createLinkSigner } from '../domain/link-tokens.ts';
+import { createSignInThrottle } from '../domain/sign-in-throttle.ts';
 import { createApp } from '../http/app.ts';
 import { createEventHandler } from '../http/events-route.ts';
 import { ownerPages } from '../http/owner-pages.ts';
@@ -68,6 +70,9 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   const db = openDatabase({ path: join(config.dataDir, 'cart-recovery.sqlite') });
   const store = createSqliteCartStore(db);
   const unsubscribes = createSqliteUnsubscribeList(db);
+  const signOuts = createSqliteOwnerSignOuts(db);
+  // One budget of wrong owner tokens for the API and the sign-in form.
+  const ownerThrottle = createSignInThrottle();
   const mailer = options.mailer ?? mailerFor(config);
   const templates = loadTemplates(config.templatesDir ?? join(PACKAGE_ROOT, 'templates'));
   const links = createLinkSigner(loaded.secrets.linkSecret);
@@ -157,6 +162,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     storeTimeZone: config.policy.storeTimeZone,
     senderHealth,
     summary: (month) => reports.summaryJson(month),
+    ownerThrottle,
     extraRoutes: [
       shopperRoutes({
         links,
@@ -176,6 +182,8 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
         clock,
         storeTimeZone: config.policy.storeTimeZone,
         cookieSecure: config.publicUrl.startsWith('https:'),
+        signOuts,
+        signInThrottle: ownerThrottle,
         summaryHtml: async (month) => new SafeHtml(await reports.summaryHtml(month)),
       }),
     ],
@@ -190,6 +198,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     db,
     store,
     unsubscribes,
+    signOuts,
     mailer,
     links,
     ingest,

@@ -1,13 +1,17 @@
 /** The one Hono app, served the same by Node locally and behind a Lambda Function URL. */
 import { Hono } from 'hono';
+import { createSignInThrottle, type SignInThrottle } from '../domain/sign-in-throttle.ts';
 import { HttpError, handleError } from './errors.ts';
 import { type EventsRouteDeps, eventsRoute } from './events-route.ts';
 import { type OwnerApiDeps, ownerApi } from './owner-api.ts';
+import { throttleOwnerTokens } from './owner-auth.ts';
 
 export interface AppDeps extends EventsRouteDeps, OwnerApiDeps {
   /** Extra route groups (shopper links, owner pages, Shopify) mounted as they are wired. */
   // biome-ignore lint/suspicious/noExplicitAny: route groups carry their own Env types
   readonly extraRoutes?: readonly Hono<any>[];
+  /** Wrong owner tokens: share one with the owner pages' sign-in, so both draw on one budget. */
+  readonly ownerThrottle?: SignInThrottle;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -18,6 +22,10 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.get('/health', (c) => c.json({ ok: true }));
   app.route('/', eventsRoute(deps));
+  app.use(
+    '/owner/api/*',
+    throttleOwnerTokens(deps.owners, deps.ownerThrottle ?? createSignInThrottle(), deps.clock),
+  );
   app.route('/', ownerApi(deps));
   for (const routes of deps.extraRoutes ?? []) app.route('/', routes);
   return app;

@@ -15,11 +15,13 @@ import type { Stops } from '../app/stops.ts';
 import { AuditAction, type StoredAuditEntry } from '../domain/audit.ts';
 import { dayRange, isDay, localDay } from '../domain/calendar.ts';
 import type { Cart } from '../domain/cart.ts';
+import { createSignInThrottle, type SignInThrottle } from '../domain/sign-in-throttle.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { OwnerSignOuts } from '../ports/owner-sign-outs.ts';
 import { HttpError } from './errors.ts';
 import { limitBody } from './events-route.ts';
-import { findOwner } from './owner-auth.ts';
+import { admitOwnerToken, findOwner, recordOwnerToken } from './owner-auth.ts';
 import { cartBody, notFoundBody } from './owner-pages/cart.ts';
 import { dayBody, isStatusFilter, StatusFilter } from './owner-pages/day.ts';
 import { ownerPage, PAGE_HEADERS, type Shell } from './owner-pages/layout.ts';
@@ -45,6 +47,10 @@ export interface OwnerPagesDeps {
   readonly summaryHtml?: (month: string) => Promise<SafeHtml>;
   /** Mark the session cookie Secure (the public URL is https). */
   readonly cookieSecure: boolean;
+  /** Where sign-outs are kept, so a copied cookie stops working everywhere at once. */
+  readonly signOuts: OwnerSignOuts;
+  /** Wrong tokens at sign-in; the app's owner API shares it (AppDeps.ownerThrottle). */
+  readonly signInThrottle?: SignInThrottle;
 }
 
 type PagesEnv = {
@@ -73,7 +79,13 @@ function crossOrigin(c: Context): boolean {
   }
 }
 
-function refuse(c: Context, message: string, status: ContentfulStatusCode): Response {
+function refuse(
+  c: Context,
+  message: string,
+  status: ContentfulStatusCode,
+  headers: Readonly<Record<string, string>> = {},
+): Response {
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return send(
     c,
     {
@@ -106,18 +118,26 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
   const app = new Hono<PagesEnv>();
 
   app.onError((error, c) => {
-    if (error instanceof HttpError) return refuse(c, error.message, error.status);
+    if (error instanceof HttpError) return refuse(c, error.message, error.status, error.headers);
     console.error(`[owner pages] ${c.req.method} ${c.req.path} failed:`, error);
     return refuse(c, 'Something went wrong; nothing was changed unless the page said so.', 500);
   });
 
-  const sessionOf = (c: Context) => readSession(owners, getCookie(c, SESSION_COOKIE), clock.now());
+  const throttle = deps.signInThrottle ?? createSignInThrottle();
+
+  /** The cookie's session, unless it is invalid or its owner signed out since it was issued. */
+  async function sessionOf(c: Context): Promise<OwnerSession | null> {
+    const session = readSession(owners, getCookie(c, SESSION_COOKIE), clock.now());
+    if (session === null) return null;
+    const signedOut = await deps.signOuts.lastSignOut(session.name);
+    return signedOut !== null && session.issuedAt <= signedOut ? null : session;
+  }
   const shellFor = (s: OwnerSession) => ({ name: s.name, csrf: s.csrf });
 
   /** Pages need a session; POSTs also need this site's Origin and the session's CSRF token. */
   const guard: MiddlewareHandler<PagesEnv> = async (c, next) => {
     if (c.get('session') !== undefined) return next();
-    const session = sessionOf(c);
+    const session = await sessionOf(c);
     if (c.req.method === 'POST') {
       if (crossOrigin(c)) return refuse(c, 'Refused: this form came from another site.', 403);
       if (session === null) return refuse(c, 'Your session has ended: sign in again.', 403);
@@ -140,13 +160,18 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
   app.use('/owner/carts', guard);
   app.use('/owner/carts/*', guard);
   app.use('/owner/summary', guard);
-  app.post('/owner/sign-out', limitBody(), guard, (c) => {
+  // Ends every session of this owner, here and wherever a copy of the cookie went. At least the
+  // session's own issue time, so a server whose clock runs behind the one that issued it still
+  // ends it.
+  app.post('/owner/sign-out', limitBody(), guard, async (c) => {
+    const session = c.get('session');
+    await deps.signOuts.signOut(session.name, Math.max(clock.now(), session.issuedAt));
     deleteCookie(c, SESSION_COOKIE, { path: '/owner', secure: deps.cookieSecure });
     return c.redirect('/owner', 303);
   });
 
-  app.get('/owner', (c) => {
-    if (sessionOf(c) !== null) return c.redirect('/owner/carts', 303);
+  app.get('/owner', async (c) => {
+    if ((await sessionOf(c)) !== null) return c.redirect('/owner/carts', 303);
     return send(c, { title: 'Sign in', body: signInBody(null) });
   });
 
@@ -156,9 +181,12 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
 
   app.post('/owner/sign-in', limitBody(), async (c) => {
     if (crossOrigin(c)) return refuse(c, 'Refused: this form came from another site.', 403);
+    const now = clock.now();
+    admitOwnerToken(throttle, c, now);
     const token = (await c.req.parseBody()).token;
     const presented = typeof token === 'string' ? token.trim() : '';
     const name = presented === '' ? null : findOwner(owners, presented);
+    if (presented !== '') recordOwnerToken(throttle, c, now, name !== null);
     // findOwner compared in constant time; this only picks that owner's row to key the session.
     const owner =
       name === null ? undefined : owners.find((o) => o.name === name && o.token === presented);
@@ -172,7 +200,10 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
         401,
       );
     }
-    setCookie(c, SESSION_COOKIE, createSession(owner, clock.now()), {
+    // Issued after the owner's last sign-out even when the clock has not moved past it (or this
+    // server's clock runs behind the one that recorded it), so a fresh sign-in always holds.
+    const signedOut = (await deps.signOuts.lastSignOut(owner.name)) ?? Number.NEGATIVE_INFINITY;
+    setCookie(c, SESSION_COOKIE, createSession(owner, Math.max(now, signedOut + 1)), {
       httpOnly: true,
       sameSite: 'Strict',
       path: '/owner',

@@ -7,6 +7,7 @@
  * Secrets are read once per container.
  */
 import { createDynamoDbCartStore } from '../adapters/aws/dynamodb-cart-store.ts';
+import { createDynamoDbOwnerSignOuts } from '../adapters/aws/dynamodb-owner-sign-outs.ts';
 import { createDynamoDbUnsubscribeList } from '../adapters/aws/dynamodb-unsubscribe-list.ts';
 import { createSchedulerWakeups } from '../adapters/aws/scheduler-wakeups.ts';
 import { createSesMailer } from '../adapters/aws/ses-mailer.ts';
@@ -20,6 +21,7 @@ import { createSenderHealth, notifyOwners } from '../app/sender-health.ts';
 import { createStops } from '../app/stops.ts';
 import { createWake } from '../app/wake.ts';
 import { createLinkSigner, type LinkSigner } from '../domain/link-tokens.ts';
+import { createSignInThrottle } from '../domain/sign-in-throttle.ts';
 import { createApp } from '../http/app.ts';
 import { ownerPages } from '../http/owner-pages.ts';
 import { shopifyRoute } from '../http/shopify-route.ts';
@@ -91,6 +93,13 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
       client: clients.dynamodb(),
       table: need(env, 'CR_TABLE_UNSUBSCRIBE'),
       auditTable: need(env, 'CR_TABLE_AUDIT'),
+      ...withUsage,
+    }),
+  );
+  const signOuts = once(() =>
+    createDynamoDbOwnerSignOuts({
+      client: clients.dynamodb(),
+      stateTable: need(env, 'CR_TABLE_STATE'),
       ...withUsage,
     }),
   );
@@ -191,6 +200,8 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
         optionalSecret(env, secrets, 'CR_SHOPIFY_SECRET', 'CR_SHOPIFY_SECRET_NAME'),
     ]);
     const common = { store: store(), stops: stops(), clock };
+    // One budget of wrong owner tokens for the API and the sign-in form, per instance.
+    const ownerThrottle = createSignInThrottle();
     return createApp({
       ...common,
       ingest: ingest(),
@@ -199,6 +210,7 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
       storeTimeZone: config.policy.storeTimeZone,
       senderHealth: senderHealth(),
       summary: (month) => reports().summaryJson(month),
+      ownerThrottle,
       extraRoutes: [
         shopperRoutes({
           ...common,
@@ -214,6 +226,8 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
           owners: ownerTokens,
           storeTimeZone: config.policy.storeTimeZone,
           cookieSecure: config.publicUrl.startsWith('https:'),
+          signOuts: signOuts(),
+          signInThrottle: ownerThrottle,
         }),
       ],
     });

@@ -134,6 +134,7 @@ beforeAll(async () => {
         clock: rt.clock,
         storeTimeZone: ZONE,
         cookieSecure: false,
+        signOuts: rt.signOuts,
       }),
     ],
   });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteOwnerSignOuts } from '../../src/adapters/local/sqlite-owner-sign-outs.ts';
 import { createApp } from '../../src/http/app.ts';
 import { type OwnerPagesDeps, ownerPages } from '../../src/http/owner-pages.ts';
 import { SESSION_COOKIE } from '../../src/http/owner-session.ts';
@@ -38,6 +39,7 @@ function appFor(
         clock: harness.clock,
         storeTimeZone: 'UTC',
         cookieSecure: true,
+        signOuts: createSqliteOwnerSignOuts(harness.db),
         ...pages,
       }),
     ],

@@ -75,13 +75,21 @@ const BAD_AUTH: Array<Record<string, string>> = [
 describe('owner API', () => {
   it('answers 401 to every route without a valid token, and changes nothing', async () => {
     const before = await snapshot();
+    // Each try from its own client address: repeated wrong tokens from one address are throttled
+    // (429, test/security/owner-sessions.test.ts), and this is about what one wrong token gets.
+    let client = 0;
     for (const [method, path, body] of OWNER_ROUTES) {
       for (const headers of BAD_AUTH) {
-        const res = await rt.app.request(path, {
-          method,
-          headers: { ...headers, 'content-type': 'application/json' },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        });
+        const remoteAddress = `198.18.${Math.floor(client / 250)}.${(client++ % 250) + 1}`;
+        const res = await rt.app.request(
+          path,
+          {
+            method,
+            headers: { ...headers, 'content-type': 'application/json' },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          },
+          { incoming: { socket: { remoteAddress } } },
+        );
         expect(res.status, `${method} ${path} ${JSON.stringify(headers).slice(0, 60)}`).toBe(401);
         expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
         const answer = (await res.json()) as { error: string; details: unknown[] };
