@@ -93,7 +93,7 @@ export function shopperRoutes(deps: ShopperRoutesDeps): Hono {
       return shopperPage(
         'Too many tries',
         html`<h1>Too many tries</h1>
-          <p>Nothing was changed. Please try again in ${headers?.['Retry-After'] ?? 'a few'} seconds.</p>
+          <p>Nothing was changed. Please try again in ${inWords(Number(headers?.['Retry-After']))}.</p>
           ${toStore()}`,
         'too_many',
       );
@@ -306,6 +306,13 @@ function clickDetail(
   if (landing.kind === 'restore') return { step };
   if (landing.why === 'no_link') return { step, restored: false };
   return { step, restored: false, why: 'link_changed' };
+}
+
+/** A Retry-After in words a shopper reads: seconds, or minutes from two minutes on. */
+function inWords(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds <= 0) return 'a moment';
+  if (seconds < 120) return `${seconds} seconds`;
+  return `${Math.ceil(seconds / 60)} minutes`;
 }
 
 function sentence(text: string): string {

@@ -202,6 +202,8 @@ describe('throttled public routes', () => {
     }
     expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
     expect(statuses.slice(3).every((s) => s === 429)).toBe(true);
+    const refused = await rt.app.request(resubscribe, post(BROWSER));
+    expect(await refused.text()).toMatch(/Nothing was changed\. Please try again in \d+ minutes\./);
     expect(await rows()).toBe(7);
     expect((await rt.unsubscribes.get(EMAIL))?.kind).toBe('unsubscribed');
   });
