@@ -64,6 +64,12 @@ describe('parseConfig defaults (SPEC section 6)', () => {
     expect(() =>
       parseConfig({ CR_OWNERS: 'sam:own_0123456789abcdef,sam:own_fedcba9876543210' }),
     ).toThrow(/given twice/);
+    expect(() => parseConfig({ CR_OWNERS: 'shopper:own_0123456789abcdef' })).toThrow(
+      /keeps for itself/,
+    );
+    expect(() => parseConfig({ CR_OWNERS: 'system:own_0123456789abcdef' })).toThrow(
+      /keeps for itself/,
+    );
   });
 
   it('reads CR_STORE_HOSTS as hosts or origins, and names a bad entry', () => {

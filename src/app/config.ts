@@ -104,6 +104,12 @@ function parseOwners(text: string, problems: string[]): OwnerToken[] {
       );
       continue;
     }
+    // The audit's other actors: an owner named "shopper" would have unsubscribes the shopper's
+    // own link could lift, and "system" would read as the service's own doing.
+    if (name === 'shopper' || name === 'system') {
+      problems.push(`CR_OWNERS: "${name}" is a name the audit keeps for itself; pick another`);
+      continue;
+    }
     // Two owners with one token could not be told apart in the audit; one name twice is a typo.
     if (owners.some((owner) => owner.name === name)) {
       problems.push(`CR_OWNERS: the name "${name}" is given twice`);
