@@ -4,19 +4,13 @@
  * another cart. Each is refused or cleaned at the edge, through the real route.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cartEvent, signedRequest } from '../support/signed-event.ts';
-import { makeTestApp, SECRET } from '../support/test-app.ts';
+import { cartEvent } from '../support/signed-event.ts';
+import { makeTestApp } from '../support/test-app.ts';
 
 let harness: ReturnType<typeof makeTestApp>;
 afterEach(() => harness?.close());
 
-async function post(body: unknown) {
-  const res = await harness.app.request(
-    '/events',
-    signedRequest(SECRET, JSON.stringify(body), harness.clock.now()),
-  );
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-}
+const post = (body: unknown) => harness.postEvent(body);
 
 const paths = (json: Record<string, unknown>) =>
   (json.details as Array<{ path: string }>).map((d) => d.path);

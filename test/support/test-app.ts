@@ -11,6 +11,7 @@ import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy.ts';
 import { createApp } from '../../src/http/app.ts';
 import { createManualClock } from '../../src/ports/clock.ts';
 import type { Wakeups } from '../../src/ports/wakeups.ts';
+import { signedRequest } from './signed-event.ts';
 
 export const SECRET = 'whsec_test_secret_0123456789';
 export const OWNER_TOKEN = 'own_test_token_0123456789';
@@ -53,6 +54,14 @@ export function makeTestApp(
     ingest,
     stops,
     app,
+    /** Posts a store event, signed now, to POST /events; the status and the parsed answer. */
+    async postEvent(body: unknown) {
+      const res = await app.request(
+        '/events',
+        signedRequest(SECRET, JSON.stringify(body), clock.now()),
+      );
+      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    },
     close(remove = true) {
       db.close();
       if (remove && options.dir === undefined) rmSync(dir, { recursive: true, force: true });
