@@ -1,13 +1,21 @@
 /**
- * Watches the store's own rolling bounce and complaint rates (30 days) and holds every nudge
- * before the mail provider would review the sender. It resumes by itself when the rate falls, or
- * when an owner clears it (only bounces and complaints after the clear count then). Owners are
- * told when a hold starts. The figures are cached briefly: a burst of wake-ups reads them once.
+ * Watches the store's own rolling bounce and complaint rates (30 days) and holds nudges before
+ * the mail provider would review the sender. It resumes by itself when the rate falls, or when an
+ * owner clears it (only bounces and complaints after the clear count then). Owners are told when
+ * a hold starts. The figures are cached briefly: a burst of wake-ups reads them once.
+ *
+ * Per lane (domain/sender-health.ts assessLanes): the browser lane's sends, bounces and
+ * complaints are the audit rows of its carts (`web_…`; an SES bounce finds its cart by the
+ * reminder's Message-ID, lambda/ses-feedback.ts). It holds on those alone, first; the signed
+ * lanes are judged on everything else, so a stranger feeding the snippet dead addresses pauses
+ * only the snippet. Bounces no cart claims count against the signed lanes, as before.
  */
 import { type Actor, AuditAction, SYSTEM } from '../domain/audit.ts';
+import { BROWSER_CART_PREFIX, Lane } from '../domain/lane.ts';
 import { DAY } from '../domain/policy.ts';
 import {
-  assessSenderHealth,
+  assessLanes,
+  BROWSER_LANE_LIMITS,
   DEFAULT_SENDER_LIMITS,
   type SenderHealth,
   type SenderLimits,
@@ -21,47 +29,90 @@ export interface SenderHealthDeps {
   readonly store: CartStore;
   readonly unsubscribes: UnsubscribeList;
   readonly clock: Clock;
-  /** Tells the owners a hold started (email to CR_REPORT_TO, a log line). */
-  readonly notify: (health: Extract<SenderHealth, { verdict: 'hold' }>) => Promise<void>;
+  /** Tells the owners a hold of `lane` started (email to CR_REPORT_TO, a log line). */
+  readonly notify: (
+    health: Extract<SenderHealth, { verdict: 'hold' }>,
+    lane: Lane,
+  ) => Promise<void>;
   readonly windowMs?: number;
   readonly cacheMs?: number;
   readonly limits?: SenderLimits;
+  readonly browserLimits?: SenderLimits;
 }
 
-export interface SenderStatus {
+export interface LaneStatus {
   readonly health: SenderHealth;
   readonly sent: number;
   readonly bounced: number;
   readonly complained: number;
-  readonly since: number;
 }
+
+/** The signed lanes at the top level (what holds the store's own reminders), the browser lane beside. */
+export interface SenderStatus extends LaneStatus {
+  readonly since: number;
+  readonly browserLane: LaneStatus;
+}
+
+/** Audit actions that record a lane's hold starting and ending. */
+const TRANSITIONS = {
+  [Lane.signed]: { paused: AuditAction.senderPaused, resumed: AuditAction.senderResumed },
+  [Lane.browser]: { paused: AuditAction.snippetPaused, resumed: AuditAction.snippetResumed },
+} as const;
 
 export function createSenderHealth(deps: SenderHealthDeps) {
   const { store, unsubscribes, clock } = deps;
   const windowMs = deps.windowMs ?? 30 * DAY;
   const cacheMs = deps.cacheMs ?? 5 * 60_000;
   const limits = deps.limits ?? DEFAULT_SENDER_LIMITS;
+  const browserLimits = deps.browserLimits ?? BROWSER_LANE_LIMITS;
   let cached: { at: number; status: SenderStatus } | null = null;
-  let lastVerdict: SenderHealth['verdict'] | null = null;
+  let lastVerdict: Record<Lane, SenderHealth['verdict']> | null = null;
 
   async function measure(now: number): Promise<SenderStatus> {
     const from = now - windowMs;
-    const [sends, clears, pauses, resumes] = await Promise.all([
-      store.auditTimes(AuditAction.reminderSent, from, now + 1),
-      store.auditTimes(AuditAction.senderCleared, from, now + 1),
-      store.auditTimes(AuditAction.senderPaused, from, now + 1),
-      store.auditTimes(AuditAction.senderResumed, from, now + 1),
-    ]);
+    const to = now + 1;
+    const times = (action: AuditAction, prefix?: string) =>
+      store.auditTimes(action, from, to, prefix);
+    const [sends, clears, browserSends, browserBounces, browserComplaints, ...transitions] =
+      await Promise.all([
+        times(AuditAction.reminderSent),
+        times(AuditAction.senderCleared),
+        times(AuditAction.reminderSent, BROWSER_CART_PREFIX),
+        times(AuditAction.bounced, BROWSER_CART_PREFIX),
+        times(AuditAction.complained, BROWSER_CART_PREFIX),
+        times(AuditAction.senderPaused),
+        times(AuditAction.senderResumed),
+        times(AuditAction.snippetPaused),
+        times(AuditAction.snippetResumed),
+      ]);
     const since = Math.max(from, clears.at(-1) ?? from);
-    const sent = sends.filter((at) => at >= since).length;
-    const blocks = await unsubscribes.countBetween(since, now + 1);
-    const health = assessSenderHealth(
-      { sent, bounced: blocks.bounced, complained: blocks.complained },
+    const count = (list: number[]) => list.filter((at) => at >= since).length;
+    const blocks = await unsubscribes.countBetween(since, to);
+    const browser = {
+      sent: count(browserSends),
+      bounced: count(browserBounces),
+      complained: count(browserComplaints),
+    };
+    const lanes = assessLanes(
+      {
+        all: { sent: count(sends), bounced: blocks.bounced, complained: blocks.complained },
+        browser,
+      },
       limits,
+      browserLimits,
     );
-    if (lastVerdict === null)
-      lastVerdict = (pauses.at(-1) ?? 0) > (resumes.at(-1) ?? 0) ? 'hold' : 'ok';
-    return { health, sent, bounced: blocks.bounced, complained: blocks.complained, since };
+    if (lastVerdict === null) {
+      const [paused, resumed, lanePaused, laneResumed] = transitions as number[][];
+      const held = (p: number[] = [], r: number[] = []) =>
+        (p.at(-1) ?? 0) > (r.at(-1) ?? 0) ? 'hold' : 'ok';
+      lastVerdict = { signed: held(paused, resumed), browser: held(lanePaused, laneResumed) };
+    }
+    return {
+      health: lanes.signed,
+      ...lanes.signedCounts,
+      since,
+      browserLane: { health: lanes.browser, ...browser },
+    };
   }
 
   async function record(action: AuditAction, actor: Actor, reason: string, now: number) {
@@ -80,32 +131,36 @@ export function createSenderHealth(deps: SenderHealthDeps) {
     ]);
   }
 
+  async function noteTransition(lane: Lane, health: SenderHealth, now: number) {
+    const known = lastVerdict ?? { signed: 'ok', browser: 'ok' };
+    if (health.verdict === known[lane]) return;
+    lastVerdict = { ...known, [lane]: health.verdict };
+    const { paused, resumed } = TRANSITIONS[lane];
+    if (health.verdict === 'hold') {
+      await record(paused, SYSTEM, health.message, now);
+      await deps.notify(health, lane);
+    } else {
+      await record(resumed, SYSTEM, 'bounce and complaint rates are back under the limits', now);
+    }
+  }
+
   async function status(now = clock.now()): Promise<SenderStatus> {
     if (cached !== null && now - cached.at < cacheMs && now >= cached.at) return cached.status;
     const current = await measure(now);
     cached = { at: now, status: current };
-    const verdict = current.health.verdict;
-    if (verdict !== lastVerdict) {
-      lastVerdict = verdict;
-      if (current.health.verdict === 'hold') {
-        await record(AuditAction.senderPaused, SYSTEM, current.health.message, now);
-        await deps.notify(current.health);
-      } else {
-        await record(
-          AuditAction.senderResumed,
-          SYSTEM,
-          'bounce and complaint rates are back under the limits',
-          now,
-        );
-      }
-    }
+    await noteTransition(Lane.signed, current.health, now);
+    await noteTransition(Lane.browser, current.browserLane.health, now);
     return current;
   }
 
   return {
     status,
-    async isPaused(now: number): Promise<boolean> {
-      return (await status(now)).health.verdict === 'hold';
+    /** The signed lanes hold on their own figures; the browser lane on its own or theirs. */
+    async isPaused(now: number, lane: Lane = Lane.signed): Promise<boolean> {
+      const current = await status(now);
+      const signedHeld = current.health.verdict === 'hold';
+      if (lane === Lane.signed) return signedHeld;
+      return signedHeld || current.browserLane.health.verdict === 'hold';
     },
     /** An owner says the cause is fixed: only bounces and complaints from now on count. */
     async clear(actor: Actor): Promise<SenderStatus> {
@@ -129,17 +184,22 @@ export function notifyOwners(deps: {
   readonly publicUrl: string;
 }): SenderHealthDeps['notify'] {
   const host = new URL(deps.publicUrl).hostname;
-  return async (health) => {
-    console.warn(`[sender health] ${health.message}`);
+  return async (health, lane) => {
+    const browser = lane === Lane.browser;
+    const what = browser ? 'storefront-snippet reminders' : 'cart reminders';
+    const message = browser
+      ? `Storefront snippet: ${health.message.replace('reminders are on hold', 'its reminders are on hold')} Reminders for carts from your store's own webhooks go on.`
+      : health.message;
+    console.warn(`[sender health] ${message}`);
     for (const to of deps.reportTo) {
       await deps.mailer().send({
         to,
         from: deps.from,
-        subject: `${deps.storeName}: cart reminders are on hold`,
-        text: `${health.message}\n\nReminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold: POST ${deps.publicUrl}/owner/api/sender-health/clear`,
-        html: `<p>${health.message}</p><p>Reminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold from the owner API.</p>`,
+        subject: `${deps.storeName}: ${what} are on hold`,
+        text: `${message}\n\nReminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold: POST ${deps.publicUrl}/owner/api/sender-health/clear`,
+        html: `<p>${message}</p><p>Reminders resume by themselves when the rate falls; or, once the cause is fixed, clear the hold from the owner API.</p>`,
         headers: {},
-        messageId: `<cr.sender-health.${deps.clock.now()}@${host}>`,
+        messageId: `<cr.sender-health.${lane}.${deps.clock.now()}@${host}>`,
       });
     }
   };

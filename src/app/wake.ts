@@ -11,11 +11,14 @@
  */
 import { BlockKind } from '../domain/address.ts';
 import { AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
+import { localDay } from '../domain/calendar.ts';
 import { type Cart, CartStatus, ClosedReason } from '../domain/cart.ts';
 import { isHeldOut } from '../domain/holdout.ts';
+import { Lane, laneOf } from '../domain/lane.ts';
 import { type Move, StillShoppingReason } from '../domain/moves.ts';
-import { nextWakeAt, type Policy } from '../domain/policy.ts';
+import { giveUpAt, nextWakeAt, type Policy } from '../domain/policy.ts';
 import { decide } from '../domain/waiter.ts';
+import type { AddressBudget } from '../ports/address-budget.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import { MailDeliveryError, type Mailer, type OutgoingEmail } from '../ports/mailer.ts';
@@ -34,8 +37,16 @@ export interface WakeDeps {
   readonly policy: Policy;
   /** Builds reminder `step` for a cart (copy, links, headers). */
   readonly compose: (cart: Cart, step: number) => OutgoingEmail;
-  /** Sender health: true while bounce/complaint rates are near what gets a sender reviewed. */
-  readonly senderPaused?: (now: number) => Promise<boolean>;
+  /**
+   * Sender health for a lane: true while its bounce/complaint rates are near what gets a sender
+   * reviewed. The browser lane holds on its own figures first, the signed lanes never on them.
+   */
+  readonly senderPaused?: (now: number, lane: Lane) => Promise<boolean>;
+  /**
+   * The browser lane's budget of new addresses a day (CR_SNIPPET_DAILY_CAP); the day is the
+   * store's (policy.storeTimeZone). Absent: no budget (tests of other rules).
+   */
+  readonly snippetBudget?: { readonly budget: AddressBudget; readonly dailyCap: number };
   /** How old a step claim must be before it is presumed dead and recovered (see claim-recovery). */
   readonly claimStaleMs?: number;
   /**
@@ -69,6 +80,7 @@ const SKIP_REASONS: ReadonlySet<string> = new Set([
   StillShoppingReason.holdout,
   StillShoppingReason.boughtElsewhere,
   StillShoppingReason.nothingToRecover,
+  StillShoppingReason.snippetDailyCap,
 ]);
 
 export const SEND_RETRY_MS = 15 * 60_000;
@@ -131,16 +143,25 @@ export function createWake(deps: WakeDeps) {
     };
   }
 
+  /** The browser lane's budget, when it applies to this cart: its address and the day's cap. */
+  function budgetFor(cart: Cart, now: number) {
+    const lane = deps.snippetBudget;
+    if (lane === undefined || cart.email === null || laneOf(cart.id) !== Lane.browser) return null;
+    return { ...lane, email: cart.email, day: localDay(now, policy.storeTimeZone) };
+  }
+
   async function decideFor(cart: Cart, now: number): Promise<Move> {
     const email = cart.email;
-    const [addressBlock, recentSends, openCarts, lastPurchase, paused] = await Promise.all([
+    const budget = budgetFor(cart, now);
+    const [addressBlock, recentSends, openCarts, lastPurchase, paused, room] = await Promise.all([
       email === null ? null : unsubscribes.get(email),
       email === null || policy.frequencyCapMs === null
         ? []
         : store.sendsTo(email, now - policy.frequencyCapMs),
       email === null ? [] : store.openCartsFor(email),
       email === null ? null : store.lastPurchaseBy(email),
-      senderPaused(now),
+      senderPaused(now, laneOf(cart.id)),
+      budget === null ? null : budget.budget.peek(budget.email, budget.day, budget.dailyCap),
     ]);
     return decide({
       cart,
@@ -150,9 +171,22 @@ export function createWake(deps: WakeDeps) {
       lastPurchaseByAddress: lastPurchase,
       senderPaused: paused,
       heldOut: isHeldOut(cart.id, policy.holdoutShare),
+      snippetBudgetFull: room === 'full',
       policy,
       now,
     });
+  }
+
+  /**
+   * Takes one of the day's new-address places for a browser-lane cart about to be mailed; false
+   * when another waiter took the last one since the gate looked. A place taken for a send that
+   * then fails stays taken: the address counts as known, and the cap is never passed.
+   */
+  async function admitted(cart: Cart, now: number): Promise<boolean> {
+    const budget = budgetFor(cart, now);
+    if (budget === null) return true;
+    const outcome = await budget.budget.admit(budget.email, budget.day, budget.dailyCap, now);
+    return outcome !== 'full';
   }
 
   /** Applies every move but nudge. Returns null on a lost race (the caller re-reads). */
@@ -385,11 +419,18 @@ export function createWake(deps: WakeDeps) {
         await recovery.recover(cart, now);
         continue;
       }
-      const move = lookAgainAtStale(cart, await decideFor(cart, now));
+      let move = lookAgainAtStale(cart, await decideFor(cart, now));
       if (move.move === 'nudge') {
-        const report = await nudge(cart, move, now);
-        if (report !== null) return report;
-        continue;
+        if (await admitted(cart, now)) {
+          const report = await nudge(cart, move, now);
+          if (report !== null) return report;
+          continue;
+        }
+        move = {
+          move: 'still_shopping',
+          reason: StillShoppingReason.snippetDailyCap,
+          wakeAt: giveUpAt(cart, policy),
+        };
       }
       const saved = await applyQuietMove(cart, move, now);
       if (saved === null) continue;

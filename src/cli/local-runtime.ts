@@ -10,12 +10,14 @@ import { createOutboxMailer } from '../adapters/local/outbox-mailer.ts';
 import { loadOrCreateSecrets } from '../adapters/local/secrets.ts';
 import { createSmtpMailer } from '../adapters/local/smtp-mailer.ts';
 import { openDatabase } from '../adapters/local/sqlite.ts';
+import { createSqliteAddressBudget } from '../adapters/local/sqlite-address-budget.ts';
 import { createSqliteCartStore } from '../adapters/local/sqlite-cart-store.ts';
 import { createSqliteOwnerSignOuts } from '../adapters/local/sqlite-owner-sign-outs.ts';
 import { createSqliteUnsubscribeList } from '../adapters/local/sqlite-unsubscribe-list.ts';
 import { loadTemplates } from '../adapters/local/templates-loader.ts';
 import { createTimerLoop, type TimerLoop } from '../adapters/local/timer-loop.ts';
 import { createXlsxSheet } from '../adapters/local/xlsx-sheet.ts';
+import { createBrowserIntake } from '../app/browser-intake.ts';
 import type { Config, OwnerToken } from '../app/config.ts';
 import { createExport } from '../app/export.ts';
 import { createIntake } from '../app/intake.ts';
@@ -96,6 +98,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   });
 
   const ingest = createIntake({ store, wakeups, policy: config.policy, clock });
+  const browserIngest = createBrowserIntake({ store, wakeups, policy: config.policy, clock });
   const stops = createStops({ store, unsubscribes, wakeups, clock, policy: config.policy });
   const senderHealth = createSenderHealth({
     store,
@@ -123,7 +126,8 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     clock,
     policy: config.policy,
     compose,
-    senderPaused: (now) => senderHealth.isPaused(now),
+    senderPaused: (now, lane) => senderHealth.isPaused(now, lane),
+    snippetBudget: { budget: createSqliteAddressBudget(db), dailyCap: config.snippetDailyCap },
     soleSenderSince: startedAt,
   });
   const timerLoop = createTimerLoop({
@@ -155,6 +159,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   const app = createApp({
     ingest,
     webhookSecret,
+    storeHosts: config.storeHosts,
     clock,
     store,
     stops,
@@ -162,6 +167,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     storeTimeZone: config.policy.storeTimeZone,
     senderHealth,
     summary: (month) => reports.summaryJson(month),
+    trustProxy: config.trustProxy,
     ownerThrottle,
     extraRoutes: [
       shopperRoutes({
@@ -173,8 +179,18 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
         storeUrl: config.storeUrl,
         storeTimeZone: config.policy.storeTimeZone,
       }),
-      shopifyRoute({ ingest, shopifySecret: config.shopifySecret }),
-      snippetRoute({ ingest, clock, snippet: config.snippet }),
+      shopifyRoute({
+        ingest,
+        shopifySecret: config.shopifySecret,
+        storeHosts: config.storeHosts,
+      }),
+      snippetRoute({
+        ingest: browserIngest,
+        store,
+        clock,
+        snippet: config.snippet,
+        cartSecret: loaded.secrets.linkSecret,
+      }),
       ownerPages({
         store,
         stops,
@@ -189,7 +205,12 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     ],
   });
 
-  const handleEvent = createEventHandler({ ingest, webhookSecret, clock });
+  const handleEvent = createEventHandler({
+    ingest,
+    webhookSecret,
+    clock,
+    storeHosts: config.storeHosts,
+  });
 
   return {
     config,

@@ -20,6 +20,12 @@ export const AuditAction = {
   senderPaused: 'sender_paused',
   senderResumed: 'sender_resumed',
   senderCleared: 'sender_cleared',
+  /**
+   * The browser lane (the storefront snippet) held its own nudges on its own bounce or complaint
+   * rate, or resumed; the signed lanes went on sending.
+   */
+  snippetPaused: 'snippet_paused',
+  snippetResumed: 'snippet_resumed',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

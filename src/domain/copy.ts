@@ -69,9 +69,25 @@ export function safeHttpUrl(raw: string | null | undefined): string {
   }
 }
 
+/** A browser-lane id as the snippet lane makes it: `web_` and base64url, safe in a Message-ID. */
+const SPELLED_OUT = /^web_[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * A store's cart id may carry meaning (an order number, a customer's id), so it is hashed. A
+ * browser-lane id is an HMAC that says nothing, and it is spelled out: SES reports a bounce or a
+ * complaint by address and Message-ID, and the id is how that report finds its lane (the browser
+ * lane's bounces pause only the browser lane, lambda/ses-feedback.ts).
+ */
 export function reminderMessageId(cartId: string, step: number, domain: string): string {
+  if (SPELLED_OUT.test(cartId)) return `<cr.${cartId}.${step}@${domain}>`;
   const digest = createHash('sha256').update(cartId, 'utf8').digest('hex').slice(0, 16);
   return `<cr.${digest}.${step}@${domain}>`;
+}
+
+/** The browser-lane cart a reminder's Message-ID names, or null (another lane's, or not ours). */
+export function browserCartOfMessageId(messageId: string): string | null {
+  const match = /^<?cr\.(web_[A-Za-z0-9_-]{1,64})\.\d+@[^>]*>?$/.exec(messageId.trim());
+  return match?.[1] ?? null;
 }
 
 function requireHttpUrl(raw: string, what: string): string {

@@ -29,6 +29,7 @@ function input(over: Partial<GateInput> = {}): GateInput {
     newestOpenCartId: 'c_1',
     lastPurchaseByAddress: null,
     senderPaused: false,
+    snippetBudgetFull: false,
     policy: DEFAULT_POLICY,
     now: NOON_UTC,
     ...over,
@@ -161,6 +162,7 @@ describe('checkGate', () => {
       newestOpenCartId: 'c_2',
       lastPurchaseByAddress: night,
       senderPaused: true,
+      snippetBudgetFull: true,
     });
     const order: string[] = [];
     let current = all;
@@ -171,6 +173,7 @@ describe('checkGate', () => {
       (i: GateInput) => ({ ...i, newestOpenCartId: 'c_1' }),
       (i: GateInput) => ({ ...i, recentSendsToAddress: [] }),
       (i: GateInput) => ({ ...i, senderPaused: false }),
+      (i: GateInput) => ({ ...i, snippetBudgetFull: false }),
     ];
     for (const next of peel) {
       const v = checkGate(current);
@@ -186,7 +189,15 @@ describe('checkGate', () => {
       'older_cart',
       'frequency_cap',
       'sender_health',
+      'snippet_daily_cap',
       'open',
     ]);
+  });
+
+  it("the browser lane's spent budget of new addresses: not this cart, and nothing else", () => {
+    expect(checkGate(input({ snippetBudgetFull: true }))).toEqual({
+      verdict: 'not_this_cart',
+      rule: GateRule.snippetDailyCap,
+    });
   });
 });

@@ -17,6 +17,7 @@ export const GateRule = {
   olderCart: 'older_cart',
   senderHealth: 'sender_health',
   boughtElsewhere: 'bought_elsewhere',
+  snippetDailyCap: 'snippet_daily_cap',
 } as const;
 export type GateRule = (typeof GateRule)[keyof typeof GateRule];
 
@@ -32,7 +33,10 @@ export type GateVerdict =
       /** When to look again: the gate may be open then (another rule may still hold). */
       readonly until: number;
     }
-  | { readonly verdict: 'not_this_cart'; readonly rule: 'older_cart' | 'bought_elsewhere' };
+  | {
+      readonly verdict: 'not_this_cart';
+      readonly rule: 'older_cart' | 'bought_elsewhere' | 'snippet_daily_cap';
+    };
 
 export type GateInput = Pick<
   WaiterInput,
@@ -42,6 +46,7 @@ export type GateInput = Pick<
   | 'newestOpenCartId'
   | 'lastPurchaseByAddress'
   | 'senderPaused'
+  | 'snippetBudgetFull'
   | 'policy'
   | 'now'
 >;
@@ -78,6 +83,11 @@ export function checkGate(input: GateInput): GateVerdict {
   }
   if (input.senderPaused) {
     return { verdict: 'wait', rule: GateRule.senderHealth, until: now + SENDER_HEALTH_WAIT_MS };
+  }
+  // Last: only a cart that would go out now asks for one of the browser lane's new-address places
+  // (app/wake.ts takes it, atomically, just before the send).
+  if (input.snippetBudgetFull) {
+    return { verdict: 'not_this_cart', rule: GateRule.snippetDailyCap };
   }
   return OPEN;
 }

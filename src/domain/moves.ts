@@ -24,6 +24,11 @@ export interface WaiterInput {
   readonly senderPaused: boolean;
   /** The cart is in the holdout group (CR_HOLDOUT): it is never reminded. */
   readonly heldOut: boolean;
+  /**
+   * A browser-lane cart whose address the lane has never mailed, on a day the lane has already
+   * mailed CR_SNIPPET_DAILY_CAP new addresses. False for every other cart.
+   */
+  readonly snippetBudgetFull: boolean;
   readonly policy: Policy;
   readonly now: number;
 }
@@ -46,6 +51,11 @@ export const StillShoppingReason = {
   boughtElsewhere: 'bought_elsewhere',
   /** No items, a zero total or no restore link: a reminder would have nothing to bring back. */
   nothingToRecover: 'nothing_to_recover',
+  /**
+   * The browser lane mailed its day's CR_SNIPPET_DAILY_CAP new addresses: this cart's address
+   * would be one more. The cart is kept (and a later change of it asks again), not mailed.
+   */
+  snippetDailyCap: 'snippet_daily_cap',
 } as const;
 export type StillShoppingReason = (typeof StillShoppingReason)[keyof typeof StillShoppingReason];
 

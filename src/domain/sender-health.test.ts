@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessSenderHealth, DEFAULT_SENDER_LIMITS } from './sender-health.ts';
+import { assessLanes, assessSenderHealth, DEFAULT_SENDER_LIMITS } from './sender-health.ts';
 
 describe('assessSenderHealth', () => {
   it('is ok with no mail and with a clean record', () => {
@@ -42,5 +42,43 @@ describe('assessSenderHealth', () => {
     expect(health.verdict === 'hold' && health.message).toContain(
       '50 hard bounce(s) over 1000 reminders (5.0%)',
     );
+  });
+});
+
+describe('assessLanes', () => {
+  const clean = { sent: 0, bounced: 0, complained: 0 };
+
+  it("judges the signed lanes without the browser lane's mail: its bounces never hold them", () => {
+    // Ten snippet carts to dead addresses: 10 bounces of 10 sends, beside 190 clean signed sends.
+    const lanes = assessLanes({
+      all: { sent: 200, bounced: 10, complained: 0 },
+      browser: { sent: 10, bounced: 10, complained: 0 },
+    });
+    expect(lanes.signed.verdict).toBe('ok');
+    expect(lanes.signedCounts).toEqual({ sent: 190, bounced: 0, complained: 0 });
+    expect(lanes.browser).toMatchObject({ verdict: 'hold', reason: 'bounce_rate' });
+    // The same ten bounces counted store-wide would have held every reminder.
+    expect(assessSenderHealth({ sent: 200, bounced: 10, complained: 0 }).verdict).toBe('hold');
+  });
+
+  it('holds the browser lane first: at half the rates of the signed lanes', () => {
+    const browser = { sent: 1000, bounced: 20, complained: 0 };
+    const lanes = assessLanes({ all: browser, browser });
+    expect(lanes.browser.verdict).toBe('hold');
+    expect(assessSenderHealth(browser).verdict).toBe('ok');
+    const complaints = { sent: 10_000, bounced: 0, complained: 4 };
+    expect(assessLanes({ all: complaints, browser: complaints }).browser).toMatchObject({
+      verdict: 'hold',
+      reason: 'complaint_rate',
+    });
+    expect(assessLanes({ all: clean, browser: clean }).browser.verdict).toBe('ok');
+  });
+
+  it('counts against the signed lanes what no lane claims (a bounce with no cart to trace)', () => {
+    const lanes = assessLanes({
+      all: { sent: 0, bounced: 10, complained: 0 },
+      browser: clean,
+    });
+    expect(lanes.signed.verdict).toBe('hold');
   });
 });

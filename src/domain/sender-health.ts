@@ -4,6 +4,12 @@
  * store's sending never gets that far. Rates over a small volume are noise: each rate is taken
  * over at least a minimum number of sends, so one complaint from a store's first 30 emails does
  * not stop everything, while two in a thousand does.
+ *
+ * Each lane is judged on its own mail. The browser lane (the storefront snippet) takes addresses
+ * from anyone, so a stranger can feed it addresses that bounce: it holds itself, at half the
+ * rates, on its own sends and bounces, and the signed lanes (the store's own webhooks) are judged
+ * without them, so its bounces never stop a real shopper's reminder. When the signed lanes hold,
+ * everything holds: the browser lane's mail leaves from the same sender.
  */
 
 export interface SenderCounts {
@@ -64,4 +70,45 @@ export function assessSenderHealth(
     };
   }
   return { verdict: 'ok', bounceRate, complaintRate };
+}
+
+/** Half the store-wide rates: the lane anyone can feed pauses well before the sender is at risk. */
+export const BROWSER_LANE_LIMITS: SenderLimits = {
+  holdBounceRate: 0.02,
+  holdComplaintRate: 0.0004,
+  minBounceVolume: 200,
+  minComplaintVolume: 2000,
+};
+
+export interface LaneCounts {
+  /** Every lane's sends, and every bounce and complaint (those no lane claims included). */
+  readonly all: SenderCounts;
+  /** The browser lane's own: sends to its carts, bounces and complaints traced to them. */
+  readonly browser: SenderCounts;
+}
+
+export interface LaneHealth {
+  /** The signed lanes, on everything that is not the browser lane's. */
+  readonly signed: SenderHealth;
+  readonly signedCounts: SenderCounts;
+  /** The browser lane on its own figures (it also holds whenever the signed lanes do). */
+  readonly browser: SenderHealth;
+}
+
+export function assessLanes(
+  counts: LaneCounts,
+  limits = DEFAULT_SENDER_LIMITS,
+  browserLimits = BROWSER_LANE_LIMITS,
+): LaneHealth {
+  const less = (a: number, b: number) => Math.max(0, a - b);
+  const signedCounts: SenderCounts = {
+    sent: less(counts.all.sent, counts.browser.sent),
+    bounced: less(counts.all.bounced, counts.browser.bounced),
+    complained: less(counts.all.complained, counts.browser.complained),
+  };
+  return {
+    signed: assessSenderHealth(signedCounts, limits),
+    signedCounts,
+    browser: assessSenderHealth(counts.browser, browserLimits),
+  };
 }

@@ -68,6 +68,10 @@ export function describeEntry(row: StoredAuditEntry, zone: string): string {
       return `reminders resumed ${when}${reason}`;
     case AuditAction.senderCleared:
       return `reminder hold cleared by ${by(row.actor)} ${when}`;
+    case AuditAction.snippetPaused:
+      return `storefront-snippet reminders put on hold ${when}${reason}`;
+    case AuditAction.snippetResumed:
+      return `storefront-snippet reminders resumed ${when}${reason}`;
     case AuditAction.created:
       return `first seen ${when}`;
   }

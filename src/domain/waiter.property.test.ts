@@ -106,6 +106,7 @@ const inputArb: fc.Arbitrary<WaiterInput> = policyArb.chain((policy) => {
       newestOpenCartId: fc.constantFrom('c_1', 'c_1', 'c_1', 'c_2', null),
       senderPaused: rarely,
       heldOut: rarely,
+      snippetBudgetFull: rarely,
       /** The address's last purchase, relative to the cart's last activity. */
       purchaseOffset: sometimes(fc.integer({ min: -3 * DAY, max: 3 * DAY })),
       /** What the cart lacks, if anything: items, a total, or a link back. */
@@ -144,6 +145,7 @@ const inputArb: fc.Arbitrary<WaiterInput> = policyArb.chain((policy) => {
         newestOpenCartId: r.newestOpenCartId,
         senderPaused: r.senderPaused,
         heldOut: r.heldOut,
+        snippetBudgetFull: r.snippetBudgetFull,
         policy,
         now,
       };
@@ -176,6 +178,8 @@ describe('decide on random inputs', () => {
         expect(quietNow(input)).toBe(false);
         expect(capped(input)).toBe(false);
         expect(input.senderPaused).toBe(false);
+        // The browser lane's day of new addresses is spent: this one is not mailed.
+        expect(input.snippetBudgetFull).toBe(false);
         expect(nothingToRecover(cart)).toBe(false);
         // The purchase guard: never a reminder to an address that bought since (or just before).
         const purchase = input.lastPurchaseByAddress;
@@ -257,6 +261,7 @@ describe('decide over a simulated timeline', () => {
             lastPurchaseByAddress: null,
             senderPaused: fire.senderPaused,
             heldOut,
+            snippetBudgetFull: false,
             policy,
             now,
           };

@@ -47,6 +47,7 @@ function build(row: Row): WaiterInput {
     lastPurchaseByAddress: null,
     senderPaused: false,
     heldOut: false,
+    snippetBudgetFull: false,
     now: STEP1,
     ...row.input,
     policy: { ...DEFAULT_POLICY, ...row.input?.policy, ...row.policy },
@@ -267,6 +268,11 @@ const rows: Row[] = [
     name: 'sender health: wait an hour',
     input: { senderPaused: true },
     want: { move: 'wait', reason: 'sender_health', wakeAt: STEP1 + HOUR },
+  },
+  {
+    name: "browser lane's new addresses for the day are spent: not mailed, kept until give-up",
+    input: { snippetBudgetFull: true },
+    want: { move: 'still_shopping', reason: 'snippet_daily_cap', wakeAt: GIVE_UP },
   },
   {
     name: 'a gate that opens only after give-up: wake at give-up to let go',

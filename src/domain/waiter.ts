@@ -82,12 +82,7 @@ function closedGate(gate: Exclude<GateVerdict, { verdict: 'open' }>, end: number
     case 'never':
       return stillShopping(gate.rule, end);
     case 'not_this_cart':
-      return stillShopping(
-        gate.rule === 'older_cart'
-          ? StillShoppingReason.olderCart
-          : StillShoppingReason.boughtElsewhere,
-        end,
-      );
+      return stillShopping(NOT_THIS_CART[gate.rule], end);
     case 'wait':
       // A gate that opens only at or after give-up: let_go happens then instead.
       return wait(gate.rule, Math.min(gate.until, end));
@@ -95,6 +90,14 @@ function closedGate(gate: Exclude<GateVerdict, { verdict: 'open' }>, end: number
       return assertNever(gate);
   }
 }
+
+const NOT_THIS_CART: Readonly<
+  Record<Extract<GateVerdict, { verdict: 'not_this_cart' }>['rule'], StillShoppingReason>
+> = {
+  older_cart: StillShoppingReason.olderCart,
+  bought_elsewhere: StillShoppingReason.boughtElsewhere,
+  snippet_daily_cap: StillShoppingReason.snippetDailyCap,
+};
 
 function stillShopping(reason: StillShoppingReason, wakeAt: number | null): Move {
   return { move: 'still_shopping', reason, wakeAt };

@@ -1,12 +1,16 @@
 /** The one Hono app, served the same by Node locally and behind a Lambda Function URL. */
 import { Hono } from 'hono';
+import type { Cidr } from '../domain/client-address.ts';
 import { createSignInThrottle, type SignInThrottle } from '../domain/sign-in-throttle.ts';
 import { HttpError, handleError } from './errors.ts';
 import { type EventsRouteDeps, eventsRoute } from './events-route.ts';
 import { type OwnerApiDeps, ownerApi } from './owner-api.ts';
 import { throttleOwnerTokens } from './owner-auth.ts';
+import { trustProxies } from './snippet-route.ts';
 
 export interface AppDeps extends EventsRouteDeps, OwnerApiDeps {
+  /** CR_TRUST_PROXY: proxies whose X-Forwarded-For clientIp believes (none when absent). */
+  readonly trustProxy?: readonly Cidr[];
   /** Extra route groups (shopper links, owner pages, Shopify) mounted as they are wired. */
   // biome-ignore lint/suspicious/noExplicitAny: route groups carry their own Env types
   readonly extraRoutes?: readonly Hono<any>[];
@@ -17,6 +21,8 @@ export interface AppDeps extends EventsRouteDeps, OwnerApiDeps {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError(handleError);
+  // First, so every route group (shopper links' limits too) reads the same client address.
+  app.use('*', trustProxies(deps.trustProxy ?? []));
   app.notFound((c) =>
     c.json({ error: `no route ${c.req.method} ${c.req.path}`, details: [] }, 404),
   );

@@ -1,39 +1,57 @@
 /**
  * The storefront snippet lane, for platforms that cannot post webhooks: `/snippet.js` posts cart
- * changes from the shopper's browser with a publishable key. A browser can be anyone, so this
- * lane is fenced in: only origins on the store's allow-list, rate-limited per IP and per address,
- * carts live in their own id space (`web_…`), the time is the server's, it can never mark a cart
- * bought, and every reminder still passes the same gate (one per address per 20 h by default).
+ * changes from the shopper's browser with a publishable key. The key is in the store's page
+ * source and an Origin header is whatever curl says, so neither proves anything: this lane is
+ * built for senders who are strangers.
+ *
+ * - Its links lead only to the store: restore, item and image links must be on the hosts of
+ *   CR_SNIPPET_ORIGINS (domain/store-hosts.ts), or the reminder is a phishing mail in the store's
+ *   name.
+ * - Its carts belong to the browser that made them: the row id is an HMAC of a token only that
+ *   browser holds (domain/browser-cart.ts); and once a reminder went to a cart, its address and
+ *   restore link stay (app/browser-intake.ts).
+ * - It is rate-limited per client (IPv4 address, IPv6 /64; X-Forwarded-For only from a proxy
+ *   named in CR_TRUST_PROXY) and per address; the lane as a whole mails at most
+ *   CR_SNIPPET_DAILY_CAP new addresses a day (app/wake.ts), and its bounces pause only itself.
+ * - The time is the server's, it can never mark a cart bought, and every reminder still passes
+ *   the same gate.
  */
 import { randomUUID } from 'node:crypto';
-import { type Context, Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { Ingest } from '../app/intake.ts';
+import { BROWSER_TOKEN, browserCartId, browserCartKey, CART_HINT } from '../domain/browser-cart.ts';
+import { type Cidr, clientKey, forwardedClient } from '../domain/client-address.ts';
 import { parseCartEvent } from '../domain/events.ts';
-import { fieldProblems } from '../domain/field-problems.ts';
+import { type FieldProblem, fieldProblems } from '../domain/field-problems.ts';
 import { createRateLimiter } from '../domain/rate-limit.ts';
+import { linksOffHosts } from '../domain/store-hosts.ts';
+import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import { HttpError } from './errors.ts';
 import { parseJsonBody, readLimitedBody } from './events-route.ts';
 import { SNIPPET_JS } from './snippet-script.ts';
 
-export interface SnippetRouteDeps {
-  readonly ingest: Ingest;
-  readonly clock: Clock;
-  /** null: the lane is off and its routes answer 404. */
-  readonly snippet: { readonly key: string; readonly origins: readonly string[] } | null;
-  /** Per minute, per client IP and per email address. */
-  readonly limits?: { readonly perIp: number; readonly perAddress: number };
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** CR_TRUST_PROXY: set on every request by the app (trustProxies), read by clientIp. */
+    trustedProxies: readonly Cidr[];
+  }
 }
 
-const bodySchema = z.strictObject({
-  key: z.string().max(200),
-  // Validated in full by parseCartEvent below; here only the envelope.
-  cart: z.record(z.string(), z.unknown()),
-  type: z.string().optional(),
-});
+/** Middleware the app runs first: tells clientIp which proxies' X-Forwarded-For to believe. */
+export function trustProxies(trusted: readonly Cidr[]): MiddlewareHandler {
+  return async (c, next) => {
+    c.set('trustedProxies', trusted);
+    await next();
+  };
+}
 
-/** The caller's address as the server sees it (Node socket or Lambda request context). */
+/**
+ * The caller's address: the connection's peer (Node socket, or the Lambda Function URL's source
+ * address), or, when that peer is a proxy named in CR_TRUST_PROXY, the client it forwarded for.
+ * Canonical text (IPv4-mapped IPv6 as IPv4); 'unknown' when the runtime gives no address.
+ */
 export function clientIp(c: Context): string {
   const env = c.env as
     | {
@@ -41,19 +59,80 @@ export function clientIp(c: Context): string {
         requestContext?: { http?: { sourceIp?: string } };
       }
     | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? env?.requestContext?.http?.sourceIp ?? 'unknown';
+  const peer =
+    env?.incoming?.socket?.remoteAddress ?? env?.requestContext?.http?.sourceIp ?? 'unknown';
+  const trusted: readonly Cidr[] = c.get('trustedProxies') ?? [];
+  return forwardedClient(peer, c.req.header('x-forwarded-for'), trusted);
 }
 
-export function snippetRoute({ ingest, clock, snippet, limits }: SnippetRouteDeps): Hono {
+export interface SnippetLimits {
+  /** Cart changes per client (IPv4 address or IPv6 /64): a burst of this many, then per minute. */
+  readonly perClient: number;
+  /** New carts per client: a burst of this many, then this many an hour. */
+  readonly newCartsPerClient: number;
+  /** Changes that give a cart an address it did not have, per client: burst, then per hour. */
+  readonly newAddressesPerClient: number;
+  /** Changes per email address: a burst of this many, then per minute. */
+  readonly perAddress: number;
+}
+
+/**
+ * A shopper makes one cart and types one address (two with a typo); a household or an office
+ * behind one address, a few. A script making a cart per victim gets 10, then one every 6 minutes,
+ * and 5 addresses, then one every 12 minutes, per client network.
+ */
+export const DEFAULT_SNIPPET_LIMITS: SnippetLimits = {
+  perClient: 60,
+  newCartsPerClient: 10,
+  newAddressesPerClient: 5,
+  perAddress: 20,
+};
+
+export interface SnippetRouteDeps {
+  /** The browser lane's intake (app/browser-intake.ts). */
+  readonly ingest: Ingest;
+  /** To tell a new cart from a known one (per-client limit on new carts). */
+  readonly store: Pick<CartStore, 'get'>;
+  readonly clock: Clock;
+  /** null: the lane is off and its routes answer 404. */
+  readonly snippet: { readonly key: string; readonly origins: readonly string[] } | null;
+  /** A server secret the browser cart ids are derived under (the shopper-link secret). */
+  readonly cartSecret: string;
+  readonly limits?: Partial<SnippetLimits>;
+}
+
+const bodySchema = z.strictObject({
+  key: z.string().max(200),
+  /** The browser's own random token (snippet.js keeps it in localStorage). */
+  token: z.string().max(200).optional(),
+  // Validated in full by parseCartEvent below; here only the envelope.
+  cart: z.record(z.string(), z.unknown()),
+  type: z.string().optional(),
+});
+
+const perHour = (n: number) => n / 60;
+
+export function snippetRoute(deps: SnippetRouteDeps): Hono {
+  const { ingest, store, clock, snippet } = deps;
+  const limits = { ...DEFAULT_SNIPPET_LIMITS, ...deps.limits };
   const app = new Hono();
-  const perIp = createRateLimiter({
-    capacity: limits?.perIp ?? 60,
-    perMinute: limits?.perIp ?? 60,
+  const perClient = createRateLimiter({
+    capacity: limits.perClient,
+    perMinute: limits.perClient,
+  });
+  const newCarts = createRateLimiter({
+    capacity: limits.newCartsPerClient,
+    perMinute: perHour(limits.newCartsPerClient),
+  });
+  const newAddresses = createRateLimiter({
+    capacity: limits.newAddressesPerClient,
+    perMinute: perHour(limits.newAddressesPerClient),
   });
   const perAddress = createRateLimiter({
-    capacity: limits?.perAddress ?? 20,
-    perMinute: limits?.perAddress ?? 20,
+    capacity: limits.perAddress,
+    perMinute: limits.perAddress,
   });
+  const idKey = browserCartKey(deps.cartSecret);
   // Browser events carry the server's time, so two changes of one cart can share a millisecond,
   // and intake breaks that tie by event id. A random id made the winner a coin toss; a sequence
   // in front (the random part keeps ids unique across processes) lets the later arrival win,
@@ -83,6 +162,10 @@ export function snippetRoute({ ingest, clock, snippet, limits }: SnippetRouteDep
     c.header('Vary', 'Origin');
   }
 
+  function tooMany(what: string): never {
+    throw new HttpError(429, `too many ${what}; slow down`);
+  }
+
   app.get('/snippet.js', (c) => {
     enabled();
     c.header('content-type', 'application/javascript; charset=utf-8');
@@ -100,56 +183,98 @@ export function snippetRoute({ ingest, clock, snippet, limits }: SnippetRouteDep
   });
 
   app.post('/snippet/events', async (c) => {
-    const { key } = enabled();
+    const { key, origins } = enabled();
     const origin = allowedOrigin(c);
     cors(c, origin);
     const now = clock.now();
-    if (!perIp.take(clientIp(c), now))
-      throw new HttpError(429, 'too many cart events from this address; slow down');
+    const client = clientKey(clientIp(c));
+    if (!perClient.take(client, now)) tooMany('cart events from this address');
     const raw = await readLimitedBody(c.req.raw);
     const envelope = bodySchema.safeParse(parseJsonBody(raw, c.req.header('content-type')));
     if (!envelope.success) {
       throw new HttpError(400, 'invalid snippet event', fieldProblems(envelope.error.issues));
     }
-    if (envelope.data.key !== key) {
+    const body = envelope.data;
+    if (body.key !== key) {
       throw new HttpError(401, 'unauthorized', [
         { path: 'key', problem: 'unknown publishable key' },
       ]);
     }
-    if (envelope.data.type !== undefined && envelope.data.type !== 'cart.updated') {
+    if (body.type !== undefined && body.type !== 'cart.updated') {
       throw new HttpError(
         403,
         'the browser lane cannot mark a cart bought; send checkouts from your server, signed',
         [{ path: 'type', problem: 'only cart.updated is accepted here' }],
       );
     }
-    const rawId = envelope.data.cart.id;
-    if (typeof rawId !== 'string' || rawId === '') {
-      throw new HttpError(400, 'invalid snippet event', [
-        { path: 'cart.id', problem: 'is required' },
+    // Without the token anyone could write any cart; with someone else's, only that one.
+    if (body.token === undefined || !BROWSER_TOKEN.test(body.token)) {
+      throw new HttpError(401, 'this browser is not identified', [
+        {
+          path: 'token',
+          problem:
+            body.token === undefined
+              ? 'is required: the random token snippet.js keeps in the browser'
+              : 'must be 22-128 characters of letters, digits, "_" and "-"',
+        },
       ]);
     }
+    const hint = body.cart.id ?? '';
+    if (typeof hint !== 'string' || (hint !== '' && !CART_HINT.test(hint))) {
+      throw new HttpError(400, 'invalid snippet event', [
+        { path: 'cart.id', problem: 'must be 1-128 printable characters (your own cart id)' },
+      ]);
+    }
+    const cartId = browserCartId(idKey, body.token, hint);
     const parsed = parseCartEvent({
       id: nextEventId(),
       type: 'cart.updated',
       // The server's time: a browser clock can be wrong, or lie to jump the queue.
       occurredAt: new Date(now).toISOString(),
-      cart: { ...envelope.data.cart, id: `web_${rawId}`.slice(0, 128) },
+      cart: { ...body.cart, id: cartId },
       orderId: null,
     });
-    if (!parsed.ok) {
-      throw new HttpError(400, 'invalid snippet event', parsed.details);
+    if (!parsed.ok) throw new HttpError(400, 'invalid snippet event', parsed.details);
+    const offHosts = linksOffHosts(parsed.event.cart, origins);
+    if (offHosts.length > 0) {
+      throw new HttpError(400, 'links must lead to the store (CR_SNIPPET_ORIGINS)', offHosts);
     }
-    const email = parsed.event.cart.email;
+
+    const event = parsed.event;
+    const email = event.cart.email;
+    const row = await store.get(cartId);
+    if (row === null && !newCarts.take(client, now)) tooMany('new carts from this address');
+    if (email !== null && email !== row?.email && !newAddresses.take(client, now)) {
+      tooMany('new email addresses from this address');
+    }
     if (email !== null && !perAddress.take(email, now)) {
-      throw new HttpError(429, 'too many cart events for this email address; slow down');
+      tooMany('cart events for this email address');
     }
-    const result = await ingest(parsed.event);
+    const result = await ingest(event);
+    const saved = result.cart;
     return c.json({
-      cart: { id: parsed.event.cart.id, status: result.cart?.status ?? 'open' },
+      cart: { id: cartId, status: saved?.status ?? 'open' },
       duplicate: false,
+      ...ignoredFields(event.cart, saved),
     });
   });
 
   return app;
+}
+
+/** What the row kept instead of the browser's value: a reminder already went to this cart. */
+function ignoredFields(
+  sent: { readonly email: string | null; readonly restoreUrl: string | null },
+  saved: { readonly email: string | null; readonly restoreUrl: string | null } | null,
+): { ignored?: FieldProblem[] } {
+  if (saved === null) return {};
+  const ignored: FieldProblem[] = [];
+  const why = 'a reminder already went to this cart, so it keeps the one that reminder used';
+  if (sent.email !== null && sent.email !== saved.email) {
+    ignored.push({ path: 'cart.email', problem: why });
+  }
+  if (sent.restoreUrl !== null && sent.restoreUrl !== saved.restoreUrl) {
+    ignored.push({ path: 'cart.restoreUrl', problem: why });
+  }
+  return ignored.length === 0 ? {} : { ignored };
 }

@@ -7,6 +7,13 @@
  * that queue when it runs, then takes the stub's place. Sends go one at a time, in call order:
  * the server stamps each with its own clock, so an older cart state that overtook a newer one in
  * flight would win.
+ *
+ * Every send carries this browser's token: 24 random bytes made here once and kept in
+ * localStorage (sessionStorage, or the page's memory, where storage is refused). The server makes
+ * the cart's row id from it, so only this browser can write its carts. localStorage and not a
+ * cookie: a cookie of the cart-recovery host is a third-party cookie on the store's page, which
+ * Safari and Firefox drop and Chrome is retiring, and it would need credentialed CORS. A script on
+ * the store's page can read the token, but such a script could already send anything it likes.
  */
 export const SNIPPET_JS = `/* cart-recovery storefront snippet. Include once per page, with the stub before any call:
  *   <script src="https://YOUR-CART-RECOVERY/snippet.js" data-key="pk_..." defer></script>
@@ -17,8 +24,9 @@ export const SNIPPET_JS = `/* cart-recovery storefront snippet. Include once per
  *   </script>
  * Then, whenever the cart changes (before or after this script has loaded):
  *   cartRecovery.track({ id, email, currency, total, items: [{ sku, name, quantity, price }], restoreUrl })
- * track returns a promise of { ok, status, body }. Once loaded (and the queue sent), this script
- * dispatches 'cart-recovery:ready' on document.
+ * id is your own cart id (optional; without one, a browser has one cart). track returns a promise
+ * of { ok, status, body }. Once loaded (and the queue sent), this script dispatches
+ * 'cart-recovery:ready' on document.
  * A restore link carrying ?saved=1 marks the cart as saved on purpose ("Still saving these?").
  * The browser lane can never mark a cart bought: send checkouts from your server, signed.
  */
@@ -33,8 +41,35 @@ export const SNIPPET_JS = `/* cart-recovery storefront snippet. Include once per
   } else {
     try { saved = sessionStorage.getItem('cr_saved') === '1'; } catch (e) {}
   }
+  var token = null;
+  function browserToken() {
+    if (token) return token;
+    var stores = [];
+    try { stores.push(window.localStorage); } catch (e) {}
+    try { stores.push(window.sessionStorage); } catch (e) {}
+    for (var i = 0; i < stores.length && !token; i++) {
+      try {
+        var kept = stores[i].getItem('cr_token');
+        if (kept && /^[A-Za-z0-9_-]{22,128}$/.test(kept)) token = kept;
+      } catch (e) {}
+    }
+    if (!token) {
+      var bytes = new Uint8Array(24);
+      crypto.getRandomValues(bytes);
+      token = btoa(String.fromCharCode.apply(null, bytes))
+        .replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+      for (var j = 0; j < stores.length; j++) {
+        try { stores[j].setItem('cr_token', token); break; } catch (e) {}
+      }
+    }
+    return token;
+  }
   function send(cart) {
-    var body = JSON.stringify({ key: key, cart: Object.assign({}, cart, { savedLink: saved || cart.savedLink === true }) });
+    var body = JSON.stringify({
+      key: key,
+      token: browserToken(),
+      cart: Object.assign({}, cart, { savedLink: saved || cart.savedLink === true }),
+    });
     return fetch(endpoint, {
       method: 'POST',
       mode: 'cors',

@@ -6,6 +6,7 @@
  * use: the SES feedback function never asks for a state table, the waiter never for owner tokens.
  * Secrets are read once per container.
  */
+import { createDynamoDbAddressBudget } from '../adapters/aws/dynamodb-address-budget.ts';
 import { createDynamoDbCartStore } from '../adapters/aws/dynamodb-cart-store.ts';
 import { createDynamoDbOwnerSignOuts } from '../adapters/aws/dynamodb-owner-sign-outs.ts';
 import { createDynamoDbUnsubscribeList } from '../adapters/aws/dynamodb-unsubscribe-list.ts';
@@ -13,6 +14,7 @@ import { createSchedulerWakeups } from '../adapters/aws/scheduler-wakeups.ts';
 import { createSesMailer } from '../adapters/aws/ses-mailer.ts';
 import type { UsageCounter } from '../adapters/aws/usage-counter.ts';
 import { loadTemplates } from '../adapters/local/templates-loader.ts';
+import { createBrowserIntake } from '../app/browser-intake.ts';
 import { type Config, parseConfig } from '../app/config.ts';
 import { createIntake } from '../app/intake.ts';
 import { createReminderComposer } from '../app/reminder-composer.ts';
@@ -156,10 +158,10 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
 
   const reports = once(() => createReports({ store: store(), policy: config.policy, clock }));
 
-  const links = memo(async (): Promise<LinkSigner> => {
-    const secret = await requiredSecret(env, secrets, 'CR_LINK_SECRET', 'CR_LINK_SECRET_NAME');
-    return createLinkSigner(secret);
-  });
+  const linkSecret = memo(() =>
+    requiredSecret(env, secrets, 'CR_LINK_SECRET', 'CR_LINK_SECRET_NAME'),
+  );
+  const links = memo(async (): Promise<LinkSigner> => createLinkSigner(await linkSecret()));
 
   const wake = memo(async () => {
     const signer = await links();
@@ -179,7 +181,15 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
       clock,
       policy: config.policy,
       compose,
-      senderPaused: (now) => senderHealth().isPaused(now),
+      senderPaused: (now, lane) => senderHealth().isPaused(now, lane),
+      snippetBudget: {
+        budget: createDynamoDbAddressBudget({
+          client: clients.dynamodb(),
+          table: need(env, 'CR_TABLE_STATE'),
+          ...withUsage,
+        }),
+        dailyCap: config.snippetDailyCap,
+      },
     });
   });
 
@@ -191,13 +201,14 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
 
   /** The one Hono app, with the same routes as `serve`. */
   const app = memo(async () => {
-    const [webhookSecret, ownerTokens, signer, shopifySecret] = await Promise.all([
+    const [webhookSecret, ownerTokens, signer, shopifySecret, cartSecret] = await Promise.all([
       config.webhookSecret ??
         requiredSecret(env, secrets, 'CR_WEBHOOK_SECRET', 'CR_WEBHOOK_SECRET_NAME'),
       owners(),
       links(),
       config.shopifySecret ??
         optionalSecret(env, secrets, 'CR_SHOPIFY_SECRET', 'CR_SHOPIFY_SECRET_NAME'),
+      linkSecret(),
     ]);
     const common = { store: store(), stops: stops(), clock };
     // One budget of wrong owner tokens for the API and the sign-in form, per instance.
@@ -206,10 +217,12 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
       ...common,
       ingest: ingest(),
       webhookSecret,
+      storeHosts: config.storeHosts,
       owners: ownerTokens,
       storeTimeZone: config.policy.storeTimeZone,
       senderHealth: senderHealth(),
       summary: (month) => reports().summaryJson(month),
+      trustProxy: config.trustProxy,
       ownerThrottle,
       extraRoutes: [
         shopperRoutes({
@@ -219,8 +232,19 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
           storeUrl: config.storeUrl,
           storeTimeZone: config.policy.storeTimeZone,
         }),
-        shopifyRoute({ ingest: ingest(), shopifySecret }),
-        snippetRoute({ ingest: ingest(), clock, snippet: config.snippet }),
+        shopifyRoute({ ingest: ingest(), shopifySecret, storeHosts: config.storeHosts }),
+        snippetRoute({
+          ingest: createBrowserIntake({
+            store: store(),
+            wakeups: wakeups(),
+            policy: config.policy,
+            clock,
+          }),
+          store: store(),
+          clock,
+          snippet: config.snippet,
+          cartSecret,
+        }),
         ownerPages({
           ...common,
           owners: ownerTokens,

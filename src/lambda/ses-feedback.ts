@@ -6,11 +6,17 @@
  * Report spam" is common, and SES counts that complaint against the sender whatever our list says.
  * SNS delivers at least once, so a repeat finds the address already there with that kind.
  *
+ * A bounce or complaint about a browser-lane reminder (the storefront snippet) is recorded against
+ * that cart, found by the reminder's Message-ID (SES echoes it in mail.commonHeaders): sender
+ * health counts it for the browser lane alone, so a stranger's dead addresses pause only the
+ * snippet. Feedback that names no browser cart counts for every lane, as before.
+ *
  * A message that is not SES feedback is logged and skipped (retrying cannot fix it); a DynamoDB
  * fault is thrown so Lambda retries the event, which is safe for the records already applied.
  */
 import type { SNSEvent } from 'aws-lambda';
 import { AuditAction, SYSTEM } from '../domain/audit.ts';
+import { browserCartOfMessageId } from '../domain/copy.ts';
 import { blockedBy, parseSesNotification } from '../domain/ses-feedback.ts';
 import type { Clock } from '../ports/clock.ts';
 import { BlockKind, type UnsubscribeList } from '../ports/unsubscribe-list.ts';
@@ -26,6 +32,41 @@ export interface FeedbackOutcome {
   readonly invalid: string[];
   /** Deliveries, transient bounces, other event types: nothing to do. */
   readonly ignored: number;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The SES message inside an SNS record: a JSON string, perhaps inside an SNS envelope. */
+function sesMessage(raw: unknown): Json | null {
+  let value = raw;
+  for (let depth = 0; depth < 3; depth++) {
+    if (typeof value === 'string') {
+      try {
+        value = JSON.parse(value);
+      } catch {
+        return null;
+      }
+    } else if (isObject(value) && value.Type === 'Notification') value = value.Message;
+    else break;
+  }
+  return isObject(value) ? value : null;
+}
+
+/** The browser-lane cart the feedback is about, by the Message-ID of the reminder it names. */
+export function browserCartOfFeedback(raw: unknown): string | null {
+  const mail = sesMessage(raw)?.mail;
+  if (!isObject(mail)) return null;
+  const common = mail.commonHeaders;
+  const fromCommon =
+    isObject(common) && typeof common.messageId === 'string' ? common.messageId : null;
+  const header = Array.isArray(mail.headers)
+    ? mail.headers.find((h) => isObject(h) && String(h.name).toLowerCase() === 'message-id')
+    : undefined;
+  const fromHeaders = isObject(header) && typeof header.value === 'string' ? header.value : null;
+  const messageId = fromCommon ?? fromHeaders;
+  return messageId === null ? null : browserCartOfMessageId(messageId);
 }
 
 export async function applySesFeedback(
@@ -53,12 +94,13 @@ export async function applySesFeedback(
     const action = blocks.kind === 'bounced' ? AuditAction.bounced : AuditAction.complained;
     const reason =
       blocks.kind === 'bounced' ? 'SES reported a permanent bounce' : 'SES reported a complaint';
+    const cartId = browserCartOfFeedback(record?.Sns?.Message);
     for (const email of blocks.emails) {
       const at = deps.clock.now();
       const result = await deps.unsubscribes.add(
         { email, kind, at, actor: SYSTEM },
         {
-          cartId: null,
+          cartId,
           email,
           action,
           actor: SYSTEM,

@@ -85,8 +85,14 @@ export interface CartStore {
   /**
    * Just the times of one kind of audit row in [from, to), oldest first: counting sends or finding
    * the last hold without reading every row's snapshots (sender health asks every few minutes).
+   * With `cartIdPrefix`, only rows of carts whose id starts with it (one lane's: `web_`).
    */
-  auditTimes(action: AuditAction, from: number, to: number): Promise<number[]>;
+  auditTimes(
+    action: AuditAction,
+    from: number,
+    to: number,
+    cartIdPrefix?: string,
+  ): Promise<number[]>;
 
   /** Writes audit rows that change no cart (e.g. an unsubscribe with no cart attached). */
   appendAudit(entries: readonly AuditEntry[]): Promise<void>;

@@ -54,27 +54,31 @@ afterAll(async () => {
   await rt?.shutdown();
 });
 
+type Result = { status: number; body: { cart?: { id: string } } };
+type Shop = { addItem(): Promise<Result>; enterEmail(): Promise<Result> };
+let firstCart = '';
+
 describe('the storefront snippet in real Chromium', () => {
   it('a page on an allowed origin adds items and enters an email; the cart appears for the owner', async () => {
     const page = await browser.newPage();
     await page.goto(`${allowed.url}/page?saved=1`);
     await page.waitForFunction(() => 'cartRecovery' in globalThis);
-    const first = await page.evaluate(() =>
-      (globalThis as unknown as { addItem(): Promise<{ status: number }> }).addItem(),
-    );
+    const first = await page.evaluate(() => (globalThis as unknown as Shop).addItem());
     expect(first.status).toBe(200);
-    const second = await page.evaluate(() =>
-      (globalThis as unknown as { enterEmail(): Promise<{ status: number }> }).enterEmail(),
-    );
+    const second = await page.evaluate(() => (globalThis as unknown as Shop).enterEmail());
     expect(second.status).toBe(200);
+    // One browser, one store cart id: one row, whose id the server made.
+    firstCart = second.body.cart?.id ?? '';
+    expect(firstCart).toMatch(/^web_[A-Za-z0-9_-]{32}$/);
+    expect(first.body.cart?.id).toBe(firstCart);
     await page.close();
 
-    const res = await rt.app.request('/owner/api/carts/web_b1', {
+    const res = await rt.app.request(`/owner/api/carts/${firstCart}`, {
       headers: { authorization: `Bearer ${RT_OWNER}` },
     });
     const body = (await res.json()) as { cart: Record<string, unknown> };
     expect(body.cart).toMatchObject({
-      id: 'web_b1',
+      id: firstCart,
       email: 'browser.shopper@example.com',
       total: '25.00',
       currency: 'EUR',
@@ -82,7 +86,35 @@ describe('the storefront snippet in real Chromium', () => {
     });
   });
 
+  it('a browser keeps its carts across pages; another browser with the same cart id gets its own', async () => {
+    const context = await browser.newContext();
+    const idOn = async (ctx: typeof context) => {
+      const page = await ctx.newPage();
+      await page.goto(`${allowed.url}/page?cart=b3`);
+      await page.waitForFunction(() => 'cartRecovery' in globalThis);
+      const result = await page.evaluate(() => (globalThis as unknown as Shop).addItem());
+      await page.close();
+      expect(result.status).toBe(200);
+      return result.body.cart?.id ?? '';
+    };
+    try {
+      const first = await idOn(context);
+      expect(await idOn(context)).toBe(first);
+      const stranger = await browser.newContext();
+      try {
+        const theirs = await idOn(stranger);
+        expect(theirs).toMatch(/^web_/);
+        expect(theirs).not.toBe(first);
+      } finally {
+        await stranger.close();
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a page on another origin is refused by the browser and stores nothing', async () => {
+    const before = rt.db.prepare('SELECT id FROM carts ORDER BY id').all();
     const page = await browser.newPage();
     await page.goto(`${other.url}/page?cart=b2`);
     await page.waitForFunction(() => 'cartRecovery' in globalThis);
@@ -97,8 +129,7 @@ describe('the storefront snippet in real Chromium', () => {
     await page.close();
     expect(outcome).toMatch(/^refused/);
     // The preflight is refused (403), so the browser never sends the event: nothing stored.
-    expect(await rt.store.get('web_b2')).toBeNull();
-    const carts = rt.db.prepare('SELECT id FROM carts').all() as Array<{ id: string }>;
-    expect(carts.map((c) => c.id)).toEqual(['web_b1']);
+    expect(rt.db.prepare('SELECT id FROM carts ORDER BY id').all()).toEqual(before);
+    expect(before).toContainEqual({ id: firstCart });
   });
 });

@@ -4,12 +4,15 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTestRuntime } from '../support/runtime.ts';
+import { browserToken } from '../support/snippet.ts';
 
 const KEY = 'pk_order_test_0123456789';
 const SHOP = 'https://shop.example';
 // A manual clock that never moves: every event below lands in the same millisecond.
 const rt = openTestRuntime({ CR_SNIPPET_KEY: KEY, CR_SNIPPET_ORIGINS: SHOP });
 afterAll(() => rt.shutdown());
+const token = browserToken();
+let cartId = '';
 
 function change(quantity: number) {
   return rt.app.request('/snippet/events', {
@@ -17,6 +20,7 @@ function change(quantity: number) {
     headers: { 'content-type': 'application/json', origin: SHOP },
     body: JSON.stringify({
       key: KEY,
+      token,
       cart: {
         id: 'same-ms',
         currency: 'EUR',
@@ -31,9 +35,11 @@ describe('snippet events in one millisecond', () => {
   it('the last change to arrive is the one the cart keeps', async () => {
     // 20 in a row: with a coin-toss tie-break the last would win only 1 time in 20.
     for (let quantity = 1; quantity <= 20; quantity++) {
-      expect((await change(quantity)).status).toBe(200);
+      const res = await change(quantity);
+      expect(res.status).toBe(200);
+      cartId = ((await res.json()) as { cart: { id: string } }).cart.id;
     }
-    const cart = await rt.store.get('web_same-ms');
+    const cart = await rt.store.get(cartId);
     expect(cart?.items[0]?.quantity).toBe(20);
     expect(cart?.totalMinor).toBe(4000);
   });

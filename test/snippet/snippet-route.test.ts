@@ -1,69 +1,54 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestRuntime } from '../support/runtime.ts';
+import {
+  browserToken,
+  shopCart as cart,
+  cartIds,
+  SNIPPET_KEY as KEY,
+  openSnippetRuntime,
+  postSnippet,
+  SHOP,
+  type TestRuntime,
+} from '../support/snippet.ts';
 
-const KEY = 'pk_test_0123456789';
-const SHOP = 'https://shop.example';
 const H = 3_600_000;
-let rt: ReturnType<typeof openTestRuntime>;
+let rt: TestRuntime;
 afterEach(async () => rt?.shutdown());
 
-function open(extra: Record<string, string> = {}) {
-  rt = openTestRuntime({ CR_SNIPPET_KEY: KEY, CR_SNIPPET_ORIGINS: SHOP, ...extra });
-  return rt;
-}
-
-const cart = (over: Record<string, unknown> = {}) => ({
-  id: 'c1',
-  email: 'sam@example.com',
-  currency: 'USD',
-  total: '59.00',
-  items: [{ sku: 'SHIRT', name: 'Linen shirt', quantity: 1, price: '59.00' }],
-  restoreUrl: 'https://shop.example/cart/c1',
-  ...over,
-});
-
-async function send(body: unknown, origin: string | null = SHOP) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (origin !== null) headers.origin = origin;
-  const res = await rt.app.request('/snippet/events', {
-    method: 'POST',
-    headers,
-    body: JSON.stringify(body),
-  });
-  return {
-    status: res.status,
-    json: (await res.json()) as Record<string, unknown>,
-    cors: res.headers.get('access-control-allow-origin'),
-  };
-}
+const token = browserToken();
+const send = (body: unknown, origin: string | null = SHOP, ip?: string) =>
+  postSnippet(rt, { body, origin, ...(ip === undefined ? {} : { ip }) });
 
 describe('the storefront snippet lane', () => {
   it('is off (404) unless a publishable key is configured', async () => {
     rt = openTestRuntime();
     expect((await rt.app.request('/snippet.js')).status).toBe(404);
-    expect((await send({ key: KEY, cart: cart() })).status).toBe(404);
+    expect((await send({ key: KEY, token, cart: cart() })).status).toBe(404);
   });
 
   it('serves the script and accepts a cart from an allowed origin, in its own id space', async () => {
-    open();
+    rt = openSnippetRuntime();
     const script = await rt.app.request('/snippet.js');
     expect(script.headers.get('content-type')).toContain('javascript');
     expect(await script.text()).toContain('cartRecovery');
-    const res = await send({ key: KEY, cart: cart() });
-    expect(res).toMatchObject({
-      status: 200,
-      json: { cart: { id: 'web_c1', status: 'open' } },
-      cors: SHOP,
-    });
-    expect(await rt.store.get('web_c1')).toMatchObject({
+    const res = await send({ key: KEY, token, cart: cart() });
+    expect(res).toMatchObject({ status: 200, json: { cart: { status: 'open' } } });
+    const id = res.json.cart?.id ?? '';
+    expect(id).toMatch(/^web_[A-Za-z0-9_-]{32}$/);
+    expect(await rt.store.get(id)).toMatchObject({
       email: 'sam@example.com',
       totalMinor: 5900,
     });
+    // The same browser and the same store cart id: the same row, every time.
+    expect((await send({ key: KEY, token, cart: cart({ total: '59.00' }) })).json.cart?.id).toBe(
+      id,
+    );
     expect(await rt.store.get('c1')).toBeNull(); // cannot touch a server-lane cart
+    expect(await rt.store.get('web_c1')).toBeNull(); // nor name its own row
   });
 
   it('answers a preflight only for allowed origins', async () => {
-    open();
+    rt = openSnippetRuntime();
     const ok = await rt.app.request('/snippet/events', {
       method: 'OPTIONS',
       headers: { origin: SHOP },
@@ -78,36 +63,61 @@ describe('the storefront snippet lane', () => {
   });
 
   it('refuses another origin, a missing origin, and a wrong key, storing nothing', async () => {
-    open();
-    expect((await send({ key: KEY, cart: cart() }, 'https://evil.example')).status).toBe(403);
-    expect((await send({ key: KEY, cart: cart() }, null)).status).toBe(403);
-    expect((await send({ key: 'pk_wrong_0123456789', cart: cart() })).status).toBe(401);
-    expect(await rt.store.get('web_c1')).toBeNull();
+    rt = openSnippetRuntime();
+    expect((await send({ key: KEY, token, cart: cart() }, 'https://evil.example')).status).toBe(
+      403,
+    );
+    expect((await send({ key: KEY, token, cart: cart() }, null)).status).toBe(403);
+    expect((await send({ key: 'pk_wrong_0123456789', token, cart: cart() })).status).toBe(401);
+    expect(cartIds(rt)).toEqual([]);
+  });
+
+  it('refuses a change without the browser token, or with one too short to be secret, naming it', async () => {
+    rt = openSnippetRuntime();
+    for (const body of [
+      { key: KEY, cart: cart() },
+      { key: KEY, token: 'short', cart: cart() },
+      { key: KEY, token: 'x'.repeat(21), cart: cart() },
+    ]) {
+      const res = await send(body);
+      expect(res.status).toBe(401);
+      expect(res.json.details?.map((d) => d.path)).toEqual(['token']);
+    }
+    expect(cartIds(rt)).toEqual([]);
   });
 
   it('can never mark a cart bought', async () => {
-    open();
-    await send({ key: KEY, cart: cart() });
-    const res = await send({ key: KEY, type: 'cart.checked_out', cart: cart() });
+    rt = openSnippetRuntime();
+    const id = (await send({ key: KEY, token, cart: cart() })).json.cart?.id ?? '';
+    const res = await send({ key: KEY, token, type: 'cart.checked_out', cart: cart() });
     expect(res.status).toBe(403);
-    expect((await rt.store.get('web_c1'))?.status).toBe('open');
+    expect((await rt.store.get(id))?.status).toBe('open');
   });
 
   it('names bad fields like the webhook does', async () => {
-    open();
-    const res = await send({ key: KEY, cart: cart({ total: 'lots', email: 'nope' }) });
+    rt = openSnippetRuntime();
+    const res = await send({ key: KEY, token, cart: cart({ total: 'lots', email: 'nope' }) });
     expect(res.status).toBe(400);
-    expect((res.json.details as Array<{ path: string }>).map((d) => d.path).sort()).toEqual([
+    expect((res.json.details ?? []).map((d) => d.path).sort()).toEqual([
       'cart.email',
       'cart.total',
     ]);
   });
 
   it('rate-limits per address, and the gate still allows one reminder per address per 20 h', async () => {
-    open({ CR_FREQUENCY_CAP: '20h' });
+    rt = openSnippetRuntime({ CR_FREQUENCY_CAP: '20h' });
+    const ids: string[] = [];
     const statuses: number[] = [];
-    for (let i = 0; i < 25; i++)
-      statuses.push((await send({ key: KEY, cart: cart({ id: `c${i}` }) })).status);
+    for (let i = 0; i < 25; i++) {
+      // Each from its own network, so only the per-address limit is in play.
+      const res = await send(
+        { key: KEY, token, cart: cart({ id: `c${i}` }) },
+        SHOP,
+        `198.51.100.${i}`,
+      );
+      statuses.push(res.status);
+      if (res.json.cart) ids.push(res.json.cart.id);
+    }
     expect(statuses.filter((s) => s === 200)).toHaveLength(20);
     expect(statuses.filter((s) => s === 429)).toHaveLength(5);
     await rt.advance(19 * H, 10 * 60_000);
@@ -115,17 +125,17 @@ describe('the storefront snippet lane', () => {
     // in the 20 h window, and the other nineteen carts are audited as not chased.
     expect(rt.mailer.sent).toHaveLength(1);
     let olderSkipped = 0;
-    for (let i = 0; i < 20; i++) {
-      const rows = await rt.store.auditFor(`web_c${i}`);
+    for (const id of ids) {
+      const rows = await rt.store.auditFor(id);
       if (rows.some((r) => r.action === 'skipped' && r.reason === 'older_cart')) olderSkipped++;
     }
     expect(olderSkipped).toBe(19);
   });
 
   it('carries the saved-link flag into the row and the "Still saving these?" copy', async () => {
-    open();
-    await send({ key: KEY, cart: cart({ savedLink: true }) });
-    expect((await rt.store.get('web_c1'))?.savedLink).toBe(true);
+    rt = openSnippetRuntime();
+    const id = (await send({ key: KEY, token, cart: cart({ savedLink: true }) })).json.cart?.id;
+    expect((await rt.store.get(id ?? ''))?.savedLink).toBe(true);
     await rt.advance(2 * H);
     expect(rt.mailer.sent[0]?.subject).toMatch(/still saving/i);
   });

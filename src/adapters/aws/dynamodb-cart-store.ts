@@ -455,15 +455,19 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       }
     },
 
-    async auditTimes(action, from, to) {
+    async auditTimes(action, from, to, cartIdPrefix) {
       const times: number[] = [];
       if (to <= from) return times;
+      // A cart's audit rows are keyed CART#<id>, so one lane's rows are a key prefix.
+      const lane = cartIdPrefix === undefined ? {} : { ':cartPk': `CART#${cartIdPrefix}` };
       for (const month of monthsIn(from, to)) {
         const items = auditQuery('audit.auditTimes', {
           IndexName: Index.byMonth,
           KeyConditionExpression: 'gsi2pk = :month AND gsi2sk BETWEEN :lo AND :hi',
           // Only the time comes back; the snapshots stay in the table.
-          FilterExpression: '#action = :action AND #at < :to',
+          FilterExpression: `#action = :action AND #at < :to${
+            cartIdPrefix === undefined ? '' : ' AND begins_with(pk, :cartPk)'
+          }`,
           ProjectionExpression: '#at',
           ExpressionAttributeNames: { '#action': 'action', '#at': 'at' },
           ExpressionAttributeValues: {
@@ -472,6 +476,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
             ':hi': padTime(to),
             ':action': action,
             ':to': to,
+            ...lane,
           },
         });
         for await (const item of items) times.push(Number(item.at));

@@ -112,6 +112,11 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   const auditTimesStmt = db.prepare<[string, number, number], { at: number }>(
     'SELECT at FROM audit WHERE action = ? AND at >= ? AND at < ? ORDER BY at',
   );
+  // substr, not LIKE: LIKE ignores case for ASCII, and cart ids are case-sensitive.
+  const laneTimesStmt = db.prepare<[string, number, number, number, string], { at: number }>(
+    `SELECT at FROM audit WHERE action = ? AND at >= ? AND at < ? AND substr(cart_id, 1, ?) = ?
+     ORDER BY at`,
+  );
   const dueStmt = db.prepare<[number, number], { id: string }>(
     'SELECT id FROM carts WHERE wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?',
   );
@@ -329,8 +334,12 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
       }
     },
 
-    async auditTimes(action, from, to) {
-      return auditTimesStmt.all(action, from, to).map((row) => row.at);
+    async auditTimes(action, from, to, cartIdPrefix) {
+      const rows =
+        cartIdPrefix === undefined
+          ? auditTimesStmt.all(action, from, to)
+          : laneTimesStmt.all(action, from, to, cartIdPrefix.length, cartIdPrefix);
+      return rows.map((row) => row.at);
     },
 
     async appendAudit(entries) {
