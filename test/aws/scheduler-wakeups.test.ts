@@ -13,6 +13,7 @@ import {
   createSchedulerWakeups,
   fireTime,
   PAST_DUE_DELAY_MS,
+  parseFlexibleWindow,
   scheduleName,
   schedulePrefix,
   WakeupsError,
@@ -23,9 +24,10 @@ const scheduler = mockClient(SchedulerClient);
 const NOW = Date.UTC(2026, 10, 23, 7, 58, 0);
 const meta = { $metadata: {} };
 
-function make(deadLetterArn?: string) {
+function make(deadLetterArn?: string, flexibleWindowMinutes?: number) {
   const usage = createUsageCounter();
   const wakeups = createSchedulerWakeups({
+    ...(flexibleWindowMinutes === undefined ? {} : { flexibleWindowMinutes }),
     client: new SchedulerClient({ region: 'eu-west-1' }),
     group: 'cr-wakeups',
     targetArn: 'arn:aws:lambda:eu-west-1:123456789012:function:cr-waiter',
@@ -235,5 +237,48 @@ describe('EventBridge Scheduler wake-ups', () => {
         },
       ),
     );
+  });
+});
+
+describe('EventBridge Scheduler flexible time window', () => {
+  beforeEach(() => {
+    scheduler.reset();
+  });
+
+  it('fires on the second by default (window OFF)', async () => {
+    scheduler.on(CreateScheduleCommand).resolves(meta);
+    await make().wakeups.set('c_42', NOW + HOUR, null);
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input).toMatchObject({
+      FlexibleTimeWindow: { Mode: 'OFF' },
+    });
+  });
+
+  it('spreads wake-ups over a window when given one, after the due second, never before', async () => {
+    scheduler.on(CreateScheduleCommand).resolves(meta);
+    const at = Date.UTC(2026, 10, 24, 8, 0, 0);
+    await make(undefined, 20).wakeups.set('c_42', at, null);
+    const input = scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input;
+    expect(input?.FlexibleTimeWindow).toEqual({ Mode: 'FLEXIBLE', MaximumWindowInMinutes: 20 });
+    // The window opens at the due second: the schedule and its name are the same as without one.
+    expect(input?.ScheduleExpression).toBe('at(2026-11-24T08:00:00)');
+    expect(input?.Name).toBe(scheduleName('c_42', at));
+  });
+
+  it('takes 0 as OFF and refuses a window Scheduler would refuse', () => {
+    expect(() => make(undefined, 0)).not.toThrow();
+    for (const bad of [-1, 1.5, 1441, Number.NaN]) {
+      expect(() => make(undefined, bad), String(bad)).toThrow(WakeupsError);
+    }
+  });
+
+  it('reads the window from its variable: off, 0 or unset is OFF, else 1-1440 minutes', () => {
+    for (const off of [undefined, '', ' ', 'off', 'OFF', '0']) {
+      expect(parseFlexibleWindow(off), String(off)).toBeUndefined();
+    }
+    expect(parseFlexibleWindow('15')).toBe(15);
+    expect(parseFlexibleWindow(' 1440 ')).toBe(1440);
+    for (const bad of ['1441', '-5', '1.5', '15m', 'soon']) {
+      expect(() => parseFlexibleWindow(bad), bad).toThrow(/CR_WAKEUP_WINDOW_MINUTES: .* 1 to 1440/);
+    }
   });
 });

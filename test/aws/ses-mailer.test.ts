@@ -1,5 +1,6 @@
 import {
   AccountSuspendedException,
+  LimitExceededException,
   MessageRejected,
   SESv2Client,
   SendEmailCommand,
@@ -8,7 +9,12 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createSesMailer, MailDeliveryError } from '../../src/adapters/aws/ses-mailer.ts';
+import {
+  createSesMailer,
+  DEFAULT_THROTTLE_RETRY,
+  MailDeliveryError,
+  type SesThrottleRetry,
+} from '../../src/adapters/aws/ses-mailer.ts';
 import { createUsageCounter } from '../../src/adapters/aws/usage-counter.ts';
 import type { OutgoingEmail } from '../../src/ports/mailer.ts';
 
@@ -28,16 +34,27 @@ const email: OutgoingEmail = {
   messageId: '<c_42.1@shop.example>',
 };
 
-function make() {
+/** The waits a mailer asked for; none is slept, so no test waits. */
+function make(retry: Partial<SesThrottleRetry> = {}) {
   const usage = createUsageCounter();
+  const waits: number[] = [];
   const mailer = createSesMailer({
     client: new SESv2Client({ region: 'eu-west-1' }),
     configurationSet: 'cr-feedback',
     usage,
     clock: { now: () => Date.UTC(2026, 10, 23, 9, 0, 0) },
+    throttleRetry: {
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      ...retry,
+    },
   });
-  return { mailer, usage };
+  return { mailer, usage, waits };
 }
+
+const tooMany = () => new TooManyRequestsException({ message: 'slow down', ...meta });
+const named = (name: string, message: string) => Object.assign(new Error(message), { name });
 
 /** Splits the raw message into its header block and the bodies of its MIME parts, decoded. */
 function decode(raw: Uint8Array) {
@@ -135,6 +152,100 @@ describe('SES mailer', () => {
     await expect(make().mailer.send(email)).rejects.toMatchObject({
       permanent: false,
       kind: 'unavailable',
+    });
+  });
+});
+
+describe('SES mailer under throttling', () => {
+  beforeEach(() => {
+    ses.reset();
+  });
+
+  it('waits and tries again while SES throttles, then sends the message once', async () => {
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(tooMany())
+      .rejectsOnce(tooMany())
+      .resolves({ MessageId: 'after-two', ...meta });
+    const { mailer, usage, waits } = make();
+    expect(await mailer.send(email)).toEqual({ receipt: 'ses:after-two' });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(3);
+    expect(waits).toHaveLength(2);
+    // The same raw message each time: a retry is the same send, not a new one.
+    const [first, , third] = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+    expect(third).toEqual(first);
+    expect(usage.snapshot().ses).toEqual({ SendEmail: 1 });
+  });
+
+  it.each([
+    ['TooManyRequestsException', tooMany()],
+    ['LimitExceededException', new LimitExceededException({ message: 'limit', ...meta })],
+    ['ThrottlingException', named('ThrottlingException', 'Maximum sending rate exceeded.')],
+    ['Throttling', named('Throttling', 'Rate exceeded')],
+  ])('takes %s as throttling and tries again', async (_name, error) => {
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(error)
+      .resolves({ MessageId: 'ok', ...meta });
+    const { mailer, waits } = make();
+    expect(await mailer.send(email)).toEqual({ receipt: 'ses:ok' });
+    expect(waits).toHaveLength(1);
+  });
+
+  it('fails as before once the attempts are spent, with the last error as its cause', async () => {
+    const error = tooMany();
+    ses.on(SendEmailCommand).rejects(error);
+    const { mailer, waits } = make();
+    const sending = mailer.send(email);
+    await expect(sending).rejects.toBeInstanceOf(MailDeliveryError);
+    await expect(sending).rejects.toMatchObject({
+      permanent: false,
+      kind: 'unavailable',
+      cause: error,
+      message: expect.stringContaining('4 attempts'),
+    });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(DEFAULT_THROTTLE_RETRY.maxAttempts);
+    expect(waits).toHaveLength(DEFAULT_THROTTLE_RETRY.maxAttempts - 1);
+    // Bounded: the waits of one send stay within the budget, far below the waiter's timeout.
+    const total = waits.reduce((sum, ms) => sum + ms, 0);
+    expect(total).toBeLessThanOrEqual(DEFAULT_THROTTLE_RETRY.maxTotalWaitMs);
+  });
+
+  it('stops early when the next wait would overrun the total it may wait', async () => {
+    ses.on(SendEmailCommand).rejects(tooMany());
+    const { mailer, waits } = make({ maxAttempts: 10, maxTotalWaitMs: 1_000, random: () => 0.99 });
+    await expect(mailer.send(email)).rejects.toMatchObject({ permanent: false });
+    expect(waits.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(1_000);
+    expect(ses.commandCalls(SendEmailCommand).length).toBeLessThan(10);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(waits.length + 1);
+  });
+
+  it.each([
+    ['a sending pause', new SendingPausedException({ message: 'paused', ...meta })],
+    ['the daily quota', named('ThrottlingException', 'Daily message quota exceeded.')],
+    ['a rejected message', new MessageRejected({ message: 'bad', ...meta })],
+  ])('does not wait for %s, which seconds cannot lift', async (_what, error) => {
+    ses.on(SendEmailCommand).rejects(error);
+    const { mailer, waits } = make();
+    await expect(mailer.send(email)).rejects.toMatchObject({ cause: error });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
+  it('spreads a herd: waits grow, and differ between senders that draw differently', async () => {
+    ses.on(SendEmailCommand).rejects(tooMany());
+    const low = make({ random: () => 0 });
+    const high = make({ random: () => 0.99 });
+    await expect(low.mailer.send(email)).rejects.toBeInstanceOf(MailDeliveryError);
+    await expect(high.mailer.send(email)).rejects.toBeInstanceOf(MailDeliveryError);
+    for (const waits of [low.waits, high.waits]) {
+      expect(waits).toHaveLength(3);
+      expect([...waits].sort((a, b) => a - b)).toEqual(waits);
+      expect(new Set(waits).size).toBe(3);
+    }
+    low.waits.forEach((ms, i) => {
+      expect(ms).toBeLessThan(high.waits[i] ?? 0);
+      expect(ms).toBeGreaterThan(0);
     });
   });
 });

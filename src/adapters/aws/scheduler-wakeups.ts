@@ -20,6 +20,16 @@
  * Delete), a move before the timer fired 2 (Delete, Create), a cancel 1 or 0. A previous time
  * armed within PAST_DUE_DELAY_MS of its due time fires a few seconds late under a later name,
  * which the Delete misses: one extra, harmless wake-up.
+ *
+ * The flexible time window (off unless `flexibleWindowMinutes` is given): every wake-up held by
+ * quiet hours is due at the same second (08:00), and with the window OFF Scheduler fires them all
+ * in that second, a herd that meets the SES send rate and the waiter's concurrency at once. A
+ * FLEXIBLE window of N minutes lets Scheduler spread them over [due, due + N min]: never early,
+ * up to N minutes late. Safe for the waiter, which re-reads the row (a wake-up that comes late is
+ * the case it already handles), but every reminder may then go out up to N minutes late, so it is
+ * opt-in. The name still carries the due second; a schedule due at or before now that is still
+ * waiting in its window is not deleted on a move (it looks fired), and wakes the cart once more,
+ * harmlessly, as above.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -51,6 +61,30 @@ export interface SchedulerWakeupsOptions {
     readonly maximumRetryAttempts: number;
     readonly maximumEventAgeInSeconds: number;
   };
+  /** Scheduler's flexible time window in minutes (1-1440); undefined or 0: OFF, fire on time. */
+  readonly flexibleWindowMinutes?: number;
+}
+
+/** Scheduler's bounds for MaximumWindowInMinutes. */
+export const MAX_FLEXIBLE_WINDOW_MINUTES = 1440;
+
+/**
+ * The flexible window from its variable's text: unset, empty, `off` or `0` is OFF (undefined);
+ * otherwise whole minutes from 1 to 1440. Throws naming the variable otherwise.
+ */
+export function parseFlexibleWindow(
+  text: string | undefined,
+  variable = 'CR_WAKEUP_WINDOW_MINUTES',
+): number | undefined {
+  const value = text?.trim().toLowerCase() ?? '';
+  if (value === '' || value === 'off' || value === '0') return undefined;
+  const minutes = /^\d{1,4}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(minutes >= 1 && minutes <= MAX_FLEXIBLE_WINDOW_MINUTES)) {
+    throw new WakeupsError(
+      `${variable}: "${text}" must be off or whole minutes from 1 to ${MAX_FLEXIBLE_WINDOW_MINUTES}`,
+    );
+  }
+  return minutes;
 }
 
 /** Scheduler refuses an `at` in the past; a due or overdue wake-up fires this soon instead. */
@@ -93,6 +127,14 @@ export function createSchedulerWakeups(options: SchedulerWakeupsOptions): Wakeup
   const { client, group, usage } = options;
   const clock = options.clock ?? systemClock;
   const retry = options.retry ?? { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 };
+  const window = options.flexibleWindowMinutes ?? 0;
+  if (!Number.isInteger(window) || window < 0 || window > MAX_FLEXIBLE_WINDOW_MINUTES) {
+    throw new WakeupsError(
+      `flexibleWindowMinutes: ${window} must be whole minutes from 0 (off) to ${MAX_FLEXIBLE_WINDOW_MINUTES}`,
+    );
+  }
+  const flexibleTimeWindow: CreateScheduleCommandInput['FlexibleTimeWindow'] =
+    window === 0 ? { Mode: 'OFF' } : { Mode: 'FLEXIBLE', MaximumWindowInMinutes: window };
 
   async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
     usage?.recordCall('scheduler', operation);
@@ -112,7 +154,7 @@ export function createSchedulerWakeups(options: SchedulerWakeupsOptions): Wakeup
       GroupName: group,
       ScheduleExpression: `at(${new Date(fireAt).toISOString().slice(0, 19)})`,
       ScheduleExpressionTimezone: 'UTC',
-      FlexibleTimeWindow: { Mode: 'OFF' },
+      FlexibleTimeWindow: flexibleTimeWindow,
       ActionAfterCompletion: 'DELETE',
       State: 'ENABLED',
       Target: {
