@@ -164,11 +164,12 @@ describe('wake: at most one send per step', () => {
 describe('wake: the gate', () => {
   it('waits out quiet hours in the shopper zone and sends when they end', async () => {
     rt = openTestRuntime({ CR_QUIET_HOURS: '21:00-08:00' });
-    // 21:30 in Paris (UTC+1): step 1 comes due at 22:30 Paris, inside quiet hours.
+    // 21:30 in Paris (UTC+1): step 1 comes due at 22:30 Paris, inside quiet hours. The clock
+    // is there first: an event from the server's future is refused.
+    rt.clock.set(at('2026-11-23T20:30:00Z'));
     await rt.post(
       cartEvent({ occurredAt: '2026-11-23T20:30:00Z', cart: { timezone: 'Europe/Paris' } }),
     );
-    rt.clock.set(at('2026-11-23T20:30:00Z'));
     await rt.advance(14 * H, 10 * 60_000);
     expect(rt.mailer.sent.map((m) => new Date(m.sentAt).toISOString())).toEqual([
       '2026-11-24T07:00:00.000Z',
@@ -183,6 +184,8 @@ describe('wake: the gate', () => {
     );
     await rt.advance(H + 60_000);
     expect(rt.mailer.sent).toHaveLength(1);
+    // To 11:30, when the second cart is filled (an event from the server's future is refused).
+    await rt.advance(at('2026-11-23T11:30:00Z') - rt.clock.now());
     await rt.post(
       cartEvent({ id: 'b', occurredAt: '2026-11-23T11:30:00Z', cart: { id: 'c_new' } }),
     );
