@@ -52,6 +52,10 @@ export const POLICY_CONTEXT = {
   // A store setting rather than policy, but it travels the same way: as given, checked at synth.
   storeUrl: 'CR_STORE_URL',
   storeHosts: 'CR_STORE_HOSTS',
+  // The public lanes' fences: the snippet's new addresses a day, the proxy whose
+  // X-Forwarded-For the HTTP function believes (CloudFront's ranges, say).
+  snippetDailyCap: 'CR_SNIPPET_DAILY_CAP',
+  trustProxy: 'CR_TRUST_PROXY',
 } as const;
 
 export const DEFAULT_SETTINGS = {

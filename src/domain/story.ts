@@ -20,6 +20,8 @@ export function whenText(at: number, zone: string): string {
 const REASON_WORDS: Readonly<Record<string, string>> = {
   bought_elsewhere: 'the same address bought since, on another cart',
   nothing_to_recover: 'nothing to bring back: no items, a zero total or no link to the cart',
+  snippet_daily_cap:
+    "the storefront snippet had mailed its day's new addresses (CR_SNIPPET_DAILY_CAP)",
 };
 
 function reasonText(reason: string | null, fallback: string): string {

@@ -27,6 +27,8 @@ export const SNIPPET_JS = `/* cart-recovery storefront snippet. Include once per
  * id is your own cart id (optional; without one, a browser has one cart). track returns a promise
  * of { ok, status, body }. Once loaded (and the queue sent), this script dispatches
  * 'cart-recovery:ready' on document.
+ * Every link (restoreUrl, an item's url and imageUrl) must be on your store's own origins, as
+ * listed in CR_SNIPPET_ORIGINS: anything else is refused (400).
  * A restore link carrying ?saved=1 marks the cart as saved on purpose ("Still saving these?").
  * The browser lane can never mark a cart bought: send checkouts from your server, signed.
  */

@@ -83,7 +83,12 @@ export function linksIn(mail: Pick<OutgoingEmail, 'text' | 'html'>): string[] {
   return [...new Set(found.map((link) => link.replaceAll('&amp;', '&')))];
 }
 
-/** Where the reminder's cart link (`/c?t=`) sends a shopper now, or null when it lands nowhere. */
+let visitor = 0;
+
+/**
+ * Where the reminder's cart link (`/c?t=`) sends a shopper now, or null when it lands nowhere.
+ * Each visit comes from its own address, so the shopper links' own limits never answer instead.
+ */
 export async function cartLinkTarget(
   rt: TestRuntime,
   mail: Pick<OutgoingEmail, 'text' | 'html'>,
@@ -91,7 +96,12 @@ export async function cartLinkTarget(
   const link = linksIn(mail).find((l) => new URL(l).pathname === '/c');
   if (link === undefined) return null;
   const url = new URL(link);
-  const res = await rt.app.request(`${url.pathname}${url.search}`, { redirect: 'manual' });
+  visitor++;
+  const res = await rt.app.request(
+    `${url.pathname}${url.search}`,
+    { redirect: 'manual' },
+    { incoming: { socket: { remoteAddress: `192.0.2.${visitor % 250}` } } },
+  );
   return res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
 }
 
