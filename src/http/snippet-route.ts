@@ -22,7 +22,7 @@ import { z } from 'zod';
 import type { Ingest } from '../app/intake.ts';
 import { BROWSER_TOKEN, browserCartId, browserCartKey, CART_HINT } from '../domain/browser-cart.ts';
 import { type Cidr, clientKey, forwardedClient } from '../domain/client-address.ts';
-import { parseCartEvent } from '../domain/events.ts';
+import { type CartEvent, parseCartEvent } from '../domain/events.ts';
 import { type FieldProblem, fieldProblems } from '../domain/field-problems.ts';
 import { createRateLimiter } from '../domain/rate-limit.ts';
 import { linksOffHosts } from '../domain/store-hosts.ts';
@@ -182,56 +182,24 @@ export function snippetRoute(deps: SnippetRouteDeps): Hono {
     return c.body(null, 204);
   });
 
-  app.post('/snippet/events', async (c) => {
-    const { key, origins } = enabled();
-    const origin = allowedOrigin(c);
-    cors(c, origin);
-    const now = clock.now();
-    const client = clientKey(clientIp(c));
-    if (!perClient.take(client, now)) tooMany('cart events from this address');
-    const raw = await readLimitedBody(c.req.raw);
-    const envelope = bodySchema.safeParse(parseJsonBody(raw, c.req.header('content-type')));
-    if (!envelope.success) {
-      throw new HttpError(400, 'invalid snippet event', fieldProblems(envelope.error.issues));
-    }
-    const body = envelope.data;
-    if (body.key !== key) {
-      throw new HttpError(401, 'unauthorized', [
-        { path: 'key', problem: 'unknown publishable key' },
-      ]);
-    }
-    if (body.type !== undefined && body.type !== 'cart.updated') {
-      throw new HttpError(
-        403,
-        'the browser lane cannot mark a cart bought; send checkouts from your server, signed',
-        [{ path: 'type', problem: 'only cart.updated is accepted here' }],
-      );
-    }
-    // Without the token anyone could write any cart; with someone else's, only that one.
-    if (body.token === undefined || !BROWSER_TOKEN.test(body.token)) {
-      throw new HttpError(401, 'this browser is not identified', [
-        {
-          path: 'token',
-          problem:
-            body.token === undefined
-              ? 'is required: the random token snippet.js keeps in the browser'
-              : 'must be 22-128 characters of letters, digits, "_" and "-"',
-        },
-      ]);
-    }
+  /** The browser's change as a store event on its own row, or a 400 naming what is wrong. */
+  function browserEvent(
+    body: Envelope & { token: string },
+    now: number,
+    origins: readonly string[],
+  ) {
     const hint = body.cart.id ?? '';
     if (typeof hint !== 'string' || (hint !== '' && !CART_HINT.test(hint))) {
       throw new HttpError(400, 'invalid snippet event', [
         { path: 'cart.id', problem: 'must be 1-128 printable characters (your own cart id)' },
       ]);
     }
-    const cartId = browserCartId(idKey, body.token, hint);
     const parsed = parseCartEvent({
       id: nextEventId(),
       type: 'cart.updated',
       // The server's time: a browser clock can be wrong, or lie to jump the queue.
       occurredAt: new Date(now).toISOString(),
-      cart: { ...body.cart, id: cartId },
+      cart: { ...body.cart, id: browserCartId(idKey, body.token, hint) },
       orderId: null,
     });
     if (!parsed.ok) throw new HttpError(400, 'invalid snippet event', parsed.details);
@@ -239,10 +207,13 @@ export function snippetRoute(deps: SnippetRouteDeps): Hono {
     if (offHosts.length > 0) {
       throw new HttpError(400, 'links must lead to the store (CR_SNIPPET_ORIGINS)', offHosts);
     }
+    return parsed.event;
+  }
 
-    const event = parsed.event;
+  /** Spends the client's and the address's allowances, or answers 429 saying which ran out. */
+  async function withinLimits(event: CartEvent, client: string, now: number) {
     const email = event.cart.email;
-    const row = await store.get(cartId);
+    const row = await store.get(event.cart.id);
     if (row === null && !newCarts.take(client, now)) tooMany('new carts from this address');
     if (email !== null && email !== row?.email && !newAddresses.take(client, now)) {
       tooMany('new email addresses from this address');
@@ -250,16 +221,62 @@ export function snippetRoute(deps: SnippetRouteDeps): Hono {
     if (email !== null && !perAddress.take(email, now)) {
       tooMany('cart events for this email address');
     }
-    const result = await ingest(event);
-    const saved = result.cart;
+  }
+
+  app.post('/snippet/events', async (c) => {
+    const { key, origins } = enabled();
+    cors(c, allowedOrigin(c));
+    const now = clock.now();
+    const client = clientKey(clientIp(c));
+    if (!perClient.take(client, now)) tooMany('cart events from this address');
+    const raw = await readLimitedBody(c.req.raw);
+    const body = checkedEnvelope(parseJsonBody(raw, c.req.header('content-type')), key);
+    const event = browserEvent(body, now, origins);
+    await withinLimits(event, client, now);
+    const saved = (await ingest(event)).cart;
     return c.json({
-      cart: { id: cartId, status: saved?.status ?? 'open' },
+      cart: { id: event.cart.id, status: saved?.status ?? 'open' },
       duplicate: false,
       ...ignoredFields(event.cart, saved),
     });
   });
 
   return app;
+}
+
+type Envelope = z.infer<typeof bodySchema>;
+
+/** The request's envelope: well-formed, this store's key, a change (never a checkout), a token. */
+function checkedEnvelope(json: unknown, key: string): Envelope & { token: string } {
+  const envelope = bodySchema.safeParse(json);
+  if (!envelope.success) {
+    throw new HttpError(400, 'invalid snippet event', fieldProblems(envelope.error.issues));
+  }
+  const body = envelope.data;
+  if (body.key !== key) {
+    throw new HttpError(401, 'unauthorized', [{ path: 'key', problem: 'unknown publishable key' }]);
+  }
+  if (body.type !== undefined && body.type !== 'cart.updated') {
+    throw new HttpError(
+      403,
+      'the browser lane cannot mark a cart bought; send checkouts from your server, signed',
+      [{ path: 'type', problem: 'only cart.updated is accepted here' }],
+    );
+  }
+  // Without the token anyone could write any cart; with someone else's, only that one.
+  const { token } = body;
+  if (token === undefined || !BROWSER_TOKEN.test(token)) {
+    throw new HttpError(401, 'this browser is not identified', [
+      {
+        path: 'token',
+        problem:
+          token === undefined
+            ? 'is required: the random token snippet.js keeps in the browser'
+            : 'must be 22-128 characters of letters, digits, "_" and "-"',
+      },
+    ]);
+  }
+  return { ...body, token };
 }
 
 /** What the row kept instead of the browser's value: a reminder already went to this cart. */
