@@ -7,7 +7,11 @@
 export const Lane = { signed: 'signed', browser: 'browser' } as const;
 export type Lane = (typeof Lane)[keyof typeof Lane];
 
-/** Every browser-lane cart id starts with this, and no signed-lane id the snippet can reach. */
+/**
+ * Every browser-lane cart id starts with this (the snippet makes them; no browser can name one).
+ * A store's own id that happens to start with it is taken for the browser lane's too: budgeted
+ * and judged with it, the safe side to err on.
+ */
 export const BROWSER_CART_PREFIX = 'web_';
 
 export function laneOf(cartId: string): Lane {
