@@ -4,13 +4,17 @@
  * owner clears it (only bounces and complaints after the clear count then). Owners are told when
  * a hold starts. The figures are cached briefly: a burst of wake-ups reads them once.
  *
+ * The figures are per-day tallies every audit write keeps (domain/health-tally.ts), never a read
+ * of the audit rows themselves: a refresh reads at most 31 small items whatever the volume.
+ *
  * Per lane (domain/sender-health.ts assessLanes): the browser lane's sends, bounces and
- * complaints are the audit rows of its carts (`web_…`; an SES bounce finds its cart by the
- * reminder's Message-ID, lambda/ses-feedback.ts). It holds on those alone, first; the signed
+ * complaints are those of its carts (`web_…`; an SES bounce finds its cart by the reminder's
+ * Message-ID, lambda/ses-feedback.ts). It holds on those alone, first; the signed
  * lanes are judged on everything else, so a stranger feeding the snippet dead addresses pauses
  * only the snippet. Bounces no cart claims count against the signed lanes, as before.
  */
-import { type Actor, AuditAction, SYSTEM } from '../domain/audit.ts';
+import { type Actor, AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
+import { baselineOf, sumTallies, tallyDay, tallyDays } from '../domain/health-tally.ts';
 import { BROWSER_CART_PREFIX, Lane } from '../domain/lane.ts';
 import { DAY } from '../domain/policy.ts';
 import {
@@ -22,12 +26,14 @@ import {
 } from '../domain/sender-health.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { HealthTallies } from '../ports/health-tallies.ts';
 import type { Mailer } from '../ports/mailer.ts';
-import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
 
 export interface SenderHealthDeps {
+  /** Where hold starts, ends and clears are audited (and so tallied). */
   readonly store: CartStore;
-  readonly unsubscribes: UnsubscribeList;
+  /** The per-day figures every audit write keeps (domain/health-tally.ts). */
+  readonly tallies: HealthTallies;
   readonly clock: Clock;
   /** Tells the owners a hold of `lane` started (email to CR_REPORT_TO, a log line). */
   readonly notify: (
@@ -60,7 +66,7 @@ const TRANSITIONS = {
 } as const;
 
 export function createSenderHealth(deps: SenderHealthDeps) {
-  const { store, unsubscribes, clock } = deps;
+  const { store, tallies, clock } = deps;
   const windowMs = deps.windowMs ?? 30 * DAY;
   const cacheMs = deps.cacheMs ?? 5 * 60_000;
   const limits = deps.limits ?? DEFAULT_SENDER_LIMITS;
@@ -70,42 +76,23 @@ export function createSenderHealth(deps: SenderHealthDeps) {
 
   async function measure(now: number): Promise<SenderStatus> {
     const from = now - windowMs;
-    const to = now + 1;
-    const times = (action: AuditAction, prefix?: string) =>
-      store.auditTimes(action, from, to, prefix);
-    const [sends, clears, browserSends, browserBounces, browserComplaints, ...transitions] =
-      await Promise.all([
-        times(AuditAction.reminderSent),
-        times(AuditAction.senderCleared),
-        times(AuditAction.reminderSent, BROWSER_CART_PREFIX),
-        times(AuditAction.bounced, BROWSER_CART_PREFIX),
-        times(AuditAction.complained, BROWSER_CART_PREFIX),
-        times(AuditAction.senderPaused),
-        times(AuditAction.senderResumed),
-        times(AuditAction.snippetPaused),
-        times(AuditAction.snippetResumed),
-      ]);
-    const since = Math.max(from, clears.at(-1) ?? from);
-    const count = (list: number[]) => list.filter((at) => at >= since).length;
-    const blocks = await unsubscribes.countBetween(since, to);
-    const browser = {
-      sent: count(browserSends),
-      bounced: count(browserBounces),
-      complained: count(browserComplaints),
+    const { first, last } = tallyDays(from, now + 1);
+    const { counts, clearedAt, marks } = sumTallies(await tallies.between(first, last));
+    // The window is whole UTC days (at most 31 tally items); a clear moves its start.
+    const since = Math.max(from, clearedAt ?? from);
+    const browser = counts.browser;
+    const all = {
+      sent: counts.signed.sent + browser.sent,
+      bounced: counts.signed.bounced + browser.bounced,
+      complained: counts.signed.complained + browser.complained,
     };
-    const lanes = assessLanes(
-      {
-        all: { sent: count(sends), bounced: blocks.bounced, complained: blocks.complained },
-        browser,
-      },
-      limits,
-      browserLimits,
-    );
+    const lanes = assessLanes({ all, browser }, limits, browserLimits);
     if (lastVerdict === null) {
-      const [paused, resumed, lanePaused, laneResumed] = transitions as number[][];
-      const held = (p: number[] = [], r: number[] = []) =>
-        (p.at(-1) ?? 0) > (r.at(-1) ?? 0) ? 'hold' : 'ok';
-      lastVerdict = { signed: held(paused, resumed), browser: held(lanePaused, laneResumed) };
+      const held = (paused: number, resumed: number) => (paused > resumed ? 'hold' : 'ok');
+      lastVerdict = {
+        signed: held(marks.sender_paused, marks.sender_resumed),
+        browser: held(marks.snippet_paused, marks.snippet_resumed),
+      };
     }
     return {
       health: lanes.signed,
@@ -115,7 +102,13 @@ export function createSenderHealth(deps: SenderHealthDeps) {
     };
   }
 
-  async function record(action: AuditAction, actor: Actor, reason: string, now: number) {
+  async function record(
+    action: AuditAction,
+    actor: Actor,
+    reason: string,
+    now: number,
+    detail: AuditEntry['detail'] = null,
+  ) {
     await store.appendAudit([
       {
         cartId: null,
@@ -124,7 +117,7 @@ export function createSenderHealth(deps: SenderHealthDeps) {
         actor,
         at: now,
         reason,
-        detail: null,
+        detail,
         before: null,
         after: null,
       },
@@ -165,7 +158,16 @@ export function createSenderHealth(deps: SenderHealthDeps) {
     /** An owner says the cause is fixed: only bounces and complaints from now on count. */
     async clear(actor: Actor): Promise<SenderStatus> {
       const now = clock.now();
-      await record(AuditAction.senderCleared, actor, 'owner cleared the hold', now);
+      // The day's counts so far are the clear's baseline: only what comes after it counts.
+      const today = tallyDay(now);
+      const [tally] = await tallies.between(today, today);
+      await record(
+        AuditAction.senderCleared,
+        actor,
+        'owner cleared the hold',
+        now,
+        baselineOf(tally),
+      );
       cached = null;
       return status(now);
     },

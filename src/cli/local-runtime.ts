@@ -11,6 +11,7 @@ import { loadOrCreateSecrets } from '../adapters/local/secrets.ts';
 import { createSmtpMailer } from '../adapters/local/smtp-mailer.ts';
 import { openDatabase } from '../adapters/local/sqlite.ts';
 import { createSqliteAddressBudget } from '../adapters/local/sqlite-address-budget.ts';
+import { createSqliteHealthTallies } from '../adapters/local/sqlite-audit.ts';
 import { createSqliteCartStore } from '../adapters/local/sqlite-cart-store.ts';
 import { createSqliteOwnerSignOuts } from '../adapters/local/sqlite-owner-sign-outs.ts';
 import { createSqliteUnsubscribeList } from '../adapters/local/sqlite-unsubscribe-list.ts';
@@ -102,7 +103,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   const stops = createStops({ store, unsubscribes, wakeups, clock, policy: config.policy });
   const senderHealth = createSenderHealth({
     store,
-    unsubscribes,
+    tallies: createSqliteHealthTallies(db),
     clock,
     notify: notifyOwners({
       mailer: () => mailer,

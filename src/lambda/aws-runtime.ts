@@ -8,6 +8,7 @@
  */
 import { createDynamoDbAddressBudget } from '../adapters/aws/dynamodb-address-budget.ts';
 import { createDynamoDbCartStore } from '../adapters/aws/dynamodb-cart-store.ts';
+import { createDynamoDbHealthTallies } from '../adapters/aws/dynamodb-health-tallies.ts';
 import { createDynamoDbOwnerSignOuts } from '../adapters/aws/dynamodb-owner-sign-outs.ts';
 import { createDynamoDbUnsubscribeList } from '../adapters/aws/dynamodb-unsubscribe-list.ts';
 import { createSchedulerWakeups } from '../adapters/aws/scheduler-wakeups.ts';
@@ -143,7 +144,11 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
   const senderHealth = once(() =>
     createSenderHealth({
       store: store(),
-      unsubscribes: unsubscribes(),
+      tallies: createDynamoDbHealthTallies({
+        client: clients.dynamodb(),
+        auditTable: need(env, 'CR_TABLE_AUDIT'),
+        ...withUsage,
+      }),
       clock,
       notify: notifyOwners({
         mailer: mailer,

@@ -5,8 +5,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDynamoDbCartStore } from '../../src/adapters/aws/dynamodb-cart-store.ts';
+import { createDynamoDbHealthTallies } from '../../src/adapters/aws/dynamodb-health-tallies.ts';
 import { createDynamoDbUnsubscribeList } from '../../src/adapters/aws/dynamodb-unsubscribe-list.ts';
 import { openDatabase } from '../../src/adapters/local/sqlite.ts';
+import { createSqliteHealthTallies } from '../../src/adapters/local/sqlite-audit.ts';
 import { createSqliteCartStore } from '../../src/adapters/local/sqlite-cart-store.ts';
 import { createSqliteUnsubscribeList } from '../../src/adapters/local/sqlite-unsubscribe-list.ts';
 import { createSenderHealth, type SenderHealthDeps } from '../../src/app/sender-health.ts';
@@ -21,6 +23,7 @@ import {
 import { applySesFeedback } from '../../src/lambda/ses-feedback.ts';
 import type { CartStore } from '../../src/ports/cart-store.ts';
 import { createManualClock } from '../../src/ports/clock.ts';
+import type { HealthTallies } from '../../src/ports/health-tallies.ts';
 import type { UnsubscribeList } from '../../src/ports/unsubscribe-list.ts';
 import { lambdaSnsEvent, readFixture, sesFixtureNames, snsEnvelope } from '../fixtures/ses/sns.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
@@ -123,6 +126,7 @@ describe('the SES fixtures, read by parseSesNotification and blockedBy', () => {
 interface Backend {
   readonly store: CartStore;
   readonly unsubscribes: UnsubscribeList;
+  readonly tallies: HealthTallies;
   close(): Promise<void>;
 }
 
@@ -142,6 +146,7 @@ const backends: Array<[string, () => Promise<Backend>]> = [
       return {
         store: createSqliteCartStore(db),
         unsubscribes: createSqliteUnsubscribeList(db),
+        tallies: createSqliteHealthTallies(db),
         close: async () => void db.close(),
       };
     },
@@ -163,6 +168,7 @@ const backends: Array<[string, () => Promise<Backend>]> = [
           table: tables.unsubscribe,
           auditTable: tables.audit,
         }),
+        tallies: createDynamoDbHealthTallies({ client, auditTable: tables.audit }),
         close: async () => {},
       };
     },
@@ -177,7 +183,7 @@ describe.each(backends)('applySesFeedback on %s, with sender health', (_name, ma
   const health = () =>
     createSenderHealth({
       store: backend.store,
-      unsubscribes: backend.unsubscribes,
+      tallies: backend.tallies,
       clock,
       notify,
       cacheMs: 0,

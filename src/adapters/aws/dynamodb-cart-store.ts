@@ -37,6 +37,7 @@ import {
   padTime,
   queryAll,
   TTL_ATTRIBUTE,
+  tallyWrites,
   toDocumentClient,
 } from './dynamodb-tables.ts';
 import type { CapacityKind, UsageCounter } from './usage-counter.ts';
@@ -143,7 +144,9 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
   function changeItems({ cart, expectedVersion, audit, newAliases = [] }: SaveCart, extra: number) {
     const stored: Cart = { ...cart, version: (expectedVersion ?? 0) + 1 };
     const purchases = purchaseItems(stored);
-    const needed = audit.length + 2 * newAliases.length + purchases.length + 2 + extra;
+    const tallies = tallyWrites(audit, auditTable);
+    const needed =
+      audit.length + tallies.length + 2 * newAliases.length + purchases.length + 2 + extra;
     if (needed > MAX_TRANSACT_ITEMS) {
       throw new CartStoreError(
         `one change of cart ${cart.id} needs ${needed} transaction items (audit rows, aliases, purchases): at most ${MAX_TRANSACT_ITEMS}`,
@@ -162,6 +165,8 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       ...withStoredAfter(audit, stored).map((entry) => ({
         Put: { TableName: auditTable, Item: auditItem(entry, retention) },
       })),
+      // Sender health counts sends as they are recorded (domain/health-tally.ts).
+      ...tallies,
       // A bought row is on record under each of its addresses, in the same transaction.
       ...purchases.map((Item) => ({ Put: { TableName: stateTable, Item } })),
       // A new row under an id that is already another row's alias would split one cart in two.
@@ -485,16 +490,18 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
     },
 
     async appendAudit(entries) {
-      // Atomic per 100 rows (the TransactWriteItems limit); callers append a handful at a time.
-      for (let i = 0; i < entries.length; i += MAX_TRANSACT_ITEMS) {
-        const chunk = entries.slice(i, i + MAX_TRANSACT_ITEMS);
+      // Atomic per chunk (TransactWriteItems takes 100 items: the rows and their days' tallies);
+      // callers append a handful at a time.
+      const CHUNK = MAX_TRANSACT_ITEMS / 2;
+      for (let i = 0; i < entries.length; i += CHUNK) {
+        const chunk = entries.slice(i, i + CHUNK);
         try {
-          await transact(
-            'audit.append',
-            chunk.map((entry) => ({
+          await transact('audit.append', [
+            ...chunk.map((entry) => ({
               Put: { TableName: auditTable, Item: auditItem(entry, retention) },
             })),
-          );
+            ...tallyWrites(chunk, auditTable),
+          ]);
         } catch (error) {
           fail('TransactWriteItems (appendAudit)', auditTable, error);
         }

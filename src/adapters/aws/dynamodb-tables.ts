@@ -13,6 +13,7 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, StoredAuditEntry } from '../../domain/audit.ts';
+import { type TallyUpdate, tallyUpdates } from '../../domain/health-tally.ts';
 
 export const Index = { byEmail: 'byEmail', byDay: 'byDay', byMonth: 'byMonth' } as const;
 
@@ -207,4 +208,56 @@ export async function* queryAll(
     yield* (out.Items ?? []) as Item[];
     ExclusiveStartKey = out.LastEvaluatedKey;
   } while (ExclusiveStartKey !== undefined);
+}
+
+/** Sender health's day tallies live in the audit table under this partition (one item a day). */
+export const TALLY_PK = 'HEALTH';
+export const tallyKey = (day: string) => ({ pk: TALLY_PK, sk: `DAY#${day}` });
+/** Tallies outlive the 30-day window they feed by a month, then expire. */
+const TALLY_TTL_DAYS = 62;
+
+/**
+ * The updates that fold audit entries into their days' tallies: one Update per day (a
+ * transaction may touch an item only once), counts with ADD, marks with SET. No condition, so a
+ * tally never makes the change it rides with fail.
+ */
+export function tallyWrites(entries: readonly AuditEntry[], auditTable: string) {
+  const byDay = new Map<string, TallyUpdate[]>();
+  for (const update of entries.flatMap(tallyUpdates)) {
+    byDay.set(update.day, [...(byDay.get(update.day) ?? []), update]);
+  }
+  return [...byDay].map(([day, updates]) => {
+    const names: Record<string, string> = { '#ttl': TTL_ATTRIBUTE };
+    const values: Record<string, number> = {
+      ':ttl': Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + TALLY_TTL_DAYS * 86_400,
+    };
+    const adds = new Map<string, number>();
+    const sets = new Map<string, number>();
+    for (const u of updates) {
+      if (u.op === 'add') adds.set(u.field, (adds.get(u.field) ?? 0) + u.value);
+      else sets.set(u.field, Math.max(sets.get(u.field) ?? 0, u.value));
+    }
+    const clause = (
+      fields: Map<string, number>,
+      prefix: string,
+      join: (n: string, v: string) => string,
+    ) =>
+      [...fields].map(([field, value], i) => {
+        names[`#${prefix}${i}`] = field;
+        values[`:${prefix}${i}`] = value;
+        return join(`#${prefix}${i}`, `:${prefix}${i}`);
+      });
+    const addParts = clause(adds, 'a', (n, v) => `${n} ${v}`);
+    const setParts = ['#ttl = :ttl', ...clause(sets, 's', (n, v) => `${n} = ${v}`)];
+    const expression = `SET ${setParts.join(', ')}${addParts.length > 0 ? ` ADD ${addParts.join(', ')}` : ''}`;
+    return {
+      Update: {
+        TableName: auditTable,
+        Key: tallyKey(day),
+        UpdateExpression: expression,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  });
 }

@@ -29,6 +29,7 @@ import {
   lostRace,
   padTime,
   queryAll,
+  tallyWrites,
   toDocumentClient,
 } from './dynamodb-tables.ts';
 import type { CapacityKind, UsageCounter } from './usage-counter.ts';
@@ -105,6 +106,8 @@ export function createDynamoDbUnsubscribeList(
           TransactItems: [
             first,
             { Put: { TableName: auditTable, Item: auditItem(entry, retention) } },
+            // A bounce or complaint is counted for sender health in the same write.
+            ...tallyWrites([entry], auditTable),
           ],
           ReturnConsumedCapacity: 'TOTAL',
         }),

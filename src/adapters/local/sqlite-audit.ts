@@ -3,6 +3,8 @@
  * mapping, so a cart change and an address change store their rows the same way.
  */
 import type { AuditEntry, StoredAuditEntry } from '../../domain/audit.ts';
+import { type DayTally, tallyUpdates } from '../../domain/health-tally.ts';
+import type { HealthTallies } from '../../ports/health-tallies.ts';
 import type { SqliteDatabase } from './sqlite.ts';
 
 /** A row of `audit` as SELECT * returns it. */
@@ -30,7 +32,19 @@ export function prepareAuditInsert(db: SqliteDatabase): (entry: AuditEntry) => v
     `INSERT INTO audit (cart_id, email, action, actor, at, reason, detail, before, after)
      VALUES (@cartId, @email, @action, @actor, @at, @reason, @detail, @before, @after)`,
   );
+  // Sender health's day tallies move in the same transaction as the row they count.
+  const tallyAdd = db.prepare(
+    `INSERT INTO health_tally (day, field, value) VALUES (?, ?, ?)
+     ON CONFLICT (day, field) DO UPDATE SET value = value + excluded.value`,
+  );
+  const tallyMax = db.prepare(
+    `INSERT INTO health_tally (day, field, value) VALUES (?, ?, ?)
+     ON CONFLICT (day, field) DO UPDATE SET value = max(value, excluded.value)`,
+  );
   return (entry) => {
+    for (const update of tallyUpdates(entry)) {
+      (update.op === 'add' ? tallyAdd : tallyMax).run(update.day, update.field, update.value);
+    }
     insert.run({
       cartId: entry.cartId,
       email: entry.email,
@@ -58,5 +72,23 @@ export function toAuditEntry(row: AuditRow): StoredAuditEntry {
     detail: row.detail === null ? null : JSON.parse(row.detail),
     before: row.before === null ? null : JSON.parse(row.before),
     after: row.after === null ? null : JSON.parse(row.after),
+  };
+}
+
+/** Sender health's tallies on SQLite: one indexed range read of at most 31 days' rows. */
+export function createSqliteHealthTallies(db: SqliteDatabase): HealthTallies {
+  const range = db.prepare<[string, string], { day: string; field: string; value: number }>(
+    'SELECT day, field, value FROM health_tally WHERE day >= ? AND day <= ? ORDER BY day',
+  );
+  return {
+    async between(firstDay, lastDay) {
+      const byDay = new Map<string, Record<string, number>>();
+      for (const row of range.all(firstDay, lastDay)) {
+        const values = byDay.get(row.day) ?? {};
+        values[row.field] = row.value;
+        byDay.set(row.day, values);
+      }
+      return [...byDay].map(([day, values]): DayTally => ({ day, values }));
+    },
   };
 }

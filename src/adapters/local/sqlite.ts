@@ -92,6 +92,28 @@ export const MIGRATIONS: readonly string[] = [
     SELECT email, id, json_extract(data, '$.boughtAt') FROM carts
     WHERE status = 'bought' AND email IS NOT NULL AND json_extract(data, '$.boughtAt') IS NOT NULL;
   `,
+  // Sender health's per-day tallies (domain/health-tally.ts), filled by every audit write; the
+  // backfill gives an existing file the figures its audit rows already hold.
+  `
+  CREATE TABLE health_tally (
+    day TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    PRIMARY KEY (day, field)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO health_tally (day, field, value)
+    SELECT date(at / 1000, 'unixepoch'),
+           (CASE WHEN substr(cart_id, 1, 4) = 'web_' THEN 'browser' ELSE 'signed' END) || '.' ||
+           (CASE action WHEN 'reminder_sent' THEN 'sent' ELSE action END),
+           COUNT(*)
+    FROM audit WHERE action IN ('reminder_sent', 'bounced', 'complained')
+    GROUP BY 1, 2;
+  INSERT INTO health_tally (day, field, value)
+    SELECT date(at / 1000, 'unixepoch'), action, MAX(at) FROM audit
+    WHERE action IN ('sender_paused', 'sender_resumed', 'sender_cleared', 'snippet_paused',
+                     'snippet_resumed')
+    GROUP BY 1, 2;
+  `,
 ];
 
 export interface OpenDatabaseOptions {

@@ -1,0 +1,14 @@
+/**
+ * Sender health's figures, kept as they happen: per UTC day, per lane, the reminders sent and the
+ * addresses that bounced or complained, and the times holds started, ended or were cleared
+ * (domain/health-tally.ts). Every store that writes an audit row folds it into its day's tally in
+ * the same write, so this port only reads.
+ */
+import type { DayTally } from '../domain/health-tally.ts';
+
+export type { DayTally } from '../domain/health-tally.ts';
+
+export interface HealthTallies {
+  /** The tallies of the UTC days firstDay..lastDay (YYYY-MM-DD, both included), strongly consistent. */
+  between(firstDay: string, lastDay: string): Promise<DayTally[]>;
+}

@@ -1,0 +1,150 @@
+/**
+ * The HealthTallies contract, on SQLite and DynamoDB Local: every audit write folds into its
+ * day's tally in the same write (a saved send, an appended mark, a new or upgraded block), a
+ * repeat that writes no audit row counts nothing, and a refresh reads the days back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoDbCartStore } from '../../src/adapters/aws/dynamodb-cart-store.ts';
+import { createDynamoDbHealthTallies } from '../../src/adapters/aws/dynamodb-health-tallies.ts';
+import { createDynamoDbUnsubscribeList } from '../../src/adapters/aws/dynamodb-unsubscribe-list.ts';
+import { openDatabase } from '../../src/adapters/local/sqlite.ts';
+import { createSqliteHealthTallies } from '../../src/adapters/local/sqlite-audit.ts';
+import { createSqliteCartStore } from '../../src/adapters/local/sqlite-cart-store.ts';
+import { createSqliteUnsubscribeList } from '../../src/adapters/local/sqlite-unsubscribe-list.ts';
+import type { AuditEntry } from '../../src/domain/audit.ts';
+import type { CartStore } from '../../src/ports/cart-store.ts';
+import type { HealthTallies } from '../../src/ports/health-tallies.ts';
+import { BlockKind, type UnsubscribeList } from '../../src/ports/unsubscribe-list.ts';
+import { makeCart, T0 } from '../support/cart-fixtures.ts';
+import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
+
+interface Backend {
+  readonly store: CartStore;
+  readonly unsubscribes: UnsubscribeList;
+  readonly tallies: HealthTallies;
+}
+
+let emulator: DynamoDbLocal | undefined;
+beforeAll(async () => {
+  emulator = await startDynamoDbLocal();
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+const backends: Array<[string, () => Promise<Backend>]> = [
+  [
+    'SQLite',
+    async () => {
+      const db = openDatabase({ path: ':memory:' });
+      return {
+        store: createSqliteCartStore(db),
+        unsubscribes: createSqliteUnsubscribeList(db),
+        tallies: createSqliteHealthTallies(db),
+      };
+    },
+  ],
+  [
+    'DynamoDB Local',
+    async () => {
+      if (emulator === undefined) throw new Error('DynamoDB Local did not start');
+      const client = emulator.client();
+      const tables = await createTables(client);
+      return {
+        store: createDynamoDbCartStore({
+          client,
+          stateTable: tables.state,
+          auditTable: tables.audit,
+        }),
+        unsubscribes: createDynamoDbUnsubscribeList({
+          client,
+          table: tables.unsubscribe,
+          auditTable: tables.audit,
+        }),
+        tallies: createDynamoDbHealthTallies({ client, auditTable: tables.audit }),
+      };
+    },
+  ],
+];
+
+const DAY1 = '2026-11-23';
+const DAY2 = '2026-11-24';
+
+function audit(over: Partial<AuditEntry>): AuditEntry {
+  return {
+    cartId: 'c_1',
+    email: 'sam@example.com',
+    action: 'reminder_sent',
+    actor: 'system',
+    at: T0 + 3_600_000,
+    reason: null,
+    detail: null,
+    before: null,
+    after: null,
+    ...over,
+  };
+}
+
+describe.each(backends)('HealthTallies on %s', (_name, make) => {
+  it('counts sends saved with their cart, per lane and day, and nothing else', async () => {
+    const { store, tallies } = await make();
+    const cart = makeCart();
+    const first = await store.save({ cart, expectedVersion: null, audit: [audit({})] });
+    if (first.kind !== 'saved') throw new Error('not saved');
+    await store.save({
+      cart: first.cart,
+      expectedVersion: first.cart.version,
+      audit: [audit({ action: 'reminder_held' }), audit({ at: T0 + 86_400_000 + 1 })],
+    });
+    await store.save({
+      cart: makeCart({ id: 'web_x1' }),
+      expectedVersion: null,
+      audit: [audit({ cartId: 'web_x1' })],
+    });
+    const days = await tallies.between(DAY1, DAY2);
+    expect(days).toEqual([
+      { day: DAY1, values: { 'signed.sent': 1, 'browser.sent': 1 } },
+      { day: DAY2, values: { 'signed.sent': 1 } },
+    ]);
+  });
+
+  it('counts a new or upgraded block once, and a redelivery not at all', async () => {
+    const { unsubscribes, tallies } = await make();
+    const block = (email: string, kind: BlockKind) =>
+      unsubscribes.add(
+        { email, kind, at: T0, actor: 'system' },
+        audit({
+          cartId: null,
+          email,
+          action:
+            kind === 'complained' ? 'complained' : kind === 'bounced' ? 'bounced' : 'unsubscribe',
+          at: T0,
+        }),
+      );
+    expect(await block('a@example.com', BlockKind.bounced)).toBe('added');
+    expect(await block('a@example.com', BlockKind.bounced)).toBe('already');
+    expect(await block('b@example.com', BlockKind.unsubscribed)).toBe('added');
+    expect(await block('b@example.com', BlockKind.complained)).toBe('upgraded');
+    expect(await block('b@example.com', BlockKind.complained)).toBe('already');
+    expect(await tallies.between(DAY1, DAY1)).toEqual([
+      { day: DAY1, values: { 'signed.bounced': 1, 'signed.complained': 1 } },
+    ]);
+  });
+
+  it('keeps the latest time of each hold mark appended', async () => {
+    const { store, tallies } = await make();
+    const mark = (action: AuditEntry['action'], at: number) =>
+      store.appendAudit([audit({ cartId: null, email: null, action, at })]);
+    await mark('sender_paused', T0 + 1000);
+    await mark('sender_paused', T0 + 5000);
+    await mark('sender_resumed', T0 + 3000);
+    expect(await tallies.between(DAY1, DAY1)).toEqual([
+      { day: DAY1, values: { sender_paused: T0 + 5000, sender_resumed: T0 + 3000 } },
+    ]);
+  });
+
+  it('answers no days for a window with nothing in it', async () => {
+    const { tallies } = await make();
+    expect(await tallies.between('2020-01-01', '2020-01-31')).toEqual([]);
+  });
+});
