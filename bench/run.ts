@@ -26,17 +26,44 @@ const BENCHES: Record<string, Bench> = {
     const m = await import('./memory.ts');
     return m.memoryMarkdown(await m.benchMemory());
   },
+  'aws-month': async () => {
+    const m = await import('./aws-month.ts');
+    const report = await import('./aws-month-report.ts');
+    const flag = (name: string) => {
+      const i = process.argv.indexOf(`--${name}`);
+      return i === -1 ? undefined : process.argv[i + 1];
+    };
+    const carts = flag('carts');
+    const auditRows = flag('audit-rows');
+    const refreshRows = flag('refresh-rows');
+    const result = await m.benchAwsMonth({
+      ...(carts === undefined ? {} : { carts: Number(carts) }),
+      ...(auditRows === undefined ? {} : { auditRows: Number(auditRows) }),
+      ...(refreshRows === undefined ? {} : { refreshRows: refreshRows.split(',').map(Number) }),
+    });
+    if (process.argv.includes('--write-assumptions')) {
+      report.writeAssumptionsFile(result, machine());
+      process.stdout.write('wrote src/domain/aws-usage-assumptions.ts\n');
+    }
+    return report.awsMonthMarkdown(result);
+  },
   dynamodb: async () => {
     const m = await import('./dynamodb.ts');
     return m.dynamoDbMarkdown(await m.benchDynamoDb());
   },
 };
 
-const ORDER = ['intake', 'waiter', 'dynamodb', 'export', 'memory'];
+const ORDER = ['intake', 'waiter', 'dynamodb', 'aws-month', 'export', 'memory'];
 const RESULTS = join('bench', 'results');
 
 async function main() {
-  const wanted = process.argv.slice(2);
+  // Names are the bare words; `--flag value` pairs belong to the benches that read them.
+  const argv = process.argv.slice(2);
+  const wanted = argv.filter(
+    (arg, i) =>
+      !arg.startsWith('--') &&
+      !(argv[i - 1]?.startsWith('--') && argv[i - 1] !== '--write-assumptions'),
+  );
   const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
   mkdirSync(RESULTS, { recursive: true });
   for (const name of names) {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AWS_PRICES_US_EAST_1 } from './aws-prices.ts';
+import { MEASURED_AWS_USAGE } from './aws-usage-assumptions.ts';
 import {
+  type CostAssumptions,
   costForMonth,
   DEFAULT_ASSUMPTIONS,
   dollarsToPico,
@@ -12,6 +14,22 @@ import {
 } from './cost.ts';
 
 const prices = AWS_PRICES_US_EAST_1;
+
+/**
+ * Round figures for the hand-worked arithmetic below (the estimator's guesses before the
+ * aws-month bench measured them), so the cost arithmetic is checked whatever the bench measures.
+ */
+const ROUND: CostAssumptions = {
+  ...DEFAULT_ASSUMPTIONS,
+  wakeUpsPerAbandonedCart: 5,
+  wruPerEvent: 2,
+  wruPerWakeUp: 2,
+  rruPerEvent: 1,
+  rruPerWakeUp: 2,
+  lambdaMemoryMb: 256,
+  logBytesPerInvocation: 2000,
+  bytesStoredPerCart: 4000,
+};
 
 describe('exact money', () => {
   it('parses prices into picodollars without a float', () => {
@@ -40,7 +58,7 @@ describe('exact money', () => {
 
 describe('estimateForCarts', () => {
   it('prices 1,000 carts as computed by hand', () => {
-    // Defaults: 4 events a cart, 70% abandoned, half of those with an email, 3 steps,
+    // ROUND: 4 events a cart, 70% abandoned, half of those with an email, 3 steps,
     // 5 wake-ups per abandoned cart, 0.05 clicks per reminder, 31 scheduled runs, 5% recovered.
     //   events 4,000; abandoned 700; with email 350; reminders 1,050; clicks round(52.5) = 53;
     //   wake-ups 3,500; recovered 35; revenue 35 x $80 = $2,800.00
@@ -55,7 +73,7 @@ describe('estimateForCarts', () => {
     //   Logs 7,584 x 2,000 B = 0.015168 GB: ingestion x $0.50 = $0.007584 -> 7,584
     //                                       storage   x $0.03 = $0.00045504 -> 455
     //   total 143,334 micro-dollars = $0.1433; per recovered order 143,334 / 35 = 4,095 -> $0.0041
-    const e = estimateForCarts(1000);
+    const e = estimateForCarts(1000, ROUND);
     expect(e.derived).toEqual({
       cartsSeen: 1000,
       abandoned: 700,
@@ -85,12 +103,30 @@ describe('estimateForCarts', () => {
     expect(e.cost.total).toBe('0.1433');
     expect(e.cost.costPerRecoveredOrder).toBe('0.0041');
     expect(e.cost.pricesAsKnownOn).toBe('2026-11-23');
+    expect(e.assumptions).toBe(ROUND);
+  });
+
+  it('takes its AWS usage per unit of work from the measured assumptions file', () => {
+    const e = estimateForCarts(1000);
     expect(e.assumptions).toBe(DEFAULT_ASSUMPTIONS);
+    const { wruPerEvent, rruPerEvent, wruPerWakeUp, rruPerWakeUp, bytesStoredPerCart } =
+      MEASURED_AWS_USAGE;
+    expect(DEFAULT_ASSUMPTIONS).toMatchObject({
+      wruPerEvent,
+      rruPerEvent,
+      wruPerWakeUp,
+      rruPerWakeUp,
+      bytesStoredPerCart,
+    });
+    // 4,000 events and 700 x wake-ups-per-abandoned-cart wake-ups at the measured units.
+    const wakeUps = Math.round(700 * MEASURED_AWS_USAGE.wakeUpsPerAbandonedCart);
+    expect(e.usage.dynamoWrites).toBeCloseTo(4000 * wruPerEvent + wakeUps * wruPerWakeUp, 6);
+    expect(e.usage.dynamoReads).toBeCloseTo(4000 * rruPerEvent + wakeUps * rruPerWakeUp, 6);
   });
 
   it('leaves only DynamoDB request units to pay for 1,000 carts inside the free tier', () => {
     // On-demand request units have no free tier: 9,375 + 1,375 micro-dollars, as above.
-    const e = estimateForCarts(1000, DEFAULT_ASSUMPTIONS, prices, { freeTier: true });
+    const e = estimateForCarts(1000, ROUND, prices, { freeTier: true });
     expect(e.cost.totalMicros).toBe(10_750);
     const ses = e.cost.lines.find((l) => l.service === 'SES');
     expect(ses?.freeQuantity).toBe(1050);
@@ -140,7 +176,7 @@ describe('costForMonth', () => {
   it('derives usage from a month of counts', () => {
     const u = usageFromSummary(
       { cartsSeen: 10, abandoned: 2, remindersSent: 3, clicked: 1, recovered: 1 },
-      DEFAULT_ASSUMPTIONS,
+      ROUND,
     );
     // 40 events + 10 wake-ups + 1 click + 31 scheduled runs.
     expect(u.lambdaInvocations).toBe(82);

@@ -4,6 +4,7 @@
  * to whole micro-dollars, so the lines add up to the total to the last digit.
  */
 import { AWS_PRICES_US_EAST_1, type PricePoint, type PriceTable } from './aws-prices.ts';
+import { MEASURED_AWS_USAGE } from './aws-usage-assumptions.ts';
 import { parseMoney, toDecimalString } from './money.ts';
 
 export interface UsageCounts {
@@ -211,21 +212,29 @@ export interface CostAssumptions {
   readonly currency: string;
 }
 
+/**
+ * The AWS usage per unit of work (write and read units per event and per wake-up, wake-ups per
+ * abandoned cart, bytes kept per cart, log bytes, memory) is measured, not guessed: it comes from
+ * aws-usage-assumptions.ts, which bench/aws-month.ts writes (`npm run bench -- aws-month
+ * --write-assumptions`) from a simulated month metered by AWS's billing rules. The rest describes
+ * the store's shoppers (shares, steps, clicks, recovery) or is not measurable locally (Lambda
+ * duration), and stays a stated guess.
+ */
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   eventsPerCart: 4,
   shareAbandoned: 0.7,
   shareWithEmail: 0.5,
   steps: 3,
-  wakeUpsPerAbandonedCart: 5,
+  wakeUpsPerAbandonedCart: MEASURED_AWS_USAGE.wakeUpsPerAbandonedCart,
   clicksPerReminder: 0.05,
-  wruPerEvent: 2,
-  wruPerWakeUp: 2,
-  rruPerEvent: 1,
-  rruPerWakeUp: 2,
+  wruPerEvent: MEASURED_AWS_USAGE.wruPerEvent,
+  wruPerWakeUp: MEASURED_AWS_USAGE.wruPerWakeUp,
+  rruPerEvent: MEASURED_AWS_USAGE.rruPerEvent,
+  rruPerWakeUp: MEASURED_AWS_USAGE.rruPerWakeUp,
   lambdaMsPerInvocation: 100,
-  lambdaMemoryMb: 256,
-  logBytesPerInvocation: 2000,
-  bytesStoredPerCart: 4000,
+  lambdaMemoryMb: MEASURED_AWS_USAGE.lambdaMemoryMb,
+  logBytesPerInvocation: MEASURED_AWS_USAGE.logBytesPerInvocation,
+  bytesStoredPerCart: MEASURED_AWS_USAGE.bytesStoredPerCart,
   monthsKept: 12,
   scheduledRunsPerMonth: 31,
   recoveryRate: 0.05,
@@ -247,7 +256,8 @@ const GB = 1e9;
 
 export function usageFromSummary(m: MonthCounts, a: CostAssumptions): UsageCounts {
   const events = m.cartsSeen * a.eventsPerCart;
-  const wakeUps = m.abandoned * a.wakeUpsPerAbandonedCart;
+  // A measured average is fractional; the month's wake-ups are whole invocations.
+  const wakeUps = Math.round(m.abandoned * a.wakeUpsPerAbandonedCart);
   const invocations = events + wakeUps + m.clicked + a.scheduledRunsPerMonth;
   return {
     lambdaInvocations: invocations,
