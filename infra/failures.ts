@@ -6,9 +6,12 @@
  * failing (an SES outage, a throttled table) would drop its wake-up: the schedule deletes itself
  * after the invocation, so the cart would never be reminded or expired, and nobody would know.
  *
- * The queue should stay empty; one message in it raises an alarm, mailed to the report-to
- * addresses (they confirm the subscription once). Each message names the cart or the job, and
- * running the waiter again for that cart is safe: it re-reads the row every time.
+ * The queue should stay empty; one message in it raises an alarm, mailed to the alarm addresses
+ * (`alarmTo`, else `reportTo`; they confirm the subscription once). A second alarm fires when
+ * a message has waited DEAD_LETTER_AGE_ALARM unhandled: the first alarm mails once, and SQS
+ * deletes a message after 14 days, taking the cart's only record of its lost wake-up with it.
+ * Each message names the cart or the job, and running the waiter again for that cart is safe: it
+ * re-reads the row every time.
  */
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -19,7 +22,6 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { commaList } from '../src/app/config.ts';
 
 /**
  * Lambda's own retries for an async invocation (at most 2). Six hours bounds how late a retried
@@ -29,15 +31,20 @@ import { commaList } from '../src/app/config.ts';
 export const ASYNC_RETRY_ATTEMPTS = 2;
 export const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
 
+/** How long a dead letter may wait before the reminder alarm: well inside SQS's 14 days. */
+export const DEAD_LETTER_AGE_ALARM = Duration.days(3);
+
 /**
  * Sends each function's failed async invocations to `deadLetters` (after Lambda's retries) and
- * raises an alarm, mailed to `reportTo`, as soon as anything is in the queue.
+ * raises an alarm, mailed to `alarmTo`, as soon as anything is in the queue. Every other alarm
+ * of the stack (infra/alarms.ts) goes to the same topic.
  */
 export function watchFailures(
   scope: Construct,
   deadLetters: Queue,
   asyncFunctions: readonly NodejsFunction[],
-  reportTo: string | undefined,
+  alarmTo: readonly string[],
+  prefix: string,
 ) {
   for (const fn of asyncFunctions) {
     fn.configureAsyncInvoke({
@@ -52,12 +59,11 @@ export function watchFailures(
     displayName: 'cart-recovery: something failed and needs a look',
     enforceSSL: true,
   });
-  // Read as the app reads CR_REPORT_TO, so the alarm goes to whoever gets the summary.
-  for (const address of commaList(reportTo)) {
-    alerts.addSubscription(new EmailSubscription(address));
-  }
+  // Settings refuse a deploy without one: an alarm nobody receives is no alarm.
+  for (const address of alarmTo) alerts.addSubscription(new EmailSubscription(address));
 
   const alarm = new Alarm(scope, 'DeadLettersAlarm', {
+    alarmName: `${prefix}-dead-letters`,
     alarmDescription:
       'A wake-up, export, summary or SES feedback run failed after its retries and is in the ' +
       'dead-letter queue (output WakeupDeadLetterQueueUrl). See docs/deploy-aws.md, "Running it".',
@@ -72,5 +78,22 @@ export function watchFailures(
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
   alarm.addAlarmAction(new SnsAction(alerts));
-  return { alerts, alarm };
+
+  const ageAlarm = new Alarm(scope, 'DeadLettersAgeAlarm', {
+    alarmName: `${prefix}-dead-letters-waiting`,
+    alarmDescription:
+      `A dead letter has waited ${DEAD_LETTER_AGE_ALARM.toDays()} days in the queue of output ` +
+      'WakeupDeadLetterQueueUrl; SQS deletes it after 14. Re-run the waiter for its cart (or the ' +
+      'job), then delete the message. See docs/deploy-aws.md, "Running it".',
+    metric: deadLetters.metricApproximateAgeOfOldestMessage({
+      period: Duration.hours(1),
+      statistic: 'Maximum',
+    }),
+    threshold: DEAD_LETTER_AGE_ALARM.toSeconds(),
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  ageAlarm.addAlarmAction(new SnsAction(alerts));
+  return { alerts, alarm, ageAlarm };
 }

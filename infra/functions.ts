@@ -38,6 +38,8 @@ export interface CrFunctionOptions {
   /** Copy `templates/` into the bundle (functions that render reminder emails). */
   readonly withTemplates?: boolean;
   readonly functionName?: string;
+  /** Reserved concurrency: at most this many copies at once (undefined: no reservation). */
+  readonly reservedConcurrency?: number | undefined;
 }
 
 /** Shell commands esbuild's local bundler runs after bundling: copy the owner-editable copy. */
@@ -67,6 +69,9 @@ export function createCrFunction(scope: Construct, id: string, options: CrFuncti
     logGroup,
     environment,
     ...(options.functionName === undefined ? {} : { functionName: options.functionName }),
+    ...(options.reservedConcurrency === undefined
+      ? {}
+      : { reservedConcurrentExecutions: options.reservedConcurrency }),
     projectRoot: REPO_ROOT,
     depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
     bundling: {

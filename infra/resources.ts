@@ -27,8 +27,10 @@ function table(scope: Construct, id: string, tableName: string, withSortKeyAndTt
     billingMode: BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     // Carts, audit and the unsubscribe list outlive any one deployment (and the law may ask for
-    // the audit): deleting the stack keeps them.
+    // the audit): deleting the stack keeps them, and no one deletes them by a slip of the console
+    // or the API either (turn deletion protection off first, on purpose).
     removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
   });
 }
 
@@ -67,12 +69,16 @@ export function createTables(scope: Construct, prefix: string) {
 /**
  * The wake-up plumbing: one schedule group, a role Scheduler assumes that may invoke only the
  * waiter, and a dead-letter queue for deliveries that fail after Scheduler's retries.
+ *
+ * The group is retained like the tables: deleting a group deletes every schedule in it, and each
+ * open cart's only timer is its schedule (nothing else would ever wake it). Kept, the schedules
+ * of a destroyed stack still name the waiter by its fixed name.
  */
 export function createWakeupPlumbing(scope: Construct, prefix: string) {
   const stack = Stack.of(scope);
   const group = new ScheduleGroup(scope, 'WakeupGroup', {
     scheduleGroupName: `${prefix}-wakeups`,
-    removalPolicy: RemovalPolicy.DESTROY,
+    removalPolicy: RemovalPolicy.RETAIN,
   });
   const deadLetters = new Queue(scope, 'WakeupDeadLetters', {
     encryption: QueueEncryption.SQS_MANAGED,

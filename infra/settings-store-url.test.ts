@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SettingsError, settingsFromContext } from './settings.ts';
 
-const from = (context: Record<string, unknown>) => settingsFromContext((key) => context[key]);
+const from = (context: Record<string, unknown>) =>
+  settingsFromContext((key) => ({ alarmTo: 'ops@shop.example', ...context })[key]);
 
 describe('storeUrl context (CR_STORE_URL)', () => {
   it('reaches every function as CR_STORE_URL', () => {

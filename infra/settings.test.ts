@@ -17,8 +17,8 @@ describe('senderDomain', () => {
 });
 
 describe('settingsFromContext', () => {
-  it('works with no context at all, so synth needs no arguments', () => {
-    const settings = from({});
+  it('needs only an alarm address: everything else has a default', () => {
+    const settings = from({ alarmTo: 'ops@shop.example' });
     expect(settings.prefix).toBe(DEFAULT_SETTINGS.prefix);
     expect(settings.from).toBe(DEFAULT_SETTINGS.from);
     expect(settings.sesIdentity).toBe('shop.example');
@@ -28,7 +28,12 @@ describe('settingsFromContext', () => {
   });
 
   it('passes on only the policy values given, under the variable names the app reads', () => {
-    const settings = from({ cadence: '10m,2h', holdout: '10%', timezone: 'Europe/Paris' });
+    const settings = from({
+      cadence: '10m,2h',
+      holdout: '10%',
+      timezone: 'Europe/Paris',
+      reportTo: 'sam@shop.example',
+    });
     expect(settings.policyEnv).toEqual({
       CR_CADENCE: '10m,2h',
       CR_HOLDOUT: '10%',
@@ -37,20 +42,21 @@ describe('settingsFromContext', () => {
   });
 
   it('accepts booleans from cdk.json as well as strings from -c', () => {
-    expect(from({ shopify: true }).shopify).toBe(true);
-    expect(from({ shopify: 'false' }).shopify).toBe(false);
+    const alarmTo = 'ops@shop.example';
+    expect(from({ alarmTo, shopify: true }).shopify).toBe(true);
+    expect(from({ alarmTo, shopify: 'false' }).shopify).toBe(false);
   });
 
   it('lets an explicit SES identity override the sender domain', () => {
-    expect(from({ sesIdentity: 'reminders@shop.example' }).sesIdentity).toBe(
-      'reminders@shop.example',
-    );
+    expect(
+      from({ alarmTo: 'a@shop.example', sesIdentity: 'reminders@shop.example' }).sesIdentity,
+    ).toBe('reminders@shop.example');
   });
 
   it('collects every bad value into one error', () => {
     let caught: unknown;
     try {
-      from({ prefix: 'Bad_Prefix', timezone: 'Mars/Base', shopify: 'maybe' });
+      from({ prefix: 'Bad_Prefix', timezone: 'Mars/Base', shopify: 'maybe', alarmTo: 'x' });
     } catch (error) {
       caught = error;
     }
@@ -59,5 +65,12 @@ describe('settingsFromContext', () => {
     expect(problems).toMatch(/prefix/);
     expect(problems).toMatch(/CR_TIMEZONE/);
     expect(problems).toMatch(/shopify/);
+    expect(problems).toMatch(/alarmTo: "x" is not an email address/);
+  });
+
+  it('refuses a bad report-to address at synth, as the functions would at start-up', () => {
+    expect(() => from({ alarmTo: 'ops@shop.example', reportTo: 'owner' })).toThrow(
+      /CR_REPORT_TO: "owner" is not an email address/,
+    );
   });
 });

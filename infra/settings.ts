@@ -4,6 +4,7 @@
  * the same parser the Lambdas use at start-up, so a bad cadence fails the synth, not a wake-up.
  */
 import { ConfigError, parseConfig } from '../src/app/config.ts';
+import { type OperationsSettings, operationsFromContext } from './settings-operations.ts';
 
 export interface CartRecoverySettings {
   /** Prefix of every physical name (tables, schedule group, secrets, waiter): `cr-state`, ... */
@@ -27,6 +28,8 @@ export interface CartRecoverySettings {
   readonly summarySchedule: string;
   /** Store policy variables given explicitly (CR_CADENCE, ...); the rest keep the app defaults. */
   readonly policyEnv: Readonly<Record<string, string>>;
+  /** Concurrency caps, the wake-up window and the alarm addresses (settings-operations.ts). */
+  readonly operations: OperationsSettings;
 }
 
 export class SettingsError extends Error {
@@ -76,7 +79,7 @@ export function senderDomain(from: string): string | null {
   return match?.[1]?.toLowerCase() ?? null;
 }
 
-type ContextReader = (key: string) => unknown;
+export type ContextReader = (key: string) => unknown;
 
 function text(read: ContextReader, key: string): string | undefined {
   const value = read(key);
@@ -144,6 +147,7 @@ export function settingsFromContext(read: ContextReader): CartRecoverySettings {
       CR_STORE_ADDRESS: storeAddress,
       CR_MAIL: 'ses',
       ...(publicUrl === undefined ? {} : { CR_PUBLIC_URL: publicUrl }),
+      ...(reportTo === undefined ? {} : { CR_REPORT_TO: reportTo }),
     },
     problems,
   );
@@ -161,6 +165,7 @@ export function settingsFromContext(read: ContextReader): CartRecoverySettings {
     exportSchedule: schedule(read, 'exportSchedule', DEFAULT_SETTINGS.exportSchedule, problems),
     summarySchedule: schedule(read, 'summarySchedule', DEFAULT_SETTINGS.summarySchedule, problems),
     policyEnv,
+    operations: operationsFromContext(read, problems),
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;

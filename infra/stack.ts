@@ -9,6 +9,10 @@
  * request it is answering (`https://` + `requestContext.domainName`), which is by definition the
  * URL the store and shoppers reach it on. The waiter's ARN is built from its fixed name for the
  * same reason (it arms its own next wake-up).
+ *
+ * Bounded and watched: the http function and the waiter have reserved concurrency (settings-
+ * operations.ts), every table access is granted action by action (grants.ts), and every way a
+ * wake-up can fail raises an alarm mailed to the alarm addresses (failures.ts, alarms.ts).
  */
 import { ArnFormat, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -18,8 +22,10 @@ import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { createAlarms } from './alarms.ts';
 import { watchFailures } from './failures.ts';
 import { createCrFunction, minutes, seconds } from './functions.ts';
+import { grantTableAccess } from './grants.ts';
 import {
   createMailFeedback,
   createSecrets,
@@ -40,11 +46,12 @@ export class CartRecoveryStack extends Stack {
   readonly functions: Readonly<Record<FunctionKey, NodejsFunction>>;
   readonly tables: ReturnType<typeof createTables>;
   readonly schedulerRole: Role;
+  readonly alarms: ReturnType<typeof createAlarms>;
 
   constructor(scope: Construct, id: string, props: CartRecoveryStackProps) {
     super(scope, id, props);
     const { settings } = props;
-    const { prefix } = settings;
+    const { prefix, operations } = settings;
 
     const tables = createTables(this, prefix);
     const wakeups = createWakeupPlumbing(this, prefix);
@@ -73,6 +80,10 @@ export class CartRecoveryStack extends Stack {
       CR_WAITER_ARN: waiterArn,
       CR_SCHEDULER_ROLE_ARN: wakeups.role.roleArn,
       CR_SCHEDULE_DLQ_ARN: wakeups.deadLetters.queueArn,
+      // Read where the Scheduler adapter is built (parseFlexibleWindow); unset means OFF.
+      ...(operations.wakeupWindowMinutes === undefined
+        ? {}
+        : { CR_WAKEUP_WINDOW_MINUTES: String(operations.wakeupWindowMinutes) }),
     };
     const storeEnv = {
       ...settings.policyEnv,
@@ -91,6 +102,7 @@ export class CartRecoveryStack extends Stack {
       memorySize: 512,
       timeout: seconds(15),
       withTemplates: true,
+      reservedConcurrency: operations.httpConcurrency,
       environment: {
         ...tableEnv,
         ...wakeupEnv,
@@ -112,6 +124,7 @@ export class CartRecoveryStack extends Stack {
       memorySize: 512,
       timeout: seconds(30),
       withTemplates: true,
+      reservedConcurrency: operations.waiterConcurrency,
       environment: {
         ...tableEnv,
         ...wakeupEnv,
@@ -167,11 +180,9 @@ export class CartRecoveryStack extends Stack {
       },
     });
 
-    // Data access, per function.
+    // Data access, per function: exactly the DynamoDB actions each one's code calls.
+    grantTableAccess({ http, waiter, nightlyExport, monthlySummary, sesFeedback }, tables);
     for (const fn of [http, waiter]) {
-      tables.state.grantReadWriteData(fn);
-      tables.audit.grantReadWriteData(fn);
-      tables.unsubscribe.grantReadWriteData(fn);
       for (const statement of wakeupStatements(wakeups.schedulesArn, wakeups.role.roleArn)) {
         fn.addToRolePolicy(statement);
       }
@@ -182,18 +193,9 @@ export class CartRecoveryStack extends Stack {
     secrets.shopify?.grantRead(http);
     waiter.addToRolePolicy(sendMail);
 
-    for (const fn of [nightlyExport, monthlySummary]) {
-      tables.state.grantReadData(fn);
-      tables.audit.grantReadData(fn);
-      tables.unsubscribe.grantReadData(fn);
-    }
     secrets.links.grantRead(nightlyExport);
     secrets.google.grantRead(nightlyExport);
     monthlySummary.addToRolePolicy(sendMail);
-
-    // Read as well as write: the feedback handler checks the current row before it records.
-    tables.unsubscribe.grantReadWriteData(sesFeedback);
-    tables.audit.grantWriteData(sesFeedback);
 
     // Triggers.
     new Rule(this, 'NightlyExportRule', {
@@ -211,8 +213,17 @@ export class CartRecoveryStack extends Stack {
       this,
       wakeups.deadLetters,
       [waiter, nightlyExport, monthlySummary, sesFeedback],
-      settings.reportTo,
+      operations.alarmTo,
+      prefix,
     );
+    this.alarms = createAlarms(this, {
+      prefix,
+      alerts: failures.alerts,
+      http,
+      waiter,
+      tables,
+      wakeupGroup: wakeups.group,
+    });
 
     this.functions = { http, waiter, nightlyExport, monthlySummary, sesFeedback };
     this.tables = tables;
