@@ -17,7 +17,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toDocumentClient } from '../../src/adapters/aws/dynamodb-tables.ts';
+import { toDocumentClient, unpackJson } from '../../src/adapters/aws/dynamodb-tables.ts';
 import { atExpression, scheduleName } from '../../src/adapters/aws/scheduler-wakeups.ts';
 import { signWebhook } from '../../src/domain/webhook-signature.ts';
 import { createAwsRuntime } from '../../src/lambda/aws-runtime.ts';
@@ -413,9 +413,10 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
         ExpressionAttributeValues: { ':pk': 'EMAIL#kim@example.com' },
       }),
     );
-    expect(audit.Items?.map((i) => [i.action, JSON.parse(String(i.data)).actor])).toEqual([
-      ['bounced', 'system'],
-    ]);
+    // The row's JSON is stored compressed (packJson); unpackJson reads it back.
+    const actorOf = (item: Record<string, unknown>) =>
+      (unpackJson(item.data) as { actor: string }).actor;
+    expect(audit.Items?.map((i) => [i.action, actorOf(i)])).toEqual([['bounced', 'system']]);
 
     const activity = clock.now() - 60_000;
     const event = cartEvent({

@@ -34,11 +34,13 @@ import {
   MAX_TRANSACT_ITEMS,
   monthKey,
   monthsIn,
+  packJson,
   padTime,
   queryAll,
   TTL_ATTRIBUTE,
   tallyWrites,
   toDocumentClient,
+  unpackJson,
 } from './dynamodb-tables.ts';
 import type { CapacityKind, UsageCounter } from './usage-counter.ts';
 
@@ -87,7 +89,7 @@ function cartItem(cart: Cart): Item {
     version: cart.version,
     status: cart.status,
     lastActivityAt: cart.lastActivityAt,
-    data: JSON.stringify(cart),
+    data: packJson(cart),
     gsi2pk: dayKey(cart.lastActivityAt),
     gsi2sk: `${at}#${cart.id}`,
   };
@@ -101,7 +103,7 @@ function cartItem(cart: Cart): Item {
 }
 
 function toCart(item: Item): Cart {
-  const cart = JSON.parse(String(item.data)) as Cart;
+  const cart = unpackJson(item.data) as Cart;
   // Rows written before aliases existed have none.
   return {
     ...cart,
