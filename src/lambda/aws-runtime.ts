@@ -11,7 +11,7 @@ import { createDynamoDbCartStore } from '../adapters/aws/dynamodb-cart-store.ts'
 import { createDynamoDbHealthTallies } from '../adapters/aws/dynamodb-health-tallies.ts';
 import { createDynamoDbOwnerSignOuts } from '../adapters/aws/dynamodb-owner-sign-outs.ts';
 import { createDynamoDbUnsubscribeList } from '../adapters/aws/dynamodb-unsubscribe-list.ts';
-import { createSchedulerWakeups } from '../adapters/aws/scheduler-wakeups.ts';
+import { createSchedulerWakeups, parseFlexibleWindow } from '../adapters/aws/scheduler-wakeups.ts';
 import { createSesMailer } from '../adapters/aws/ses-mailer.ts';
 import type { UsageCounter } from '../adapters/aws/usage-counter.ts';
 import { loadTemplates } from '../adapters/local/templates-loader.ts';
@@ -108,12 +108,15 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
   );
   const wakeups = once(() => {
     const deadLetterArn = optional(env, 'CR_SCHEDULE_DLQ_ARN');
+    // Spreads held wake-ups (quiet hours ending for everyone at once) over a window, late not early.
+    const flexibleWindowMinutes = parseFlexibleWindow(optional(env, 'CR_WAKEUP_WINDOW_MINUTES'));
     return createSchedulerWakeups({
       client: clients.scheduler(),
       group: need(env, 'CR_SCHEDULE_GROUP'),
       targetArn: need(env, 'CR_WAITER_ARN'),
       roleArn: need(env, 'CR_SCHEDULER_ROLE_ARN'),
       ...(deadLetterArn === undefined ? {} : { deadLetterArn }),
+      ...(flexibleWindowMinutes === undefined ? {} : { flexibleWindowMinutes }),
       clock,
       ...withUsage,
     });
