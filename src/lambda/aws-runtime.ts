@@ -27,6 +27,7 @@ import { createLinkSigner, type LinkSigner } from '../domain/link-tokens.ts';
 import { createSignInThrottle } from '../domain/sign-in-throttle.ts';
 import { createApp } from '../http/app.ts';
 import { ownerPages } from '../http/owner-pages.ts';
+import { SafeHtml } from '../http/page.ts';
 import { shopifyRoute } from '../http/shopify-route.ts';
 import { shopperRoutes } from '../http/shopper-routes.ts';
 import { snippetRoute } from '../http/snippet-route.ts';
@@ -260,6 +261,8 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
           cookieSecure: config.publicUrl.startsWith('https:'),
           signOuts: signOuts(),
           signInThrottle: ownerThrottle,
+          // The monthly email links here: the page works on AWS as it does under serve.
+          summaryHtml: async (month) => new SafeHtml(await reports().summaryHtml(month)),
         }),
       ],
     });

@@ -39,6 +39,24 @@ function instance(clock: ReturnType<typeof createManualClock>) {
   ).app();
 }
 
+describe('owner pages on AWS', () => {
+  it('serve the monthly summary page the monthly email links to, as serve does', async () => {
+    const clock = createManualClock(Date.parse('2026-11-23T10:00:00Z'));
+    const app = await instance(clock);
+    const signedIn = await app.request('/owner/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: OWNER_TOKEN }).toString(),
+    });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const page = await app.request('/owner/summary?month=2026-11', { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).not.toContain('not configured');
+    expect(html).toContain('2026-11');
+  });
+});
+
 describe('owner sign-out on AWS', () => {
   it('a session signed out on one instance is over on another', async () => {
     const clock = createManualClock(Date.parse('2026-11-23T10:00:00Z'));
