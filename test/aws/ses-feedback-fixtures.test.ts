@@ -3,14 +3,7 @@
  * adapters: what SES says reaches the never-send list, the audit trail and sender health exactly
  * once, whichever of the two SES formats and whichever SNS wrapping it arrives in.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDynamoDbCartStore } from '../../src/adapters/aws/dynamodb-cart-store.ts';
-import { createDynamoDbHealthTallies } from '../../src/adapters/aws/dynamodb-health-tallies.ts';
-import { createDynamoDbUnsubscribeList } from '../../src/adapters/aws/dynamodb-unsubscribe-list.ts';
-import { openDatabase } from '../../src/adapters/local/sqlite.ts';
-import { createSqliteHealthTallies } from '../../src/adapters/local/sqlite-audit.ts';
-import { createSqliteCartStore } from '../../src/adapters/local/sqlite-cart-store.ts';
-import { createSqliteUnsubscribeList } from '../../src/adapters/local/sqlite-unsubscribe-list.ts';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSenderHealth, type SenderHealthDeps } from '../../src/app/sender-health.ts';
 import { createStops } from '../../src/app/stops.ts';
 import { SHOPPER } from '../../src/domain/audit.ts';
@@ -21,12 +14,9 @@ import {
   type SesFeedback,
 } from '../../src/domain/ses-feedback.ts';
 import { applySesFeedback } from '../../src/lambda/ses-feedback.ts';
-import type { CartStore } from '../../src/ports/cart-store.ts';
 import { createManualClock } from '../../src/ports/clock.ts';
-import type { HealthTallies } from '../../src/ports/health-tallies.ts';
-import type { UnsubscribeList } from '../../src/ports/unsubscribe-list.ts';
 import { lambdaSnsEvent, readFixture, sesFixtureNames, snsEnvelope } from '../fixtures/ses/sns.ts';
-import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
+import { type StoreBackend, useStoreBackends } from '../support/store-backends.ts';
 
 const bounce = (permanent: boolean, ...emails: string[]): SesFeedback => ({
   kind: 'bounce',
@@ -123,57 +113,8 @@ describe('the SES fixtures, read by parseSesNotification and blockedBy', () => {
   });
 });
 
-interface Backend {
-  readonly store: CartStore;
-  readonly unsubscribes: UnsubscribeList;
-  readonly tallies: HealthTallies;
-  close(): Promise<void>;
-}
-
-let emulator: DynamoDbLocal | undefined;
-beforeAll(async () => {
-  emulator = await startDynamoDbLocal();
-}, 60_000);
-afterAll(async () => {
-  await emulator?.stop();
-});
-
-const backends: Array<[string, () => Promise<Backend>]> = [
-  [
-    'SQLite',
-    async () => {
-      const db = openDatabase({ path: ':memory:' });
-      return {
-        store: createSqliteCartStore(db),
-        unsubscribes: createSqliteUnsubscribeList(db),
-        tallies: createSqliteHealthTallies(db),
-        close: async () => void db.close(),
-      };
-    },
-  ],
-  [
-    'DynamoDB Local',
-    async () => {
-      if (emulator === undefined) throw new Error('DynamoDB Local did not start');
-      const client = emulator.client();
-      const tables = await createTables(client);
-      return {
-        store: createDynamoDbCartStore({
-          client,
-          stateTable: tables.state,
-          auditTable: tables.audit,
-        }),
-        unsubscribes: createDynamoDbUnsubscribeList({
-          client,
-          table: tables.unsubscribe,
-          auditTable: tables.audit,
-        }),
-        tallies: createDynamoDbHealthTallies({ client, auditTable: tables.audit }),
-        close: async () => {},
-      };
-    },
-  ],
-];
+type Backend = StoreBackend;
+const backends = useStoreBackends();
 
 describe.each(backends)('applySesFeedback on %s, with sender health', (_name, make) => {
   const clock = createManualClock(Date.parse('2026-11-24T08:00:00Z'));

@@ -3,69 +3,13 @@
  * day's tally in the same write (a saved send, an appended mark, a new or upgraded block), a
  * repeat that writes no audit row counts nothing, and a refresh reads the days back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbCartStore } from '../../src/adapters/aws/dynamodb-cart-store.ts';
-import { createDynamoDbHealthTallies } from '../../src/adapters/aws/dynamodb-health-tallies.ts';
-import { createDynamoDbUnsubscribeList } from '../../src/adapters/aws/dynamodb-unsubscribe-list.ts';
-import { openDatabase } from '../../src/adapters/local/sqlite.ts';
-import { createSqliteHealthTallies } from '../../src/adapters/local/sqlite-audit.ts';
-import { createSqliteCartStore } from '../../src/adapters/local/sqlite-cart-store.ts';
-import { createSqliteUnsubscribeList } from '../../src/adapters/local/sqlite-unsubscribe-list.ts';
+import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/domain/audit.ts';
-import type { CartStore } from '../../src/ports/cart-store.ts';
-import type { HealthTallies } from '../../src/ports/health-tallies.ts';
-import { BlockKind, type UnsubscribeList } from '../../src/ports/unsubscribe-list.ts';
+import { BlockKind } from '../../src/ports/unsubscribe-list.ts';
 import { makeCart, T0 } from '../support/cart-fixtures.ts';
-import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
+import { useStoreBackends } from '../support/store-backends.ts';
 
-interface Backend {
-  readonly store: CartStore;
-  readonly unsubscribes: UnsubscribeList;
-  readonly tallies: HealthTallies;
-}
-
-let emulator: DynamoDbLocal | undefined;
-beforeAll(async () => {
-  emulator = await startDynamoDbLocal();
-});
-afterAll(async () => {
-  await emulator?.stop();
-});
-
-const backends: Array<[string, () => Promise<Backend>]> = [
-  [
-    'SQLite',
-    async () => {
-      const db = openDatabase({ path: ':memory:' });
-      return {
-        store: createSqliteCartStore(db),
-        unsubscribes: createSqliteUnsubscribeList(db),
-        tallies: createSqliteHealthTallies(db),
-      };
-    },
-  ],
-  [
-    'DynamoDB Local',
-    async () => {
-      if (emulator === undefined) throw new Error('DynamoDB Local did not start');
-      const client = emulator.client();
-      const tables = await createTables(client);
-      return {
-        store: createDynamoDbCartStore({
-          client,
-          stateTable: tables.state,
-          auditTable: tables.audit,
-        }),
-        unsubscribes: createDynamoDbUnsubscribeList({
-          client,
-          table: tables.unsubscribe,
-          auditTable: tables.audit,
-        }),
-        tallies: createDynamoDbHealthTallies({ client, auditTable: tables.audit }),
-      };
-    },
-  ],
-];
+const backends = useStoreBackends();
 
 const DAY1 = '2026-11-23';
 const DAY2 = '2026-11-24';
