@@ -13,7 +13,7 @@ export const MEASURED_AWS_USAGE = {
   eventsPerCart: 2.64,
   wruPerEvent: 13.04,
   rruPerEvent: 1.76,
-  wruPerWakeUp: 20.62,
+  wruPerWakeUp: 19.57,
   rruPerWakeUp: 5.1,
   wakeUpsPerAbandonedCart: 4.22,
   bytesStoredPerCart: 17212,
