@@ -36,6 +36,13 @@ export interface PriceTable {
   readonly scheduler: { readonly invocations: PricePoint };
   readonly ses: { readonly outboundEmails: PricePoint };
   readonly cloudwatchLogs: { readonly ingestedGb: PricePoint; readonly storedGbMonth: PricePoint };
+  /** The stack's fixed monthly lines: whatever the volume, they are there. */
+  readonly fixed: {
+    readonly secretMonth: PricePoint;
+    readonly alarmMetricMonth: PricePoint;
+    /** DynamoDB continuous backups (point-in-time recovery), per GB of table data. */
+    readonly pitrGbMonth: PricePoint;
+  };
   /** Monthly free allowances; applied only when asked (new accounts, or the always-free ones). */
   readonly freeTier?: FreeTier;
 }
@@ -52,6 +59,8 @@ export interface FreeTier {
   readonly sesEmails?: number;
   /** Always free: 5 GB a month of log ingestion and storage together. */
   readonly logsGb?: number;
+  /** Always free: 10 alarm metrics a month. */
+  readonly alarmMetrics?: number;
 }
 
 const MILLION = 1_000_000;
@@ -71,6 +80,7 @@ export const AWS_PRICES_US_EAST_1: PriceTable = {
     },
     { name: 'Amazon SES pricing', url: 'https://aws.amazon.com/ses/pricing/' },
     { name: 'Amazon CloudWatch pricing', url: 'https://aws.amazon.com/cloudwatch/pricing/' },
+    { name: 'AWS Secrets Manager pricing', url: 'https://aws.amazon.com/secrets-manager/pricing/' },
   ],
   lambda: {
     requests: { usd: '0.20', per: MILLION, unit: 'request' },
@@ -88,6 +98,11 @@ export const AWS_PRICES_US_EAST_1: PriceTable = {
     ingestedGb: { usd: '0.50', per: 1, unit: 'GB ingested' },
     storedGbMonth: { usd: '0.03', per: 1, unit: 'GB-month stored' },
   },
+  fixed: {
+    secretMonth: { usd: '0.40', per: 1, unit: 'secret-month' },
+    alarmMetricMonth: { usd: '0.10', per: 1, unit: 'alarm metric-month' },
+    pitrGbMonth: { usd: '0.20', per: 1, unit: 'GB-month' },
+  },
   freeTier: {
     lambdaRequests: 1_000_000,
     lambdaGbSeconds: 400_000,
@@ -95,5 +110,6 @@ export const AWS_PRICES_US_EAST_1: PriceTable = {
     schedulerInvocations: 14_000_000,
     sesEmails: 3_000,
     logsGb: 5,
+    alarmMetrics: 10,
   },
 };

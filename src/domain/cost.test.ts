@@ -186,3 +186,43 @@ describe('costForMonth', () => {
     expect(u.recoveredOrders).toBe(1);
   });
 });
+
+describe('the stack’s fixed monthly lines', () => {
+  const usage = {
+    lambdaInvocations: 0,
+    lambdaGbSeconds: 0,
+    dynamoWrites: 0,
+    dynamoReads: 0,
+    storageGb: 2.5,
+    schedulerInvocations: 0,
+    emailsSent: 0,
+    logGb: 0,
+    recoveredOrders: 0,
+  };
+
+  it('prices the secrets, the alarm metrics and point-in-time recovery apart from usage', () => {
+    const c = costForMonth(usage, AWS_PRICES_US_EAST_1, { freeTier: false });
+    // 4 secrets x $0.40 = $1.60; 16 alarm metrics x $0.10 = $1.60; 2.5 GB x $0.20 = $0.50.
+    expect(c.fixedLines.map((l) => [l.service, l.item, l.cost])).toEqual([
+      ['Secrets Manager', 'secrets', '1.6000'],
+      ['CloudWatch alarms', 'alarm metrics', '1.6000'],
+      ['DynamoDB', 'point-in-time recovery', '0.5000'],
+    ]);
+    expect(c.fixedTotal).toBe('3.7000');
+    // The usage total does not include them.
+    expect(c.lines.some((l) => l.item === 'secrets')).toBe(false);
+  });
+
+  it('counts the always-free 10 alarm metrics with the free tier, and a five-secret stack', () => {
+    const c = costForMonth(usage, AWS_PRICES_US_EAST_1, {
+      freeTier: true,
+      stack: { secrets: 5, alarmMetrics: 16 },
+    });
+    const cost = Object.fromEntries(c.fixedLines.map((l) => [l.item, l.cost]));
+    expect(cost).toEqual({
+      secrets: '2.0000',
+      'alarm metrics': '0.6000',
+      'point-in-time recovery': '0.5000',
+    });
+  });
+});

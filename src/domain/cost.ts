@@ -27,6 +27,8 @@ export const AwsService = {
   scheduler: 'EventBridge Scheduler',
   ses: 'SES',
   logs: 'CloudWatch Logs',
+  secrets: 'Secrets Manager',
+  alarms: 'CloudWatch alarms',
 } as const;
 export type AwsService = (typeof AwsService)[keyof typeof AwsService];
 
@@ -56,7 +58,21 @@ export interface CostBreakdown {
   readonly recoveredOrders: number;
   /** null when nothing was recovered: a cost per zero orders is not a number. */
   readonly costPerRecoveredOrder: string | null;
+  /** The stack's own monthly lines, whatever the volume (secrets, alarms, backups): apart. */
+  readonly fixedLines: readonly CostLine[];
+  readonly fixedTotalMicros: number;
+  readonly fixedTotal: string;
 }
+
+/** What the deployed stack holds that costs by the month (infra/resources.ts, infra/alarms.ts). */
+export interface StackShape {
+  /** Webhook, link and owner secrets and the Google key; the Shopify secret makes five. */
+  readonly secrets: number;
+  /** Metrics the stack's alarms read: CloudWatch bills each one. */
+  readonly alarmMetrics: number;
+}
+
+export const DEFAULT_STACK: StackShape = { secrets: 4, alarmMetrics: 16 };
 
 const PICO_PER_DOLLAR = 1_000_000_000_000n;
 const MICRO_PER_UNIT = 1_000_000n;
@@ -152,15 +168,55 @@ function lineSpecs(u: UsageCounts, p: PriceTable, freeTier: boolean): LineSpec[]
   }));
 }
 
+function fixedSpecs(
+  u: UsageCounts,
+  p: PriceTable,
+  stack: StackShape,
+  freeTier: boolean,
+): LineSpec[] {
+  const f = freeTier ? (p.freeTier ?? {}) : {};
+  return [
+    {
+      service: AwsService.secrets,
+      item: 'secrets',
+      quantity: stack.secrets,
+      price: p.fixed.secretMonth,
+      free: 0,
+    },
+    {
+      service: AwsService.alarms,
+      item: 'alarm metrics',
+      quantity: stack.alarmMetrics,
+      price: p.fixed.alarmMetricMonth,
+      free: f.alarmMetrics ?? 0,
+    },
+    // Point-in-time recovery is on for every table; it is billed on the tables' size.
+    {
+      service: AwsService.dynamodb,
+      item: 'point-in-time recovery',
+      quantity: u.storageGb,
+      price: p.fixed.pitrGbMonth,
+      free: 0,
+    },
+  ];
+}
+
 export function costForMonth(
   counts: UsageCounts,
   prices: PriceTable,
-  opts: { readonly freeTier: boolean },
+  opts: { readonly freeTier: boolean; readonly stack?: StackShape },
 ): CostBreakdown {
   const lines = lineSpecs(counts, prices, opts.freeTier).map(line);
   const totalMicros = lines.reduce((sum, l) => sum + l.costMicros, 0);
+  const fixedLines = fixedSpecs(counts, prices, opts.stack ?? DEFAULT_STACK, opts.freeTier).map(
+    line,
+  );
+  const fixedTotalMicros = fixedLines.reduce((sum, l) => sum + l.costMicros, 0);
   const orders = counts.recoveredOrders;
   return {
+    fixedLines,
+    fixedTotalMicros,
+    fixedTotal: formatDollars(fixedTotalMicros),
     region: prices.region,
     pricesAsKnownOn: prices.asKnownOn,
     freeTier: opts.freeTier,

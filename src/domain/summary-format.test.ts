@@ -144,6 +144,12 @@ describe('formatSummaryTable', () => {
     expect(table).toMatch(/SES\s+reminder emails\s+1\s+\$0\.10 per 1,000 emails\s+\$0\.0001/);
     expect(table).toMatch(/Lambda\s+requests\s+[\d,]+\s+\$0\.20 per 1M requests/);
     expect(table).toContain(`$${cost.total}`);
+    // The stack's own lines are shown apart from what the month's volume cost.
+    expect(table).toMatch(/Fixed each month/);
+    expect(table).toMatch(/Secrets Manager\s+secrets\s+4/);
+    expect(table).toMatch(/CloudWatch alarms\s+alarm metrics\s+16/);
+    expect(table).toContain(`Fixed total`);
+    expect(table).toContain(`$${cost.fixedTotal}`);
     expect(table).not.toMatch(/NaN|undefined/);
   });
 });

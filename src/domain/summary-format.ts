@@ -26,6 +26,9 @@ export interface CostJson {
   total: string;
   recoveredOrders: number;
   costPerRecoveredOrder: string | null;
+  /** The stack's own monthly lines (secrets, alarm metrics, point-in-time recovery), apart. */
+  fixedLines: CostLineJson[];
+  fixedTotal: string;
 }
 
 export interface SummaryJson {
@@ -75,6 +78,17 @@ export function costToJson(cost: CostBreakdown): CostJson {
     total: cost.total,
     recoveredOrders: cost.recoveredOrders,
     costPerRecoveredOrder: cost.costPerRecoveredOrder,
+    fixedLines: cost.fixedLines.map((l) => ({
+      service: l.service,
+      item: l.item,
+      quantity: l.quantity,
+      unit: l.unit,
+      unitPrice: l.unitPrice,
+      per: l.per,
+      freeQuantity: l.freeQuantity,
+      cost: l.cost,
+    })),
+    fixedTotal: cost.fixedTotal,
   };
 }
 
@@ -203,6 +217,10 @@ export function formatCostTable(cost: CostBreakdown): string {
       'Per recovered order',
       cost.costPerRecoveredOrder === null ? 'n/a' : `$${cost.costPerRecoveredOrder}`,
     ),
+    // The stack's own lines (secrets, alarms, backups): there whatever the month's volume.
+    pad('Fixed each month', ''),
+    ...cost.fixedLines.map((l) => costLineRow(l, cost.freeTier)),
+    pad('Fixed total', `$${cost.fixedTotal}`),
   ];
   const title = `AWS cost (${cost.region}, list prices as known on ${cost.pricesAsKnownOn}${cost.freeTier ? ', free tier applied' : ''})`;
   return [title, ...alignColumns(rows, [2, last]).map((r) => `  ${r}`)].join('\n');
