@@ -15,7 +15,7 @@
  */
 import { type Actor, AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
 import { baselineOf, sumTallies, tallyDay, tallyDays } from '../domain/health-tally.ts';
-import { BROWSER_CART_PREFIX, Lane } from '../domain/lane.ts';
+import { Lane } from '../domain/lane.ts';
 import { DAY } from '../domain/policy.ts';
 import {
   assessLanes,
