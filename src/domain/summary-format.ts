@@ -60,34 +60,29 @@ export interface SummaryJson {
   cost: CostJson | null;
 }
 
+function costLineJson(l: CostLine): CostLineJson {
+  return {
+    service: l.service,
+    item: l.item,
+    quantity: l.quantity,
+    unit: l.unit,
+    unitPrice: l.unitPrice,
+    per: l.per,
+    freeQuantity: l.freeQuantity,
+    cost: l.cost,
+  };
+}
+
 export function costToJson(cost: CostBreakdown): CostJson {
   return {
     region: cost.region,
     pricesAsKnownOn: cost.pricesAsKnownOn,
     freeTier: cost.freeTier,
-    lines: cost.lines.map((l) => ({
-      service: l.service,
-      item: l.item,
-      quantity: l.quantity,
-      unit: l.unit,
-      unitPrice: l.unitPrice,
-      per: l.per,
-      freeQuantity: l.freeQuantity,
-      cost: l.cost,
-    })),
+    lines: cost.lines.map(costLineJson),
     total: cost.total,
     recoveredOrders: cost.recoveredOrders,
     costPerRecoveredOrder: cost.costPerRecoveredOrder,
-    fixedLines: cost.fixedLines.map((l) => ({
-      service: l.service,
-      item: l.item,
-      quantity: l.quantity,
-      unit: l.unit,
-      unitPrice: l.unitPrice,
-      per: l.per,
-      freeQuantity: l.freeQuantity,
-      cost: l.cost,
-    })),
+    fixedLines: cost.fixedLines.map(costLineJson),
     fixedTotal: cost.fixedTotal,
   };
 }

@@ -15,11 +15,9 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { LambdaEvent } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toDocumentClient, unpackJson } from '../../src/adapters/aws/dynamodb-tables.ts';
 import { atExpression, scheduleName } from '../../src/adapters/aws/scheduler-wakeups.ts';
-import { signWebhook } from '../../src/domain/webhook-signature.ts';
 import { createAwsRuntime } from '../../src/lambda/aws-runtime.ts';
 import { createHttpHandler } from '../../src/lambda/http.ts';
 import { createMonthlySummaryHandler } from '../../src/lambda/monthly-summary.ts';
@@ -29,6 +27,11 @@ import { createWaiterHandler } from '../../src/lambda/waiter.ts';
 import { createManualClock } from '../../src/ports/clock.ts';
 import { parseMime } from '../contracts/mime-parse.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
+import {
+  functionUrlEvent,
+  signedEventRequest,
+  type UrlRequest,
+} from '../support/lambda-harness.ts';
 import { startSheetsStandin } from '../support/sheets-standin.ts';
 import { cartEvent } from '../support/signed-event.ts';
 
@@ -172,61 +175,13 @@ function setup() {
   };
 }
 
-interface UrlRequest {
-  readonly method?: string;
-  readonly path: string;
-  readonly query?: string;
-  readonly headers?: Record<string, string>;
-  readonly body?: string;
-  readonly base64?: boolean;
-}
+/** A Function URL request to the stack's http function (test/support/lambda-harness.ts). */
+const urlEvent = (req: UrlRequest, now: number) => functionUrlEvent(DOMAIN, req, now);
 
-/** A Lambda Function URL request: API Gateway payload format 2.0. */
-function functionUrlEvent(req: UrlRequest, now: number): LambdaEvent {
-  const method = req.method ?? 'GET';
-  const body = req.body ?? null;
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: req.path,
-    rawQueryString: req.query ?? '',
-    headers: { host: DOMAIN, 'user-agent': 'e2e', ...req.headers },
-    body: body !== null && req.base64 ? Buffer.from(body).toString('base64') : body,
-    isBase64Encoded: body !== null && req.base64 === true,
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'abc123xyz',
-      domainName: DOMAIN,
-      domainPrefix: 'abc123xyz',
-      http: {
-        method,
-        path: req.path,
-        protocol: 'HTTP/1.1',
-        sourceIp: '203.0.113.9',
-        userAgent: 'e2e',
-      },
-      requestId: `req-${now}`,
-      routeKey: '$default',
-      stage: '$default',
-      time: new Date(now).toUTCString(),
-      timeEpoch: now,
-    },
-  } as unknown as LambdaEvent;
-}
-
-function signedEvent(event: Record<string, unknown>, now: number, base64 = false): UrlRequest {
-  const body = JSON.stringify(event);
-  return {
-    method: 'POST',
-    path: '/events',
-    headers: {
-      'content-type': 'application/json',
-      'x-cr-signature': signWebhook(WEBHOOK_SECRET, body, Math.floor(now / 1000)),
-    },
-    body,
-    base64,
-  };
-}
+const signedEvent = (event: Record<string, unknown>, now: number, base64 = false): UrlRequest => ({
+  ...signedEventRequest(WEBHOOK_SECRET, event, now),
+  base64,
+});
 
 const raw = (input: { Content?: { Raw?: { Data?: Uint8Array } } }) =>
   Buffer.from(input.Content?.Raw?.Data ?? new Uint8Array()).toString('utf8');
@@ -241,7 +196,7 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
     // 1. A signed cart event through the Function URL (body base64-encoded, as binary bodies come).
     const activity = START - 60_000;
     const event = cartEvent({ id: 'evt_e2e_1', occurredAt: new Date(activity).toISOString() });
-    const answer = await http(functionUrlEvent(signedEvent(event, clock.now(), true), clock.now()));
+    const answer = await http(urlEvent(signedEvent(event, clock.now(), true), clock.now()));
     expect(answer.statusCode).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({
       cart: { id: 'c_42', status: 'open' },
@@ -274,7 +229,7 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
     });
 
     // A retried delivery of the same event: 200, duplicate, nothing new written.
-    const again = await http(functionUrlEvent(signedEvent(event, clock.now()), clock.now()));
+    const again = await http(urlEvent(signedEvent(event, clock.now()), clock.now()));
     expect(JSON.parse(again.body)).toMatchObject({ duplicate: true });
     // It re-arms the row's timer under the same name (a ConflictException on AWS), moving nothing.
     expect(scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input.Name)).toEqual([
@@ -333,7 +288,7 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
       occurredAt: new Date(clock.now()).toISOString(),
       orderId: 'order_1',
     });
-    const bought = await http(functionUrlEvent(signedEvent(checkout, clock.now()), clock.now()));
+    const bought = await http(urlEvent(signedEvent(checkout, clock.now()), clock.now()));
     expect(JSON.parse(bought.body)).toEqual({
       cart: { id: 'c_42', status: 'bought' },
       duplicate: false,
@@ -355,7 +310,7 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
     // 6. The email's one-click unsubscribe link works through the Function URL (RFC 8058 POST).
     const link = new URL(unsubscribe.slice(1, -1));
     const oneClick = await http(
-      functionUrlEvent(
+      urlEvent(
         {
           method: 'POST',
           path: link.pathname,
@@ -428,9 +383,9 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
         restoreUrl: 'https://shop.example/cart/c_kim',
       },
     });
-    expect(
-      (await http(functionUrlEvent(signedEvent(event, clock.now()), clock.now()))).statusCode,
-    ).toBe(200);
+    expect((await http(urlEvent(signedEvent(event, clock.now()), clock.now()))).statusCode).toBe(
+      200,
+    );
     clock.set(activity + HOUR + 1_000);
     ses.resetHistory();
     expect(await waiter({ cartId: 'c_kim' })).toMatchObject({
@@ -451,11 +406,11 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
         restoreUrl: 'https://shop.example/cart/c_owner',
       },
     });
-    await http(functionUrlEvent(signedEvent(event, clock.now()), clock.now()));
+    await http(urlEvent(signedEvent(event, clock.now()), clock.now()));
 
     const bearer = { authorization: `Bearer ${OWNER_TOKEN}` };
     const denied = await http(
-      functionUrlEvent(
+      urlEvent(
         {
           path: '/owner/api/carts/c_owner',
           headers: { authorization: 'Bearer wrong-token-0123456789' },
@@ -467,7 +422,7 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
 
     scheduler.resetHistory();
     const writeOff = await http(
-      functionUrlEvent(
+      urlEvent(
         {
           method: 'POST',
           path: '/owner/api/carts/c_owner/write-off',
@@ -481,7 +436,7 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
     expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(1);
 
     const detail = await http(
-      functionUrlEvent({ path: '/owner/api/carts/c_owner', headers: bearer }, clock.now()),
+      urlEvent({ path: '/owner/api/carts/c_owner', headers: bearer }, clock.now()),
     );
     expect(detail.statusCode).toBe(200);
     const body = JSON.parse(detail.body) as {
@@ -493,10 +448,7 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
 
     const day = new Date(activity).toISOString().slice(0, 10);
     const list = await http(
-      functionUrlEvent(
-        { path: '/owner/api/carts', query: `day=${day}`, headers: bearer },
-        clock.now(),
-      ),
+      urlEvent({ path: '/owner/api/carts', query: `day=${day}`, headers: bearer }, clock.now()),
     );
     expect(JSON.parse(list.body).carts.map((c: { id: string }) => c.id)).toContain('c_owner');
   }, 60_000);

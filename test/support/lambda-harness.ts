@@ -21,19 +21,22 @@ export interface UrlRequest {
   readonly query?: string;
   readonly headers?: Record<string, string>;
   readonly body?: string;
+  /** Send the body base64-encoded, as a Function URL does for binary content types. */
+  readonly base64?: boolean;
 }
 
 /** A Lambda Function URL request: API Gateway payload format 2.0. */
 export function functionUrlEvent(domain: string, req: UrlRequest, now: number): LambdaEvent {
   const method = req.method ?? 'GET';
+  const body = req.body ?? null;
   return {
     version: '2.0',
     routeKey: '$default',
     rawPath: req.path,
     rawQueryString: req.query ?? '',
     headers: { host: domain, 'user-agent': 'harness', ...req.headers },
-    body: req.body ?? null,
-    isBase64Encoded: false,
+    body: body !== null && req.base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: body !== null && req.base64 === true,
     requestContext: {
       accountId: 'anonymous',
       apiId: domain.split('.')[0],
