@@ -121,10 +121,10 @@ export function awsMonthMarkdown(r: MonthResult): string {
     const p = per(b);
     return `| ${name} | ${b.count} | ${n2(p.requests)} | ${n2(p.rru)} | ${n2(p.wru)} | ${n2(b.count > 0 ? b.indexWriteUnits / b.count : 0)} |`;
   };
-  const top = (b: Bucket) =>
-    Object.entries(b.byOperation)
+  const top = (b: Bucket, by: 'byOperation' | 'byItemKind' = 'byOperation', count = 6) =>
+    Object.entries(b[by])
       .sort(([, x], [, y]) => y.writeUnits + y.readUnits - (x.writeUnits + x.readUnits))
-      .slice(0, 6)
+      .slice(0, count)
       .map(
         ([op, u]) =>
           `${op.replace(/-\d+-\d+/g, '')} ${n2(u.readUnits / Math.max(1, b.count))} RRU / ${n2(u.writeUnits / Math.max(1, b.count))} WRU`,
@@ -146,6 +146,7 @@ export function awsMonthMarkdown(r: MonthResult): string {
     `- Per cart over its life: **${n2(lifeWru)} WRU, ${n2(lifeRru)} RRU**; ${n2(a.eventsPerCart)} events, ${n2(r.wakeUps.count / r.carts)} wake-ups (${n2(a.wakeUpsPerAbandonedCart)} per cart woken at least once), storage added ${fmt(a.bytesStoredPerCart, 0)} bytes (items, index copies and 100 bytes overhead each).`,
     `- Where event units go: ${top(r.events)}.`,
     `- Where wake-up units go: ${top(r.wakeUps)}.`,
+    `- Writes by item kind (partition key prefix), per event: ${top(r.events, 'byItemKind', 8)}; per wake-up: ${top(r.wakeUps, 'byItemKind', 8)}.`,
     `- Sender-health refresh alone (metered, after the day-tally change): ${r.refreshPoints.map((p) => `${n2(p.readUnits)} RRU in ${n2(p.requests)} requests over ${p.rowsInWindow.toLocaleString('en-US')} audit rows in the window`).join('; ')}. The pre-filled rows carry no day tallies (the application writes those), so this is the floor; inside the month the refreshes run for real over real tallies and are part of the wake-up figures.`,
     `- Scheduler API calls: ${Object.entries(r.scheduler)
       .map(([k, v]) => `${k} ${v}`)

@@ -60,6 +60,7 @@ export interface Bucket {
   writeUnits: number;
   indexWriteUnits: number;
   byOperation: Record<string, { requests: number; readUnits: number; writeUnits: number }>;
+  byItemKind: Record<string, { requests: number; readUnits: number; writeUnits: number }>;
 }
 const bucket = (): Bucket => ({
   count: 0,
@@ -68,6 +69,7 @@ const bucket = (): Bucket => ({
   writeUnits: 0,
   indexWriteUnits: 0,
   byOperation: {},
+  byItemKind: {},
 });
 
 function add(b: Bucket, snap: MeterSnapshot) {
@@ -76,13 +78,18 @@ function add(b: Bucket, snap: MeterSnapshot) {
   b.readUnits += snap.totals.readUnits;
   b.writeUnits += snap.totals.writeUnits;
   b.indexWriteUnits += snap.totals.indexWriteUnits;
-  for (const [op, use] of Object.entries(snap.byOperation)) {
-    const prev = b.byOperation[op] ?? { requests: 0, readUnits: 0, writeUnits: 0 };
-    b.byOperation[op] = {
-      requests: prev.requests + use.requests,
-      readUnits: prev.readUnits + use.readUnits,
-      writeUnits: prev.writeUnits + use.writeUnits,
-    };
+  for (const [into, from] of [
+    [b.byOperation, snap.byOperation],
+    [b.byItemKind, snap.byItemKind],
+  ] as const) {
+    for (const [op, use] of Object.entries(from)) {
+      const prev = into[op] ?? { requests: 0, readUnits: 0, writeUnits: 0 };
+      into[op] = {
+        requests: prev.requests + use.requests,
+        readUnits: prev.readUnits + use.readUnits,
+        writeUnits: prev.writeUnits + use.writeUnits,
+      };
+    }
   }
 }
 

@@ -3,7 +3,7 @@
  * each built by a small function so the stack file reads as wiring.
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -34,28 +34,42 @@ function table(scope: Construct, id: string, tableName: string, withSortKeyAndTt
   });
 }
 
+/**
+ * Index projections as src/adapters/aws/dynamodb-tables.ts `Projections` declares them: each index
+ * keeps what its queries read, and the rows themselves are fetched by key.
+ */
+const keysOnly = { projectionType: ProjectionType.KEYS_ONLY };
+const include = (...nonKeyAttributes: string[]) => ({
+  projectionType: ProjectionType.INCLUDE,
+  nonKeyAttributes,
+});
+
 export function createTables(scope: Construct, prefix: string) {
   const state = table(scope, 'StateTable', `${prefix}-state`, true);
   state.addGlobalSecondaryIndex({
     indexName: 'byEmail',
     partitionKey: { name: 'gsi1pk', type: S },
     sortKey: { name: 'gsi1sk', type: S },
+    ...keysOnly,
   });
   state.addGlobalSecondaryIndex({
     indexName: 'byDay',
     partitionKey: { name: 'gsi2pk', type: S },
     sortKey: { name: 'gsi2sk', type: S },
+    ...include('lastActivityAt'),
   });
   const audit = table(scope, 'AuditTable', `${prefix}-audit`, true);
   audit.addGlobalSecondaryIndex({
     indexName: 'byEmail',
     partitionKey: { name: 'gsi1pk', type: S },
     sortKey: { name: 'gsi1sk', type: S },
+    ...include('action', 'at'),
   });
   audit.addGlobalSecondaryIndex({
     indexName: 'byMonth',
     partitionKey: { name: 'gsi2pk', type: S },
     sortKey: { name: 'gsi2sk', type: S },
+    ...include('action', 'at'),
   });
   const unsubscribe = table(scope, 'UnsubscribeTable', `${prefix}-unsubscribe`, false);
   unsubscribe.addGlobalSecondaryIndex({

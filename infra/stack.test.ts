@@ -37,15 +37,22 @@ describe('CartRecoveryStack resources', () => {
 
   it('defines the three tables with the key schema the DynamoDB adapter expects', () => {
     const { template } = d;
-    const gsi = (name: string, pk: string, sk: string) =>
+    // Projections match the adapter's (src/adapters/aws/dynamodb-tables.ts): each index holds
+    // only what its queries read, so a write that changes nothing else writes nothing there.
+    const gsi = (name: string, pk: string, sk: string, Projection: Json) =>
       Match.objectLike({
         IndexName: name,
         KeySchema: [
           { AttributeName: pk, KeyType: 'HASH' },
           { AttributeName: sk, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection,
       });
+    const keysOnly = { ProjectionType: 'KEYS_ONLY' };
+    const include = (...names: string[]) => ({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: names,
+    });
     const common = {
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -61,8 +68,8 @@ describe('CartRecoveryStack resources', () => {
       KeySchema: pkSk,
       TimeToLiveSpecification: ttl,
       GlobalSecondaryIndexes: [
-        gsi('byEmail', 'gsi1pk', 'gsi1sk'),
-        gsi('byDay', 'gsi2pk', 'gsi2sk'),
+        gsi('byEmail', 'gsi1pk', 'gsi1sk', keysOnly),
+        gsi('byDay', 'gsi2pk', 'gsi2sk', include('lastActivityAt')),
       ],
     });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -71,8 +78,8 @@ describe('CartRecoveryStack resources', () => {
       KeySchema: pkSk,
       TimeToLiveSpecification: ttl,
       GlobalSecondaryIndexes: [
-        gsi('byEmail', 'gsi1pk', 'gsi1sk'),
-        gsi('byMonth', 'gsi2pk', 'gsi2sk'),
+        gsi('byEmail', 'gsi1pk', 'gsi1sk', include('action', 'at')),
+        gsi('byMonth', 'gsi2pk', 'gsi2sk', include('action', 'at')),
       ],
     });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -80,7 +87,7 @@ describe('CartRecoveryStack resources', () => {
       TableName: 'cr-unsubscribe',
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       TimeToLiveSpecification: Match.absent(),
-      GlobalSecondaryIndexes: [gsi('byDay', 'gsi2pk', 'gsi2sk')],
+      GlobalSecondaryIndexes: [gsi('byDay', 'gsi2pk', 'gsi2sk', { ProjectionType: 'ALL' })],
     });
     const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
     for (const table of tables) {

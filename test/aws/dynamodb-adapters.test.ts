@@ -9,7 +9,13 @@ import {
   CartStoreError,
   createDynamoDbCartStore,
 } from '../../src/adapters/aws/dynamodb-cart-store.ts';
-import { toDocumentClient } from '../../src/adapters/aws/dynamodb-tables.ts';
+import { createDynamoDbMeter } from '../../src/adapters/aws/dynamodb-meter.ts';
+import {
+  auditTableDefinition,
+  shardOf,
+  stateTableDefinition,
+  toDocumentClient,
+} from '../../src/adapters/aws/dynamodb-tables.ts';
 import { createUsageCounter } from '../../src/adapters/aws/usage-counter.ts';
 import { collect, HOUR, makeAudit, makeCart, T0 } from '../support/cart-fixtures.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
@@ -47,12 +53,14 @@ describe('DynamoDB cart store, beyond the contract', () => {
     const at = Date.UTC(2026, 10, 23, 23, 59, 59, 999);
     await store.save({ cart: makeCart({ lastActivityAt: at }), expectedVersion: null, audit: [] });
     const open = await raw(tables.state, 'CART#c_1', 'CART');
+    // Index keys that do not move with activity inside a day; the day split over shards.
     expect(open).toMatchObject({
       version: 1,
       gsi1pk: 'EMAIL#sam@example.com',
-      gsi1sk: `00${at}#c_1`,
-      gsi2pk: 'DAY#2026-11-23',
-      gsi2sk: `00${at}#c_1`,
+      gsi1sk: 'c_1',
+      gsi2pk: `DAY#2026-11-23#${shardOf('CART#c_1')}`,
+      gsi2sk: 'c_1',
+      lastActivityAt: at,
       wakeAt: at + HOUR,
     });
     const cart = await store.get('c_1');
@@ -81,7 +89,7 @@ describe('DynamoDB cart store, beyond the contract', () => {
     const stored = await raw(tables.audit, 'CART#c_1', String(row?.id));
     expect(stored).toMatchObject({
       gsi1pk: 'EMAIL#sam@example.com',
-      gsi2pk: 'MONTH#2026-11',
+      gsi2pk: `MONTH#2026-11#${shardOf('CART#c_1')}`,
       expiresAt: T0 / 1000 + 400 * 86_400,
     });
   });
@@ -143,6 +151,56 @@ describe('DynamoDB cart store, beyond the contract', () => {
     });
     await expect(store.get('c_1')).rejects.toThrow(/GetItem on table cr-state-missing/);
     await expect(collect(store.auditBetween(T0, T0 + HOUR))).rejects.toThrow(/cr-audit-missing/);
+  });
+
+  it('writes an update of the row alone as one plain Put, touching only the byDay time', async () => {
+    const client = emulator.client();
+    const probe = emulator.client();
+    const tables = await createTables(probe);
+    const meter = createDynamoDbMeter({
+      tables: [stateTableDefinition(tables.state), auditTableDefinition(tables.audit)],
+      probe,
+    });
+    meter.attach(client);
+    const store = createDynamoDbCartStore({
+      client,
+      stateTable: tables.state,
+      auditTable: tables.audit,
+    });
+    await store.save({ cart: makeCart(), expectedVersion: null, audit: [] });
+    meter.reset();
+    // Later the same day: new activity, a new wake-up. Address and day unchanged.
+    const later = makeCart({ lastActivityAt: T0 + HOUR, wakeAt: T0 + 2 * HOUR, totalMinor: 9000 });
+    expect(await store.save({ cart: later, expectedVersion: 1, audit: [] })).toMatchObject({
+      kind: 'saved',
+    });
+    const snap = meter.snapshot();
+    expect(Object.keys(snap.byOperation)).toEqual([`PutItem ${tables.state}`]);
+    // byEmail (keys only, keyed by cart id) writes nothing; byDay rewrites its small entry once.
+    expect(snap.totals.indexWriteUnits).toBe(1);
+    expect(await collect(store.listByActivity(T0 + HOUR, T0 + 2 * HOUR))).toEqual([
+      { ...later, version: 2 },
+    ]);
+    expect(await store.openCartsFor('sam@example.com')).toEqual([{ ...later, version: 2 }]);
+  });
+
+  it('knows a delivery that wrote its row but died before its event marker, on retry', async () => {
+    const { tables, store, raw } = await setup();
+    // What the first delivery of evt_7 left: its row (the row names its last event), no marker.
+    await store.save({
+      cart: makeCart({ lastEventId: 'evt_7' }),
+      expectedVersion: null,
+      audit: [],
+    });
+    expect(await raw(tables.state, 'EVENT#evt_7', 'EVENT')).toBeUndefined();
+    // The retry folds into nothing new (the row holds it): a duplicate, so intake re-arms.
+    expect(await store.recordEvent('evt_7', null, 'c_1')).toEqual({
+      kind: 'duplicate',
+      cartId: 'c_1',
+    });
+    expect(await raw(tables.state, 'EVENT#evt_7', 'EVENT')).toMatchObject({ cartId: 'c_1' });
+    // An older event the row does not hold is remembered as new.
+    expect(await store.recordEvent('evt_6', null, 'c_1')).toEqual({ kind: 'saved', cart: null });
   });
 
   it('refuses a change with more audit rows than one transaction holds, writing nothing', async () => {

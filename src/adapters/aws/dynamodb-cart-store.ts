@@ -1,7 +1,13 @@
 /**
- * The cart list and its audit trail on DynamoDB. Every write that changes a cart is one
- * TransactWriteItems: the conditional Put of the cart row, the Put of each audit row and, for a
- * store event, the conditional Put of the seen-event item. All or nothing, like the SQLite store.
+ * The cart list and its audit trail on DynamoDB, written as lean as the guarantees allow:
+ *   - A change of the row alone (an update, a claim, a moved wake-up) is one conditional PutItem
+ *     on the version read. A transaction only when other items must change with the row: a new
+ *     row (no alias may hold its id), new aliases, the purchase items of a checkout.
+ *   - Audit rows and their day tallies are written right after the row they describe, never before
+ *     it (no audit row for a change that did not happen); inside the transaction when there is one.
+ *   - A store event's id is remembered by a small marker item written after the row. Applying an
+ *     event the row already holds changes nothing (domain/intake: not newer, stale), so a delivery
+ *     that died between the row and its marker is recognised by the row's own lastEventId on retry.
  *
  * The race each condition guards:
  *   t0 writer A reads cart v3          t0 writer B reads cart v3
@@ -9,17 +15,26 @@
  */
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   GetCommand,
   PutCommand,
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../domain/audit.ts';
-import { type Cart, CartStatus, purchaseEmails } from '../../domain/cart.ts';
+import { type Cart, CartStatus } from '../../domain/cart.ts';
 import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../ports/cart-store.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
+import {
+  aliasKey,
+  batchGetAll,
+  cartItem,
+  cartKey,
+  eventKey,
+  purchaseItems,
+  toCart,
+} from './dynamodb-cart-rows.ts';
 import {
   type AnyDynamoDbClient,
   auditItem,
@@ -34,13 +49,13 @@ import {
   MAX_TRANSACT_ITEMS,
   monthKey,
   monthsIn,
-  packJson,
   padTime,
   queryAll,
+  shardedKey,
+  shards,
   TTL_ATTRIBUTE,
   tallyWrites,
   toDocumentClient,
-  unpackJson,
 } from './dynamodb-tables.ts';
 import type { CapacityKind, UsageCounter } from './usage-counter.ts';
 
@@ -61,63 +76,11 @@ export interface DynamoDbCartStoreOptions {
 
 /** Long enough to outlive Shopify's 4-hour retries and any replay a store might do by hand. */
 const EVENT_TTL_SECONDS = 30 * 86_400;
-const CART_SK = 'CART';
-
-const cartKey = (id: string) => ({ pk: `CART#${id}`, sk: CART_SK });
-const ALIAS_SK = 'ALIAS';
-/** An alias item names the row another id of the cart (checkout token, order id...) belongs to. */
-const aliasKey = (alias: string) => ({ pk: `ALIAS#${alias}`, sk: ALIAS_SK });
-/** A purchase on record under one address: the purchase guard reads these, strongly consistent. */
-const purchaseKey = (email: string, cartId: string) => ({
-  pk: `PURCHASE#${email}`,
-  sk: `CART#${cartId}`,
-});
-
-/** The purchase items of a bought row, one per address it was known by; none for other rows. */
-function purchaseItems(cart: Cart): Item[] {
-  if (cart.status !== CartStatus.bought || cart.boughtAt === null) return [];
-  return purchaseEmails(cart).map((email) => ({
-    ...purchaseKey(email, cart.id),
-    boughtAt: cart.boughtAt,
-  }));
-}
-
-function cartItem(cart: Cart): Item {
-  const at = padTime(cart.lastActivityAt);
-  const item: Item = {
-    ...cartKey(cart.id),
-    version: cart.version,
-    status: cart.status,
-    lastActivityAt: cart.lastActivityAt,
-    data: packJson(cart),
-    gsi2pk: dayKey(cart.lastActivityAt),
-    gsi2sk: `${at}#${cart.id}`,
-  };
-  if (cart.wakeAt !== null) item.wakeAt = cart.wakeAt;
-  // Sparse index: only open carts with an address are in byEmail, so openCartsFor reads no others.
-  if (cart.status === CartStatus.open && cart.email !== null) {
-    item.gsi1pk = `EMAIL#${cart.email}`;
-    item.gsi1sk = `${at}#${cart.id}`;
-  }
-  return item;
-}
-
-function toCart(item: Item): Cart {
-  const cart = unpackJson(item.data) as Cart;
-  // Rows written before aliases existed have none.
-  return {
-    ...cart,
-    aliases: cart.aliases ?? [],
-    knownEmails: cart.knownEmails ?? (cart.email === null ? [] : [cart.email]),
-    version: Number(item.version),
-  };
-}
-
-/** BatchGetItem takes at most 100 keys a call. */
-const MAX_BATCH_KEYS = 100;
 
 const withStoredAfter = (entries: readonly AuditEntry[], stored: Cart) =>
   entries.map((entry) => (entry.after === null ? entry : { ...entry, after: stored }));
+
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
 export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): CartStore {
   const doc = toDocumentClient(options.client);
@@ -142,18 +105,13 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
     usage?.recordDynamoDb(op, kind, consumed);
   }
 
-  /** The transaction items of one cart change: conditional cart Put, then its audit rows. */
-  function changeItems({ cart, expectedVersion, audit, newAliases = [] }: SaveCart, extra: number) {
+  /**
+   * The writes of one cart change: the conditional row Put, and the other items that must change
+   * with it (alias guards, purchases). Empty `atomic` means the row alone: no transaction.
+   */
+  function changeItems({ cart, expectedVersion, audit, newAliases = [] }: SaveCart) {
     const stored: Cart = { ...cart, version: (expectedVersion ?? 0) + 1 };
     const purchases = purchaseItems(stored);
-    const tallies = tallyWrites(audit, auditTable);
-    const needed =
-      audit.length + tallies.length + 2 * newAliases.length + purchases.length + 2 + extra;
-    if (needed > MAX_TRANSACT_ITEMS) {
-      throw new CartStoreError(
-        `one change of cart ${cart.id} needs ${needed} transaction items (audit rows, aliases, purchases): at most ${MAX_TRANSACT_ITEMS}`,
-      );
-    }
     const condition =
       expectedVersion === null
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -162,13 +120,8 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
             ExpressionAttributeNames: { '#v': 'version' },
             ExpressionAttributeValues: { ':expected': expectedVersion },
           };
-    const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
-      { Put: { TableName: stateTable, Item: cartItem(stored), ...condition } },
-      ...withStoredAfter(audit, stored).map((entry) => ({
-        Put: { TableName: auditTable, Item: auditItem(entry, retention) },
-      })),
-      // Sender health counts sends as they are recorded (domain/health-tally.ts).
-      ...tallies,
+    const row = { TableName: stateTable, Item: cartItem(stored), ...condition };
+    const atomic: TransactItems = [
       // A bought row is on record under each of its addresses, in the same transaction.
       ...purchases.map((Item) => ({ Put: { TableName: stateTable, Item } })),
       // A new row under an id that is already another row's alias would split one cart in two.
@@ -203,13 +156,24 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
         },
       ]),
     ];
-    return { stored, items };
+    const entries = withStoredAfter(audit, stored);
+    const auditWrites: TransactItems = [
+      ...entries.map((entry) => ({
+        Put: { TableName: auditTable, Item: auditItem(entry, retention) },
+      })),
+      // Sender health counts sends as they are recorded (domain/health-tally.ts).
+      ...tallyWrites(entries, auditTable),
+    ];
+    const needed = 1 + atomic.length + auditWrites.length;
+    if (atomic.length > 0 && needed > MAX_TRANSACT_ITEMS) {
+      throw new CartStoreError(
+        `one change of cart ${cart.id} needs ${needed} transaction items (audit rows, aliases, purchases): at most ${MAX_TRANSACT_ITEMS}`,
+      );
+    }
+    return { stored, row, atomic, auditWrites };
   }
 
-  async function transact(
-    op: string,
-    TransactItems: NonNullable<TransactWriteCommandInput['TransactItems']>,
-  ) {
+  async function transact(op: string, TransactItems: TransactItems) {
     try {
       const out = await doc.send(
         new TransactWriteCommand({ TransactItems, ReturnConsumedCapacity: 'TOTAL' }),
@@ -220,6 +184,59 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       count(op, 'write', undefined);
       throw error;
     }
+  }
+
+  /** Audit rows and tallies outside a transaction: each Put and Update on its own, all at once. */
+  async function writeAudit(op: string, writes: TransactItems) {
+    await Promise.all(
+      writes.map(async (write) => {
+        try {
+          const out =
+            write.Put !== undefined
+              ? await doc.send(new PutCommand({ ...write.Put, ReturnConsumedCapacity: 'TOTAL' }))
+              : await doc.send(
+                  new UpdateCommand({
+                    ...(write.Update as NonNullable<typeof write.Update>),
+                    ReturnConsumedCapacity: 'TOTAL',
+                  }),
+                );
+          count(op, 'write', out.ConsumedCapacity);
+        } catch (error) {
+          count(op, 'write', undefined);
+          fail(`${write.Put !== undefined ? 'PutItem' : 'UpdateItem'} (${op})`, auditTable, error);
+        }
+      }),
+    );
+  }
+
+  type Written = { readonly kind: 'saved'; readonly cart: Cart } | { readonly kind: 'conflict' };
+
+  /** Writes one change: the row (alone or in its transaction), then whatever audit is left. */
+  async function write(op: string, change: SaveCart): Promise<Written> {
+    const { stored, row, atomic, auditWrites } = changeItems(change);
+    if (atomic.length > 0) {
+      try {
+        // Already a transaction: the audit rows ride in it and are atomic with the change.
+        await transact(op, [{ Put: row }, ...atomic, ...auditWrites]);
+        return { kind: 'saved', cart: stored };
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes?.some(lostRace)) return { kind: 'conflict' };
+        fail(`TransactWriteItems (${op})`, `${stateTable}+${auditTable}`, error);
+      }
+    }
+    try {
+      const out = await doc.send(new PutCommand({ ...row, ReturnConsumedCapacity: 'TOTAL' }));
+      count(op, 'write', out.ConsumedCapacity);
+    } catch (error) {
+      count(op, 'write', undefined);
+      if (errorName(error) === 'ConditionalCheckFailedException') return { kind: 'conflict' };
+      fail(`PutItem (${op})`, stateTable, error);
+    }
+    // After the row, never before: an audit row always describes a change that happened. A
+    // crash between the two leaves the change without its row (and its tally one short).
+    await writeAudit(`${op}.audit`, auditWrites);
+    return { kind: 'saved', cart: stored };
   }
 
   const query = (op: string, input: QueryCommandInput) =>
@@ -234,134 +251,142 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
     return out;
   }
 
+  /** Whole items by key, in key order: what a slim index names, read from the table. */
+  const fetch = (op: string, table: string, keys: readonly Item[], consistent: boolean) =>
+    batchGetAll(doc, table, keys, consistent, {
+      consumed: (consumed) => count(op, 'read', consumed as ConsumedCapacity[]),
+      fail: (error) => fail(`BatchGetItem (${op})`, table, error),
+    });
+
   const auditQuery = (op: string, input: Omit<QueryCommandInput, 'TableName'>) =>
     query(op, { TableName: auditTable, ...input });
 
-  /** Which row a seen event id was recorded for: a rare read, only on a repeated delivery. */
-  async function duplicateOf(eventId: string): Promise<RecordEventResult> {
+  const keyOf = (item: Item) => ({ pk: item.pk, sk: item.sk });
+
+  async function getItem(op: string, Key: Item, ProjectionExpression?: string) {
     try {
       const out = await doc.send(
         new GetCommand({
           TableName: stateTable,
-          Key: { pk: `EVENT#${eventId}`, sk: 'EVENT' },
+          Key,
           ConsistentRead: true,
-          ProjectionExpression: 'cartId',
+          ...(ProjectionExpression === undefined ? {} : { ProjectionExpression }),
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
-      count('event.duplicateOf', 'read', out.ConsumedCapacity);
-      const cartId = out.Item?.cartId;
-      return { kind: 'duplicate', cartId: typeof cartId === 'string' ? cartId : '' };
+      count(op, 'read', out.ConsumedCapacity);
+      return out.Item ?? null;
     } catch (error) {
-      fail('GetItem (seen event)', stateTable, error);
+      fail('GetItem', stateTable, error);
     }
+  }
+
+  /** Which row a seen event id was recorded for, or null when the id is new. */
+  async function seenFor(eventId: string): Promise<string | null> {
+    const marker = await getItem('event.seen', eventKey(eventId), 'cartId');
+    if (marker === null) return null;
+    return typeof marker.cartId === 'string' ? marker.cartId : '';
+  }
+
+  /** Remembers an event id (after its row, when it has one): a plain Put, the marker is small. */
+  async function putMarker(eventId: string, cartId: string | null, onlyIfNew: boolean) {
+    const now = clock.now();
+    const Item: Item = {
+      ...eventKey(eventId),
+      cartId,
+      receivedAt: now,
+      [TTL_ATTRIBUTE]: Math.floor(now / 1000) + EVENT_TTL_SECONDS,
+    };
+    const condition = onlyIfNew ? { ConditionExpression: 'attribute_not_exists(pk)' } : {};
+    try {
+      const out = await doc.send(
+        new PutCommand({
+          TableName: stateTable,
+          Item,
+          ...condition,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      count('event.record', 'write', out.ConsumedCapacity);
+      return true;
+    } catch (error) {
+      count('event.record', 'write', undefined);
+      if (onlyIfNew && errorName(error) === 'ConditionalCheckFailedException') return false;
+      fail('PutItem (seen event)', stateTable, error);
+    }
+  }
+
+  /** An event that changes no row: remembered, unless its row already holds it (see the top). */
+  async function recordNoChange(
+    eventId: string,
+    cartId: string | null,
+  ): Promise<RecordEventResult> {
+    if (cartId !== null) {
+      const row = await getItem('event.rowHolds', cartKey(cartId));
+      if (row !== null && toCart(row).lastEventId === eventId) {
+        // The first delivery wrote the row and died before its marker: it is a duplicate.
+        await putMarker(eventId, cartId, false);
+        return { kind: 'duplicate', cartId };
+      }
+    }
+    if (await putMarker(eventId, cartId, true)) return { kind: 'saved', cart: null };
+    return { kind: 'duplicate', cartId: (await seenFor(eventId)) ?? '' };
   }
 
   return {
     async get(cartId) {
-      try {
-        // Strongly consistent: the waiter must see the latest row, never a replica's older copy.
-        const out = await doc.send(
-          new GetCommand({
-            TableName: stateTable,
-            Key: cartKey(cartId),
-            ConsistentRead: true,
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        );
-        count('cart.get', 'read', out.ConsumedCapacity);
-        return out.Item === undefined ? null : toCart(out.Item);
-      } catch (error) {
-        fail('GetItem', stateTable, error);
-      }
+      // Strongly consistent: the waiter must see the latest row, never a replica's older copy.
+      const item = await getItem('cart.get', cartKey(cartId));
+      return item === null ? null : toCart(item);
     },
 
     async save(input): Promise<SaveResult> {
-      const { stored, items } = changeItems(input, 0);
-      const [only] = items;
-      // A change of the row alone (a waiter's claim, a moved wake-up) needs no transaction: the
-      // same conditional Put, at half the write units.
-      if (items.length === 1 && only?.Put !== undefined) {
-        try {
-          const out = await doc.send(
-            new PutCommand({ ...only.Put, ReturnConsumedCapacity: 'TOTAL' }),
-          );
-          count('cart.save', 'write', out.ConsumedCapacity);
-          return { kind: 'saved', cart: stored };
-        } catch (error) {
-          count('cart.save', 'write', undefined);
-          if (errorName(error) === 'ConditionalCheckFailedException') return { kind: 'conflict' };
-          fail('PutItem (save)', stateTable, error);
-        }
-      }
-      try {
-        await transact('cart.save', items);
-        return { kind: 'saved', cart: stored };
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (codes?.some(lostRace)) return { kind: 'conflict' };
-        fail('TransactWriteItems (save)', `${stateTable}+${auditTable}`, error);
-      }
+      return write('cart.save', input);
     },
 
     async recordEvent(eventId, change, cartId): Promise<RecordEventResult> {
-      const now = clock.now();
-      const eventItem: Item = {
-        pk: `EVENT#${eventId}`,
-        sk: 'EVENT',
-        cartId: cartId ?? change?.cart.id ?? null,
-        receivedAt: now,
-        [TTL_ATTRIBUTE]: Math.floor(now / 1000) + EVENT_TTL_SECONDS,
-      };
-      const putEvent = {
-        TableName: stateTable,
-        Item: eventItem,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      };
-      if (change === null) {
-        try {
-          const out = await doc.send(
-            new PutCommand({ ...putEvent, ReturnConsumedCapacity: 'TOTAL' }),
-          );
-          count('event.record', 'write', out.ConsumedCapacity);
-          return { kind: 'saved', cart: null };
-        } catch (error) {
-          count('event.record', 'write', undefined);
-          if (errorName(error) === 'ConditionalCheckFailedException') return duplicateOf(eventId);
-          fail('PutItem (seen event)', stateTable, error);
-        }
-      }
-      const { stored, items } = changeItems(change, 1);
-      try {
-        await transact('event.record', [{ Put: putEvent }, ...items]);
-        return { kind: 'saved', cart: stored };
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        // The event check wins: a seen id means nothing is written, whatever the cart's version.
-        if (codes !== null && codes[0] === 'ConditionalCheckFailed') return duplicateOf(eventId);
-        // A concurrent delivery of the same id, or a lost race on the cart or an alias: the
-        // retry will tell.
-        if (codes?.some(lostRace)) return { kind: 'conflict' };
-        fail('TransactWriteItems (recordEvent)', `${stateTable}+${auditTable}`, error);
-      }
+      const about = cartId ?? change?.cart.id ?? null;
+      if (change === null) return recordNoChange(eventId, about);
+      // A seen id means nothing is written, whatever the cart's version.
+      const seen = await seenFor(eventId);
+      if (seen !== null) return { kind: 'duplicate', cartId: seen };
+      // A concurrent delivery of the same id, or a lost race on the cart or an alias: the
+      // retry reloads, finds the event in the row (stale) or its marker, and says duplicate.
+      const written = await write('event.record', change);
+      if (written.kind === 'saved') await putMarker(eventId, about, false);
+      return written;
     },
 
     async *listByActivity(from, to) {
       if (to <= from) return;
-      // One query per UTC day in range, never a Scan: cost follows the window, not the table.
+      // One query per UTC day and shard, never a Scan: cost follows the window, not the table.
       for (const day of daysIn(from, to)) {
-        const items = query('cart.listByActivity', {
-          TableName: stateTable,
-          IndexName: Index.byDay,
-          KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :lo AND :hi',
-          // `padTime(to)` sorts before every "<padTime(to)>#id", so `to` itself is excluded.
-          ExpressionAttributeValues: {
-            ':day': dayKey(day),
-            ':lo': padTime(from),
-            ':hi': padTime(to),
-          },
-        });
-        for await (const item of items) yield toCart(item);
+        const hits: { id: string; at: number }[] = [];
+        for (const shard of shards()) {
+          const items = query('cart.listByActivity', {
+            TableName: stateTable,
+            IndexName: Index.byDay,
+            KeyConditionExpression: 'gsi2pk = :day',
+            FilterExpression: '#at >= :from AND #at < :to',
+            ExpressionAttributeNames: { '#at': 'lastActivityAt' },
+            ExpressionAttributeValues: {
+              ':day': shardedKey(dayKey(day), shard),
+              ':from': from,
+              ':to': to,
+            },
+          });
+          for await (const item of items)
+            hits.push({ id: String(item.gsi2sk), at: Number(item.lastActivityAt) });
+        }
+        hits.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        // The index is eventually consistent, like the whole rows it used to hold.
+        const rows = await fetch(
+          'cart.listByActivity',
+          stateTable,
+          hits.map((hit) => cartKey(hit.id)),
+          false,
+        );
+        for (const row of rows) yield toCart(row);
       }
     },
 
@@ -370,34 +395,15 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       const unique = [...new Set(ids)];
       // Both readings of each id at once: it may be a row's own id, or another row's alias.
       const keys = unique.flatMap((id) => [cartKey(id), aliasKey(id)]);
-      for (let i = 0; i < keys.length; i += MAX_BATCH_KEYS) {
-        let request: Record<string, { Keys: Item[]; ConsistentRead: boolean }> = {
-          [stateTable]: { Keys: keys.slice(i, i + MAX_BATCH_KEYS), ConsistentRead: true },
-        };
-        // Unprocessed keys (throttling) are asked again until none is left.
-        for (let round = 0; Object.keys(request).length > 0; round++) {
-          if (round > 0)
-            await new Promise((wake) => setTimeout(wake, Math.min(1000, 25 * 2 ** round)));
-          try {
-            const out = await doc.send(
-              new BatchGetCommand({ RequestItems: request, ReturnConsumedCapacity: 'TOTAL' }),
-            );
-            count('cart.ownersOf', 'read', out.ConsumedCapacity);
-            for (const item of out.Responses?.[stateTable] ?? []) {
-              const pk = String(item.pk);
-              if (pk.startsWith('CART#')) owners.set(pk.slice(5), pk.slice(5));
-              else if (pk.startsWith('ALIAS#') && !owners.has(pk.slice(6)))
-                owners.set(pk.slice(6), String(item.cartId));
-            }
-            request = (out.UnprocessedKeys ?? {}) as typeof request;
-          } catch (error) {
-            fail('BatchGetItem (ownersOf)', stateTable, error);
-          }
-        }
+      for (const item of await fetch('cart.ownersOf', stateTable, keys, true)) {
+        const pk = String(item.pk);
+        // Key order puts an id's own row before its alias item: the row wins.
+        if (pk.startsWith('CART#')) owners.set(pk.slice(5), pk.slice(5));
+        else if (pk.startsWith('ALIAS#') && !owners.has(pk.slice(6)))
+          owners.set(pk.slice(6), String(item.cartId));
       }
       return owners;
     },
-
     async lastPurchaseBy(email) {
       const items = query('cart.lastPurchaseBy', {
         TableName: stateTable,
@@ -413,15 +419,20 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
     },
 
     async openCartsFor(email) {
-      const items = query('cart.openCartsFor', {
-        TableName: stateTable,
-        IndexName: Index.byEmail,
-        KeyConditionExpression: 'gsi1pk = :email',
-        ExpressionAttributeValues: { ':email': `EMAIL#${email}` },
-        ScanIndexForward: false,
-      });
-      // The index is eventually consistent: a cart bought a moment ago may linger in it briefly.
-      return (await all(items, toCart)).filter((cart) => cart.status === CartStatus.open);
+      const keys = await all(
+        query('cart.openCartsFor', {
+          TableName: stateTable,
+          IndexName: Index.byEmail,
+          KeyConditionExpression: 'gsi1pk = :email',
+          ExpressionAttributeValues: { ':email': `EMAIL#${email}` },
+        }),
+        keyOf,
+      );
+      // The rows themselves, strongly: a cart bought a moment ago may linger in the index.
+      const carts = (await fetch('cart.openCartsFor', stateTable, keys, true)).map(toCart);
+      return carts
+        .filter((cart) => cart.status === CartStatus.open)
+        .sort((a, b) => b.lastActivityAt - a.lastActivityAt || (a.id < b.id ? 1 : -1));
     },
 
     async sendsTo(email, since) {
@@ -452,29 +463,38 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
     },
 
     async auditForEmail(email) {
-      return all(
+      const keys = await all(
         auditQuery('audit.auditForEmail', {
           IndexName: Index.byEmail,
           KeyConditionExpression: 'gsi1pk = :email',
           ExpressionAttributeValues: { ':email': `EMAIL#${email}` },
         }),
-        fromAuditItem,
+        keyOf,
       );
+      return (await fetch('audit.auditForEmail', auditTable, keys, false)).map(fromAuditItem);
     },
 
     async *auditBetween(from, to) {
       if (to <= from) return;
       for (const month of monthsIn(from, to)) {
-        const items = auditQuery('audit.auditBetween', {
-          IndexName: Index.byMonth,
-          KeyConditionExpression: 'gsi2pk = :month AND gsi2sk BETWEEN :lo AND :hi',
-          ExpressionAttributeValues: {
-            ':month': monthKey(month),
-            ':lo': padTime(from),
-            ':hi': padTime(to),
-          },
-        });
-        for await (const item of items) yield fromAuditItem(item);
+        const keys: Item[] = [];
+        for (const shard of shards()) {
+          const items = auditQuery('audit.auditBetween', {
+            IndexName: Index.byMonth,
+            KeyConditionExpression: 'gsi2pk = :month AND gsi2sk BETWEEN :lo AND :hi',
+            ExpressionAttributeValues: {
+              ':month': shardedKey(monthKey(month), shard),
+              ':lo': padTime(from),
+              ':hi': padTime(to),
+            },
+          });
+          for await (const item of items) keys.push(keyOf(item));
+        }
+        // The shards merged back into write order (the sort key starts with the time).
+        keys.sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : 1));
+        for (const row of await fetch('audit.auditBetween', auditTable, keys, false)) {
+          yield fromAuditItem(row);
+        }
       }
     },
 
@@ -484,46 +504,38 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       // A cart's audit rows are keyed CART#<id>, so one lane's rows are a key prefix.
       const lane = cartIdPrefix === undefined ? {} : { ':cartPk': `CART#${cartIdPrefix}` };
       for (const month of monthsIn(from, to)) {
-        const items = auditQuery('audit.auditTimes', {
-          IndexName: Index.byMonth,
-          KeyConditionExpression: 'gsi2pk = :month AND gsi2sk BETWEEN :lo AND :hi',
-          // Only the time comes back; the snapshots stay in the table.
-          FilterExpression: `#action = :action AND #at < :to${
-            cartIdPrefix === undefined ? '' : ' AND begins_with(pk, :cartPk)'
-          }`,
-          ProjectionExpression: '#at',
-          ExpressionAttributeNames: { '#action': 'action', '#at': 'at' },
-          ExpressionAttributeValues: {
-            ':month': monthKey(month),
-            ':lo': padTime(from),
-            ':hi': padTime(to),
-            ':action': action,
-            ':to': to,
-            ...lane,
-          },
-        });
-        for await (const item of items) times.push(Number(item.at));
+        for (const shard of shards()) {
+          const items = auditQuery('audit.auditTimes', {
+            IndexName: Index.byMonth,
+            KeyConditionExpression: 'gsi2pk = :month AND gsi2sk BETWEEN :lo AND :hi',
+            // The index holds action and time: nothing else is read.
+            FilterExpression: `#action = :action AND #at < :to${
+              cartIdPrefix === undefined ? '' : ' AND begins_with(pk, :cartPk)'
+            }`,
+            ProjectionExpression: '#at',
+            ExpressionAttributeNames: { '#action': 'action', '#at': 'at' },
+            ExpressionAttributeValues: {
+              ':month': shardedKey(monthKey(month), shard),
+              ':lo': padTime(from),
+              ':hi': padTime(to),
+              ':action': action,
+              ':to': to,
+              ...lane,
+            },
+          });
+          for await (const item of items) times.push(Number(item.at));
+        }
       }
       return times.sort((a, b) => a - b);
     },
 
     async appendAudit(entries) {
-      // Atomic per chunk (TransactWriteItems takes 100 items: the rows and their days' tallies);
-      // callers append a handful at a time.
-      const CHUNK = MAX_TRANSACT_ITEMS / 2;
-      for (let i = 0; i < entries.length; i += CHUNK) {
-        const chunk = entries.slice(i, i + CHUNK);
-        try {
-          await transact('audit.append', [
-            ...chunk.map((entry) => ({
-              Put: { TableName: auditTable, Item: auditItem(entry, retention) },
-            })),
-            ...tallyWrites(chunk, auditTable),
-          ]);
-        } catch (error) {
-          fail('TransactWriteItems (appendAudit)', auditTable, error);
-        }
-      }
+      // Rows that change no cart: each Put on its own, with its days' tallies (callers append a
+      // handful at a time).
+      const rows = entries.map((entry) => ({
+        Put: { TableName: auditTable, Item: auditItem(entry, retention) },
+      }));
+      await writeAudit('audit.append', [...rows, ...tallyWrites(entries, auditTable)]);
     },
   };
 }

@@ -59,6 +59,12 @@ export interface MeterSnapshot {
    * transaction over two tables counts as a request under each; `totals.requests` counts it once.
    */
   readonly byOperation: Readonly<Record<string, MeteredUse>>;
+  /**
+   * Writes by API, table and item kind (the partition key's prefix before `#`): "PutItem cr-state
+   * CART", "TransactWriteItems cr-audit HEALTH". Which items a change writes is what lean writes
+   * are about, and the table alone does not say.
+   */
+  readonly byItemKind: Readonly<Record<string, MeteredUse>>;
 }
 
 export interface DynamoDbMeter {
@@ -83,6 +89,8 @@ type Input = Record<string, unknown>;
 type Output = Record<string, unknown> | undefined;
 interface Bill {
   readonly key: string;
+  /** The item kind of a write (pk prefix), for byItemKind. */
+  readonly kind?: string;
   readonly read?: number;
   readonly write?: number;
   readonly index?: number;
@@ -110,6 +118,7 @@ export function createDynamoDbMeter(options: DynamoDbMeterOptions): DynamoDbMete
   const { probe } = options;
   const schemas = new Map(options.tables.map((def) => [def.TableName ?? '', tableSchema(def)]));
   let byOperation = new Map<string, MeteredUse>();
+  let byItemKind = new Map<string, MeteredUse>();
   let calls = 0;
 
   const schemaOf = (table: unknown): TableSchema => {
@@ -132,15 +141,19 @@ export function createDynamoDbMeter(options: DynamoDbMeterOptions): DynamoDbMete
 
   function book(bills: readonly Bill[]) {
     const keys = new Set<string>();
-    for (const bill of bills) {
-      const prev = byOperation.get(bill.key) ?? ZERO;
-      byOperation.set(bill.key, {
-        requests: prev.requests + (keys.has(bill.key) ? 0 : 1),
+    const add = (into: Map<string, MeteredUse>, key: string, bill: Bill) => {
+      const prev = into.get(key) ?? ZERO;
+      into.set(key, {
+        requests: prev.requests + (keys.has(key) ? 0 : 1),
         readUnits: prev.readUnits + (bill.read ?? 0),
         writeUnits: prev.writeUnits + (bill.write ?? 0) + (bill.index ?? 0),
         indexWriteUnits: prev.indexWriteUnits + (bill.index ?? 0),
       });
-      keys.add(bill.key);
+      keys.add(key);
+    };
+    for (const bill of bills) {
+      add(byOperation, bill.key, bill);
+      if (bill.kind !== undefined) add(byItemKind, `${bill.key} ${bill.kind}`, bill);
     }
   }
 
@@ -246,6 +259,12 @@ export function createDynamoDbMeter(options: DynamoDbMeterOptions): DynamoDbMete
     before?: AttributeMap | null;
   }
 
+  /** "CART" for pk CART#c_1, "HEALTH" for HEALTH. */
+  const itemKindOf = (w: Write) => {
+    const pk = w.key[w.schema.keys[0] ?? ''];
+    return (pk?.S ?? '?').split('#')[0] ?? '?';
+  };
+
   function writeOf(kind: Kind, spec: Input): Write {
     const table = String(spec.TableName);
     const schema = schemaOf(table);
@@ -266,7 +285,9 @@ export function createDynamoDbMeter(options: DynamoDbMeterOptions): DynamoDbMete
   async function committed(api: string, w: Write, transactional: boolean): Promise<Bill> {
     const before = w.before ?? null;
     const key = `${api} ${w.table}`;
-    if (w.kind === 'ConditionCheck') return { key, write: writeUnits(itemSize(before), true) };
+    const kind = itemKindOf(w);
+    if (w.kind === 'ConditionCheck')
+      return { key, kind: `${kind} check`, write: writeUnits(itemSize(before), true) };
     const after =
       w.kind === 'Put'
         ? (w.item ?? null)
@@ -278,12 +299,13 @@ export function createDynamoDbMeter(options: DynamoDbMeterOptions): DynamoDbMete
       (n, gsi) => n + indexWrite(before, after, w.schema, gsi).units,
       0,
     );
-    return { key, write, index };
+    return { key, kind, write, index };
   }
 
   /** A failed conditional write (or a cancelled transaction's prepare): the current item's size. */
   const refused = (api: string, w: Write): Bill => ({
     key: `${api} ${w.table}`,
+    kind: `${itemKindOf(w)} refused`,
     write: writeUnits(itemSize(w.before ?? null)),
   });
 
@@ -372,10 +394,12 @@ export function createDynamoDbMeter(options: DynamoDbMeterOptions): DynamoDbMete
           indexWriteUnits: sum((u) => u.indexWriteUnits),
         },
         byOperation: Object.fromEntries(byOperation),
+        byItemKind: Object.fromEntries(byItemKind),
       };
     },
     reset() {
       byOperation = new Map();
+      byItemKind = new Map();
       calls = 0;
     },
   };

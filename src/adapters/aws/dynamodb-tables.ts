@@ -19,15 +19,38 @@ import { type TallyUpdate, tallyUpdates } from '../../domain/health-tally.ts';
 export const Index = { byEmail: 'byEmail', byDay: 'byDay', byMonth: 'byMonth' } as const;
 
 const S = 'S' as const;
-const gsi = (name: string, pk: string, sk: string) => ({
+type Projection =
+  | { readonly ProjectionType: 'ALL' }
+  | { readonly ProjectionType: 'KEYS_ONLY' }
+  | { readonly ProjectionType: 'INCLUDE'; readonly NonKeyAttributes: string[] };
+const gsi = (name: string, pk: string, sk: string, Projection: Projection) => ({
   IndexName: name,
   KeySchema: [
     { AttributeName: pk, KeyType: 'HASH' as const },
     { AttributeName: sk, KeyType: 'RANGE' as const },
   ],
-  // ALL: the queries (open carts of an address, carts of a day, audit of a month) need whole rows.
-  Projection: { ProjectionType: 'ALL' as const },
+  Projection,
 });
+
+/**
+ * What each index holds, and why so little: an index copy is billed on every write that changes
+ * it and stored again, so each keeps only what its queries read before fetching whole rows by
+ * key (BatchGetItem). infra/resources.ts declares the same.
+ */
+export const Projections = {
+  /** Open carts of an address: the ids, then the rows (strongly consistent). */
+  stateByEmail: { ProjectionType: 'KEYS_ONLY' },
+  /** Carts of a day: ids and activity times, sorted and cut to the window before the rows are read. */
+  stateByDay: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['lastActivityAt'] },
+  /** Sends to an address (the frequency cap), the times of one action in a month (sender health). */
+  auditByEmail: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['action', 'at'] },
+  auditByMonth: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['action', 'at'] },
+  /** The unsubscribe list's day index keeps whole rows: a block is small and read whole. */
+  unsubscribeByDay: { ProjectionType: 'ALL' },
+} as const satisfies Record<string, Projection>;
+
+const copy = (p: Projection): Projection =>
+  p.ProjectionType === 'INCLUDE' ? { ...p, NonKeyAttributes: [...p.NonKeyAttributes] } : p;
 
 export function stateTableDefinition(TableName: string): CreateTableCommandInput {
   return {
@@ -44,8 +67,8 @@ export function stateTableDefinition(TableName: string): CreateTableCommandInput
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ],
     GlobalSecondaryIndexes: [
-      gsi(Index.byEmail, 'gsi1pk', 'gsi1sk'),
-      gsi(Index.byDay, 'gsi2pk', 'gsi2sk'),
+      gsi(Index.byEmail, 'gsi1pk', 'gsi1sk', copy(Projections.stateByEmail)),
+      gsi(Index.byDay, 'gsi2pk', 'gsi2sk', copy(Projections.stateByDay)),
     ],
   };
 }
@@ -54,8 +77,8 @@ export function auditTableDefinition(TableName: string): CreateTableCommandInput
   return {
     ...stateTableDefinition(TableName),
     GlobalSecondaryIndexes: [
-      gsi(Index.byEmail, 'gsi1pk', 'gsi1sk'),
-      gsi(Index.byMonth, 'gsi2pk', 'gsi2sk'),
+      gsi(Index.byEmail, 'gsi1pk', 'gsi1sk', copy(Projections.auditByEmail)),
+      gsi(Index.byMonth, 'gsi2pk', 'gsi2sk', copy(Projections.auditByMonth)),
     ],
   };
 }
@@ -69,9 +92,30 @@ export function unsubscribeTableDefinition(TableName: string): CreateTableComman
       AttributeType: S,
     })),
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    GlobalSecondaryIndexes: [gsi(Index.byDay, 'gsi2pk', 'gsi2sk')],
+    GlobalSecondaryIndexes: [
+      gsi(Index.byDay, 'gsi2pk', 'gsi2sk', copy(Projections.unsubscribeByDay)),
+    ],
   };
 }
+
+/**
+ * Day and month index partitions are split this many ways by a hash of the row's key, so a
+ * busy month (or the 08:00 release of held reminders) does not land on one index partition.
+ * Readers query every shard and merge.
+ */
+export const INDEX_SHARDS = 4;
+
+/** The shard of a row: FNV-1a of its partition key, stable across processes and releases. */
+export function shardOf(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % INDEX_SHARDS;
+}
+
+export const shards = (): number[] => Array.from({ length: INDEX_SHARDS }, (_, i) => i);
 
 /** TTL attribute (epoch seconds) on the state table (seen events) and the audit table. */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -93,6 +137,8 @@ export function padTime(ms: number): string {
 
 export const dayKey = (ms: number) => `DAY#${new Date(ms).toISOString().slice(0, 10)}`;
 export const monthKey = (ms: number) => `MONTH#${new Date(ms).toISOString().slice(0, 7)}`;
+/** The sharded index partitions of a day or a month (see INDEX_SHARDS). */
+export const shardedKey = (key: string, shard: number) => `${key}#${shard}`;
 
 /** Start of each UTC day overlapping [from, to). */
 export function* daysIn(from: number, to: number): Generator<number> {
@@ -164,7 +210,7 @@ export function auditItem(entry: AuditEntry, retentionDays: number | null): Item
     at: entry.at,
     // One string keeps before/after snapshots compact (no per-attribute type tags) and exact.
     data: packJson(entry),
-    gsi2pk: monthKey(entry.at),
+    gsi2pk: shardedKey(monthKey(entry.at), shardOf(pk)),
     gsi2sk: sk,
   };
   if (entry.email !== null) {

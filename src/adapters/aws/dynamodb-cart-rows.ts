@@ -1,0 +1,108 @@
+/**
+ * The cart row as DynamoDB holds it, its identity items, and reading rows back by key: the
+ * layout the cart store writes and the indexes of dynamodb-tables.ts rely on.
+ *
+ * Index keys are chosen not to move: byEmail is keyed by the cart id under its address, byDay by
+ * the cart id under its activity day (sharded). An update that keeps the address and the day
+ * writes nothing to byEmail (KEYS_ONLY) and one small entry to byDay (its lastActivityAt).
+ */
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Cart, CartStatus, purchaseEmails } from '../../domain/cart.ts';
+import { dayKey, type Item, packJson, shardedKey, shardOf, unpackJson } from './dynamodb-tables.ts';
+
+export const CART_SK = 'CART';
+export const cartKey = (id: string) => ({ pk: `CART#${id}`, sk: CART_SK });
+const ALIAS_SK = 'ALIAS';
+/** An alias item names the row another id of the cart (checkout token, order id...) belongs to. */
+export const aliasKey = (alias: string) => ({ pk: `ALIAS#${alias}`, sk: ALIAS_SK });
+/** A purchase on record under one address: the purchase guard reads these, strongly consistent. */
+export const purchaseKey = (email: string, cartId: string) => ({
+  pk: `PURCHASE#${email}`,
+  sk: `CART#${cartId}`,
+});
+/** A store event id seen: which row it was recorded for (the 409 on an id reused elsewhere). */
+export const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+
+/** The purchase items of a bought row, one per address it was known by; none for other rows. */
+export function purchaseItems(cart: Cart): Item[] {
+  if (cart.status !== CartStatus.bought || cart.boughtAt === null) return [];
+  return purchaseEmails(cart).map((email) => ({
+    ...purchaseKey(email, cart.id),
+    boughtAt: cart.boughtAt,
+  }));
+}
+
+export function cartItem(cart: Cart): Item {
+  const { pk, sk } = cartKey(cart.id);
+  const item: Item = {
+    pk,
+    sk,
+    version: cart.version,
+    status: cart.status,
+    lastActivityAt: cart.lastActivityAt,
+    data: packJson(cart),
+    gsi2pk: shardedKey(dayKey(cart.lastActivityAt), shardOf(pk)),
+    gsi2sk: cart.id,
+  };
+  if (cart.wakeAt !== null) item.wakeAt = cart.wakeAt;
+  // Sparse index: only open carts with an address are in byEmail, so openCartsFor reads no others.
+  if (cart.status === CartStatus.open && cart.email !== null) {
+    item.gsi1pk = `EMAIL#${cart.email}`;
+    item.gsi1sk = cart.id;
+  }
+  return item;
+}
+
+export function toCart(item: Item): Cart {
+  const cart = unpackJson(item.data) as Cart;
+  // Rows written before aliases existed have none.
+  return {
+    ...cart,
+    aliases: cart.aliases ?? [],
+    knownEmails: cart.knownEmails ?? (cart.email === null ? [] : [cart.email]),
+    version: Number(item.version),
+  };
+}
+
+/** BatchGetItem takes at most 100 keys a call. */
+export const MAX_BATCH_KEYS = 100;
+
+export interface BatchGetHooks {
+  readonly consumed: (consumed: unknown) => void;
+  readonly fail: (error: unknown) => never;
+}
+
+const keyString = (item: Item) => `${String(item.pk)}\u0000${String(item.sk)}`;
+
+/**
+ * The items under `keys` (any number), in the order of `keys`; missing ones are left out.
+ * Unprocessed keys (throttling) are asked again, with a short growing pause, until none is left.
+ */
+export async function batchGetAll(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Item[],
+  consistent: boolean,
+  hooks: BatchGetHooks,
+): Promise<Item[]> {
+  const found = new Map<string, Item>();
+  for (let i = 0; i < keys.length; i += MAX_BATCH_KEYS) {
+    let request: Record<string, { Keys: Item[]; ConsistentRead: boolean }> = {
+      [table]: { Keys: keys.slice(i, i + MAX_BATCH_KEYS), ConsistentRead: consistent },
+    };
+    for (let round = 0; Object.keys(request).length > 0; round++) {
+      if (round > 0) await new Promise((wake) => setTimeout(wake, Math.min(1000, 25 * 2 ** round)));
+      try {
+        const out = await doc.send(
+          new BatchGetCommand({ RequestItems: request, ReturnConsumedCapacity: 'TOTAL' }),
+        );
+        hooks.consumed(out.ConsumedCapacity);
+        for (const item of out.Responses?.[table] ?? []) found.set(keyString(item), item);
+        request = (out.UnprocessedKeys ?? {}) as typeof request;
+      } catch (error) {
+        hooks.fail(error);
+      }
+    }
+  }
+  return keys.map((key) => found.get(keyString(key))).filter((item) => item !== undefined);
+}
