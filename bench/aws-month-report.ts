@@ -1,7 +1,6 @@
 /** The simulated month's figures: per-unit usage, the priced month beside the estimator, the assumptions file. */
 import { writeFileSync } from 'node:fs';
 import { AWS_PRICES_US_EAST_1 } from '../src/domain/aws-prices.ts';
-import { MEASURED_AWS_USAGE } from '../src/domain/aws-usage-assumptions.ts';
 import {
   type CostBreakdown,
   costForMonth,
@@ -56,6 +55,23 @@ export function measuredAssumptions(r: MonthResult) {
   };
 }
 
+/**
+ * The store behaviour the bench played (shares of carts abandoned and mailed, steps, events a
+ * cart), derived from the run, so the estimator can be handed the same inputs the meter saw.
+ * Clicks are not simulated. Full precision: the comparison must not drift by rounding.
+ */
+export function benchShares(r: MonthResult) {
+  const woken = Math.max(1, r.wokenCarts);
+  return {
+    eventsPerCart: r.events.count / r.carts,
+    shareAbandoned: r.wokenCarts / r.carts,
+    shareWithEmail: r.abandonedWithEmail / woken,
+    steps: r.remindersSent / Math.max(1, r.abandonedWithEmail),
+    wakeUpsPerAbandonedCart: r.wakeUps.count / woken,
+    clicksPerReminder: 0,
+  };
+}
+
 function measuredUsage(r: MonthResult): UsageCounts {
   const a = measuredAssumptions(r);
   const invocations =
@@ -83,6 +99,9 @@ export function writeAssumptionsFile(
   path = 'src/domain/aws-usage-assumptions.ts',
 ) {
   const a = measuredAssumptions(r);
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  const { shareAbandoned, shareWithEmail, steps } = benchShares(r);
+  const shares = { shareAbandoned, shareWithEmail, steps };
   const date = new Date().toISOString().slice(0, 10);
   const body = `/**
  * AWS usage per unit of work, MEASURED by bench/aws-month.ts (\`npm run bench -- aws-month --write-assumptions\`):
@@ -99,10 +118,26 @@ export const MEASURED_AWS_USAGE = {
 ${Object.entries(a)
   .map(([k, v]) => `  ${k}: ${v},`)
   .join('\n')}
+  /** The bench's simulated store (not any real store's): cost.ts keeps its own guesses for these. */
+${Object.entries(shares)
+  .map(([k, v]) => `  ${k}: ${round(v)},`)
+  .join('\n')}
 } as const;
 `;
   writeFileSync(path, body);
 }
+
+/**
+ * The same meter's figures before lean writes (issue 15; measured 2026-12-01, 200 carts): every
+ * change a transaction, a seen-event item per event, whole-row index projections with moving keys.
+ */
+const BEFORE_LEAN = {
+  wruPerCart: 104.87,
+  rruPerCart: 22.96,
+  wruPerEvent: 13.04,
+  wruPerWakeUp: 19.57,
+  bytesStoredPerCart: 17_212,
+};
 
 const n2 = (x: number) => fmt(x, 2);
 const money = (c: CostBreakdown, key: string) =>
@@ -111,11 +146,23 @@ const money = (c: CostBreakdown, key: string) =>
 export function awsMonthMarkdown(r: MonthResult): string {
   const a = measuredAssumptions(r);
   const measured = costForMonth(measuredUsage(r), AWS_PRICES_US_EAST_1, { freeTier: false });
-  const estimate = estimateForCarts(r.carts).cost;
+  // The estimator handed this run's inputs: its per-unit usage and the bench's store behaviour.
+  const estimate = estimateForCarts(r.carts, {
+    ...DEFAULT_ASSUMPTIONS,
+    ...a,
+    ...benchShares(r),
+  }).cost;
+  const within = (measuredMicros: number, estimatedMicros: number | undefined) => {
+    if (estimatedMicros === undefined) return 'n/a';
+    if (measuredMicros === 0) return estimatedMicros === 0 ? 'yes' : 'no';
+    const off = (estimatedMicros - measuredMicros) / measuredMicros;
+    return `${Math.abs(off) <= 0.15 ? 'yes' : 'no'} (${off >= 0 ? '+' : ''}${(off * 100).toFixed(1)}%)`;
+  };
   const guessed = estimateForCarts(r.carts, { ...DEFAULT_ASSUMPTIONS, ...GUESSES }).cost;
   const lines = measured.lines.map((l) => {
     const key = `${l.service} ${l.item}`;
-    return `| ${key} | ${fmt(l.quantity, 2)} | $${l.cost} | $${money(estimate, key)?.cost ?? 'n/a'} | $${money(guessed, key)?.cost ?? 'n/a'} |`;
+    const est = money(estimate, key);
+    return `| ${key} | ${fmt(l.quantity, 2)} | $${l.cost} | $${est?.cost ?? 'n/a'} | ${within(l.costMicros, est?.costMicros)} | $${money(guessed, key)?.cost ?? 'n/a'} |`;
   });
   const unit = (name: string, b: Bucket) => {
     const p = per(b);
@@ -144,6 +191,7 @@ export function awsMonthMarkdown(r: MonthResult): string {
     unit('SES bounce or complaint', r.feedback),
     '',
     `- Per cart over its life: **${n2(lifeWru)} WRU, ${n2(lifeRru)} RRU**; ${n2(a.eventsPerCart)} events, ${n2(r.wakeUps.count / r.carts)} wake-ups (${n2(a.wakeUpsPerAbandonedCart)} per cart woken at least once), storage added ${fmt(a.bytesStoredPerCart, 0)} bytes (items, index copies and 100 bytes overhead each).`,
+    `- Before lean writes (same meter, same month, ${BEFORE_LEAN.wruPerCart} WRU): **${n2(lifeWru)} WRU per cart against ${n2(BEFORE_LEAN.wruPerCart)}** (target at most 45), ${n2(lifeRru)} RRU against ${n2(BEFORE_LEAN.rruPerCart)}; ${n2(per(r.events).wru)} WRU per event against ${n2(BEFORE_LEAN.wruPerEvent)}, ${n2(per(r.wakeUps).wru)} per wake-up against ${n2(BEFORE_LEAN.wruPerWakeUp)}; ${fmt(a.bytesStoredPerCart, 0)} bytes stored per cart against ${fmt(BEFORE_LEAN.bytesStoredPerCart, 0)}.`,
     `- Where event units go: ${top(r.events)}.`,
     `- Where wake-up units go: ${top(r.wakeUps)}.`,
     `- Writes by item kind (partition key prefix), per event: ${top(r.events, 'byItemKind', 8)}; per wake-up: ${top(r.wakeUps, 'byItemKind', 8)}.`,
@@ -154,12 +202,12 @@ export function awsMonthMarkdown(r: MonthResult): string {
         ', ',
       )} (${n2(Object.values(r.scheduler).reduce((x, y) => x + y, 0) / r.carts)} per cart; Scheduler bills invocations, not API calls). SES SendEmail: ${r.sesCalls}. Application log bytes: ${r.logBytes}.`,
     '',
-    `The month priced (us-east-1, prices as of ${measured.pricesAsKnownOn}, no free tier) beside \`cost --carts ${r.carts}\` (the estimator, with src/domain/aws-usage-assumptions.ts as it stood when this run began: measured ${MEASURED_AWS_USAGE.measuredOn}${(MEASURED_AWS_USAGE.measuredOn as string) === 'never' ? ', the old guesses' : ''}) and beside the estimator's guesses before this bench (2 WRU per event and per wake-up, 4,000 bytes a cart...). Storage is the month's carts kept ${MONTHS_KEPT} months, as the estimator counts it. Lambda duration is not measured (DynamoDB Local's latency is not AWS's): 100 ms per invocation, at the deployed memory sizes (${a.lambdaMemoryMb} MB weighted).`,
+    `The month priced (us-east-1, prices as of ${measured.pricesAsKnownOn}, no free tier) beside the estimator (\`estimateForCarts\` in src/domain/cost.ts, the code behind \`cost --carts N\`) handed the same inputs: this run's per-unit usage (what --write-assumptions writes to src/domain/aws-usage-assumptions.ts) and this run's store behaviour (${n2(benchShares(r).eventsPerCart)} events a cart, ${fmt(benchShares(r).shareAbandoned * 100, 1)}% abandoned, ${fmt(benchShares(r).shareWithEmail * 100, 1)}% of those mailed, ${n2(benchShares(r).steps)} reminders each, no clicks), and beside the estimator's guesses before this bench (2 WRU per event and per wake-up, 4,000 bytes a cart...). \`cost --carts N\` itself keeps its own store-behaviour guesses (${DEFAULT_ASSUMPTIONS.eventsPerCart} events a cart, ${DEFAULT_ASSUMPTIONS.shareAbandoned * 100}% abandoned, ${DEFAULT_ASSUMPTIONS.shareWithEmail * 100}% with an email, ${DEFAULT_ASSUMPTIONS.steps} steps), since a real store's shoppers are not the bench's. Storage is the month's carts kept ${MONTHS_KEPT} months, as the estimator counts it. Lambda duration is not measured (DynamoDB Local's latency is not AWS's): 100 ms per invocation, at the deployed memory sizes (${a.lambdaMemoryMb} MB weighted).`,
     '',
-    '| line | measured quantity | measured | estimator now | old guesses |',
-    '|---|---:|---:|---:|---:|',
+    '| line | measured quantity | measured | estimator, same inputs | within 15% | old guesses |',
+    '|---|---:|---:|---:|---:|---:|',
     ...lines,
-    `| **total** | | **$${measured.total}** | **$${estimate.total}** | **$${guessed.total}** |`,
+    `| **total** | | **$${measured.total}** | **$${estimate.total}** | ${within(measured.totalMicros, estimate.totalMicros)} | **$${guessed.total}** |`,
     '',
     'Approximations in the meter (see the file comments): number sizes use the guide\'s "about one byte per two digits"; sets carry no per-element overhead; a GSI write under an unchanged key is priced on the larger of old and new projection; a cancelled transaction is billed its prepare phase (one standard write per item at its current size; AWS bills it but reports no figure); a ConditionCheck is a transactional write of the checked item (2 units per KB, as measured on real DynamoDB by paritysuite/dynamodb-conformance); Query pages are re-read without filter and projection to size what the key condition read. The estimator\'s shares (abandoned, with an email, steps) are store behaviour, not measured here: only the per-unit AWS usage comes from this run.',
   ].join('\n');

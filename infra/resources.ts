@@ -46,29 +46,29 @@ const include = (...nonKeyAttributes: string[]) => ({
 
 export function createTables(scope: Construct, prefix: string) {
   const state = table(scope, 'StateTable', `${prefix}-state`, true);
+  // Partition key only: the row's own key names the cart (no sort key to store or move).
   state.addGlobalSecondaryIndex({
     indexName: 'byEmail',
     partitionKey: { name: 'gsi1pk', type: S },
-    sortKey: { name: 'gsi1sk', type: S },
     ...keysOnly,
   });
   state.addGlobalSecondaryIndex({
     indexName: 'byDay',
     partitionKey: { name: 'gsi2pk', type: S },
-    sortKey: { name: 'gsi2sk', type: S },
     ...include('lastActivityAt'),
   });
   const audit = table(scope, 'AuditTable', `${prefix}-audit`, true);
+  // Sorted by the row's own sort key (time, then a unique suffix).
   audit.addGlobalSecondaryIndex({
     indexName: 'byEmail',
     partitionKey: { name: 'gsi1pk', type: S },
-    sortKey: { name: 'gsi1sk', type: S },
+    sortKey: { name: 'sk', type: S },
     ...include('action', 'at'),
   });
   audit.addGlobalSecondaryIndex({
     indexName: 'byMonth',
     partitionKey: { name: 'gsi2pk', type: S },
-    sortKey: { name: 'gsi2sk', type: S },
+    sortKey: { name: 'sk', type: S },
     ...include('action', 'at'),
   });
   const unsubscribe = table(scope, 'UnsubscribeTable', `${prefix}-unsubscribe`, false);

@@ -2,9 +2,9 @@
  * The cart row as DynamoDB holds it, its identity items, and reading rows back by key: the
  * layout the cart store writes and the indexes of dynamodb-tables.ts rely on.
  *
- * Index keys are chosen not to move: byEmail is keyed by the cart id under its address, byDay by
- * the cart id under its activity day (sharded). An update that keeps the address and the day
- * writes nothing to byEmail (KEYS_ONLY) and one small entry to byDay (its lastActivityAt).
+ * Index keys are chosen not to move: byEmail is the address alone, byDay the activity day alone
+ * (sharded); the row's own key names the cart in both. An update that keeps the address and the
+ * day writes nothing to byEmail (KEYS_ONLY) and one small entry to byDay (its lastActivityAt).
  */
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Cart, CartStatus, purchaseEmails } from '../../domain/cart.ts';
@@ -42,13 +42,11 @@ export function cartItem(cart: Cart): Item {
     lastActivityAt: cart.lastActivityAt,
     data: packJson(cart),
     gsi2pk: shardedKey(dayKey(cart.lastActivityAt), shardOf(pk)),
-    gsi2sk: cart.id,
   };
   if (cart.wakeAt !== null) item.wakeAt = cart.wakeAt;
   // Sparse index: only open carts with an address are in byEmail, so openCartsFor reads no others.
   if (cart.status === CartStatus.open && cart.email !== null) {
     item.gsi1pk = `EMAIL#${cart.email}`;
-    item.gsi1sk = cart.id;
   }
   return item;
 }

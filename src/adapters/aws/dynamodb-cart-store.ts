@@ -376,7 +376,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
             },
           });
           for await (const item of items)
-            hits.push({ id: String(item.gsi2sk), at: Number(item.lastActivityAt) });
+            hits.push({ id: String(item.pk).slice(5), at: Number(item.lastActivityAt) });
         }
         hits.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         // The index is eventually consistent, like the whole rows it used to hold.
@@ -438,7 +438,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
     async sendsTo(email, since) {
       const items = auditQuery('audit.sendsTo', {
         IndexName: Index.byEmail,
-        KeyConditionExpression: 'gsi1pk = :email AND gsi1sk >= :since',
+        KeyConditionExpression: 'gsi1pk = :email AND sk >= :since',
         FilterExpression: '#a = :sent',
         ExpressionAttributeNames: { '#a': 'action', '#at': 'at' },
         ExpressionAttributeValues: {
@@ -481,7 +481,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
         for (const shard of shards()) {
           const items = auditQuery('audit.auditBetween', {
             IndexName: Index.byMonth,
-            KeyConditionExpression: 'gsi2pk = :month AND gsi2sk BETWEEN :lo AND :hi',
+            KeyConditionExpression: 'gsi2pk = :month AND sk BETWEEN :lo AND :hi',
             ExpressionAttributeValues: {
               ':month': shardedKey(monthKey(month), shard),
               ':lo': padTime(from),
@@ -507,7 +507,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
         for (const shard of shards()) {
           const items = auditQuery('audit.auditTimes', {
             IndexName: Index.byMonth,
-            KeyConditionExpression: 'gsi2pk = :month AND gsi2sk BETWEEN :lo AND :hi',
+            KeyConditionExpression: 'gsi2pk = :month AND sk BETWEEN :lo AND :hi',
             // The index holds action and time: nothing else is read.
             FilterExpression: `#action = :action AND #at < :to${
               cartIdPrefix === undefined ? '' : ' AND begins_with(pk, :cartPk)'

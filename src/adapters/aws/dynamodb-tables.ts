@@ -52,33 +52,46 @@ export const Projections = {
 const copy = (p: Projection): Projection =>
   p.ProjectionType === 'INCLUDE' ? { ...p, NonKeyAttributes: [...p.NonKeyAttributes] } : p;
 
+/**
+ * The state table's indexes have a partition key only: an open cart is found by its address, a
+ * cart by its activity day, and the row's own key (projected into every index) names it. No sort
+ * key attribute to store on every row, nor to move.
+ */
+const hashOnly = (name: string, pk: string, Projection: Projection) => ({
+  IndexName: name,
+  KeySchema: [{ AttributeName: pk, KeyType: 'HASH' as const }],
+  Projection,
+});
+
+const keysAndAttributes = (names: readonly string[]) => ({
+  AttributeDefinitions: names.map((AttributeName) => ({ AttributeName, AttributeType: S })),
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' as const },
+    { AttributeName: 'sk', KeyType: 'RANGE' as const },
+  ],
+});
+
 export function stateTableDefinition(TableName: string): CreateTableCommandInput {
   return {
     TableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map(
-      (AttributeName) => ({
-        AttributeName,
-        AttributeType: S,
-      }),
-    ),
-    KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
+    ...keysAndAttributes(['pk', 'sk', 'gsi1pk', 'gsi2pk']),
     GlobalSecondaryIndexes: [
-      gsi(Index.byEmail, 'gsi1pk', 'gsi1sk', copy(Projections.stateByEmail)),
-      gsi(Index.byDay, 'gsi2pk', 'gsi2sk', copy(Projections.stateByDay)),
+      hashOnly(Index.byEmail, 'gsi1pk', copy(Projections.stateByEmail)),
+      hashOnly(Index.byDay, 'gsi2pk', copy(Projections.stateByDay)),
     ],
   };
 }
 
 export function auditTableDefinition(TableName: string): CreateTableCommandInput {
   return {
-    ...stateTableDefinition(TableName),
+    TableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    ...keysAndAttributes(['pk', 'sk', 'gsi1pk', 'gsi2pk']),
+    // Sorted by the row's own sort key (time, then a unique suffix): no copy of it on every row.
     GlobalSecondaryIndexes: [
-      gsi(Index.byEmail, 'gsi1pk', 'gsi1sk', copy(Projections.auditByEmail)),
-      gsi(Index.byMonth, 'gsi2pk', 'gsi2sk', copy(Projections.auditByMonth)),
+      gsi(Index.byEmail, 'gsi1pk', 'sk', copy(Projections.auditByEmail)),
+      gsi(Index.byMonth, 'gsi2pk', 'sk', copy(Projections.auditByMonth)),
     ],
   };
 }
@@ -208,15 +221,14 @@ export function auditItem(entry: AuditEntry, retentionDays: number | null): Item
     sk,
     action: entry.action,
     at: entry.at,
-    // One string keeps before/after snapshots compact (no per-attribute type tags) and exact.
+    // One string keeps before/after snapshots compact (no per-attribute type tags) and exact;
+    // compressed, the second cart costs a few bytes (it is nearly the first).
     data: packJson(entry),
     gsi2pk: shardedKey(monthKey(entry.at), shardOf(pk)),
-    gsi2sk: sk,
   };
   if (entry.email !== null) {
+    // Sorted by sk, time then suffix: rows about an address come back in write order.
     item.gsi1pk = `EMAIL#${entry.email}`;
-    // Time then suffix (not action first): rows about an address come back in write order.
-    item.gsi1sk = sk;
   }
   if (retentionDays !== null)
     item[TTL_ATTRIBUTE] = Math.floor(entry.at / 1000) + retentionDays * 86_400;
