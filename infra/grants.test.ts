@@ -14,16 +14,16 @@ import { actionsOf, KEYS, resourcesOf, synth } from './test-synth.ts';
 const EXPECTED: Record<FunctionKey, Partial<Record<TableKey, string[]>>> = {
   http: {
     state: ['BatchGetItem', 'ConditionCheckItem', 'GetItem', 'PutItem', 'Query'],
-    audit: ['PutItem', 'Query'],
+    audit: ['BatchGetItem', 'PutItem', 'Query'],
     unsubscribe: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
   },
   waiter: {
-    state: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    state: ['BatchGetItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     audit: ['PutItem', 'Query'],
     unsubscribe: ['GetItem', 'PutItem', 'Query'],
   },
-  nightlyExport: { state: ['Query'] },
-  monthlySummary: { state: ['Query'], audit: ['Query'] },
+  nightlyExport: { state: ['BatchGetItem', 'Query'] },
+  monthlySummary: { state: ['BatchGetItem', 'Query'], audit: ['BatchGetItem', 'Query'] },
   sesFeedback: { audit: ['PutItem'], unsubscribe: ['GetItem', 'PutItem'] },
 };
 
@@ -76,9 +76,9 @@ describe('CartRecoveryStack table grants, action by action', () => {
   });
 
   it('lets the http function and the waiter only append to and read the audit trail', () => {
-    for (const key of ['http', 'waiter'] as const) {
-      expect(granted(key, 'audit').onTable, key).toEqual(['PutItem', 'Query']);
-    }
+    // Put and reads only (BatchGetItem reads the owner pages' rows an index names).
+    expect(granted('http', 'audit').onTable).toEqual(['BatchGetItem', 'PutItem', 'Query']);
+    expect(granted('waiter', 'audit').onTable).toEqual(['PutItem', 'Query']);
   });
 
   it('never lets SES feedback take an address off the never-send list', () => {
@@ -134,8 +134,10 @@ const INVENTORY: Record<string, { commands: string[]; transactItems: string[] }>
     commands: ['Get', 'TransactWrite'],
     transactItems: ['Put', 'Update'],
   },
+  'src/adapters/aws/dynamodb-cart-rows.ts': { commands: ['BatchGet'], transactItems: [] },
+  // A tally Update outside a transaction follows an audit row the row write did not carry.
   'src/adapters/aws/dynamodb-cart-store.ts': {
-    commands: ['BatchGet', 'Get', 'Put', 'TransactWrite'],
+    commands: ['Get', 'Put', 'TransactWrite', 'Update'],
     transactItems: ['ConditionCheck', 'Put'],
   },
   'src/adapters/aws/dynamodb-owner-sign-outs.ts': { commands: ['Get', 'Put'], transactItems: [] },

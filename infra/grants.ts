@@ -23,6 +23,9 @@
  *     unsubscribe: GetItem, PutItem (a hard bounce at send time), Query (sender health)
  *   nightlyExport: state Query (the day's carts)
  *   monthlySummary: state Query (the month's carts), audit Query (the month's rows)
+ * Indexes keep keys (and a few attributes) only, so every function that lists rows through one
+ * then reads them by key: BatchGetItem where it queries an index for whole rows (http's
+ * address audit, the waiter's open carts, the export's day, the summary's month).
  *   sesFeedback: unsubscribe GetItem, PutItem (add or strengthen a block, never remove one);
  *                audit PutItem
  *
@@ -42,16 +45,16 @@ type Access = Partial<Record<TableKey, readonly string[]>>;
 export const TABLE_ACCESS: Readonly<Record<FunctionKey, Access>> = {
   http: {
     state: ['GetItem', 'PutItem', 'ConditionCheckItem', 'BatchGetItem', 'Query'],
-    audit: ['PutItem', 'Query'],
+    audit: ['PutItem', 'Query', 'BatchGetItem'],
     unsubscribe: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
   },
   waiter: {
-    state: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    state: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'],
     audit: ['PutItem', 'Query'],
     unsubscribe: ['GetItem', 'PutItem', 'Query'],
   },
-  nightlyExport: { state: ['Query'] },
-  monthlySummary: { state: ['Query'], audit: ['Query'] },
+  nightlyExport: { state: ['Query', 'BatchGetItem'] },
+  monthlySummary: { state: ['Query', 'BatchGetItem'], audit: ['Query', 'BatchGetItem'] },
   sesFeedback: { unsubscribe: ['GetItem', 'PutItem'], audit: ['PutItem'] },
 };
 

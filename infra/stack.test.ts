@@ -2,6 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  auditTableDefinition,
+  stateTableDefinition,
+  unsubscribeTableDefinition,
+} from '../src/adapters/aws/dynamodb-tables.ts';
 import type { FunctionKey } from './stack.ts';
 import {
   actionsOf,
@@ -99,6 +104,35 @@ describe('CartRecoveryStack resources', () => {
     for (const table of tables) {
       expect(table.DeletionPolicy).toBe('Retain');
       expect(table.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it('declares each index as the adapter and DynamoDB Local define it (keys and projection)', () => {
+    const tables = Object.values(d.template.findResources('AWS::DynamoDB::Table'));
+    const indexesOf = (name: string) => {
+      const table = tables.find((t) => (t.Properties as Json).TableName === name);
+      const gsis = ((table?.Properties as Json | undefined)?.GlobalSecondaryIndexes ??
+        []) as Json[];
+      return gsis.map(({ IndexName, KeySchema, Projection }) => ({
+        IndexName,
+        KeySchema,
+        Projection,
+      }));
+    };
+    for (const def of [
+      stateTableDefinition('cr-state'),
+      auditTableDefinition('cr-audit'),
+      unsubscribeTableDefinition('cr-unsubscribe'),
+    ]) {
+      const expected = (def.GlobalSecondaryIndexes ?? []).map(
+        ({ IndexName, KeySchema, Projection }) => ({
+          IndexName,
+          KeySchema,
+          // CloudFormation spells "all attributes" out; the SDK's definitions do too.
+          Projection,
+        }),
+      );
+      expect(indexesOf(String(def.TableName)), def.TableName).toEqual(expected);
     }
   });
 
