@@ -164,6 +164,10 @@ describe('DynamoDB billing meter (DynamoDB Local, document client)', () => {
     );
     // Put: 11 bytes -> 1 x 2. Check of the 5,019-byte item: 5 x 2. The put has no gsi1pk.
     expect(use).toEqual({ requests: 1, readUnits: 0, writeUnits: 12, indexWriteUnits: 0 });
+    // Broken down by item kind (the partition key before '#'; here the whole key) and role.
+    const kinds = meter.snapshot().byItemKind;
+    expect(kinds[`TransactWriteItems ${TABLE.TableName} t`]?.writeUnits).toBe(2);
+    expect(kinds[`TransactWriteItems ${TABLE.TableName} big check`]?.writeUnits).toBe(10);
   });
 
   it('bills a cancelled transaction its prepare phase: one write per item at its current size', async () => {
