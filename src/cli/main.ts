@@ -1,6 +1,8 @@
 /**
  * The `cart-recovery` command. Every command reads the same CR_* variables as `serve`.
  */
+import { DatabaseFileError, SecretsFileError } from '../adapters/local/data-dir.ts';
+import { DataDirLockedError } from '../adapters/local/data-dir-lock.ts';
 import { ConfigError, parseConfig } from '../app/config.ts';
 import { parseArgs, requireFlag, UsageError } from './args.ts';
 import { runServe } from './serve.ts';
@@ -17,6 +19,10 @@ const USAGE = `Usage: cart-recovery <command> [options]
   unsubscribe EMAIL --by NAME           never email this address again
   write-off CART --reason TEXT --by NAME
   audit CART [--json]                   the cart's story: every stop and send
+  backup DEST                           copy the database and secrets into the empty folder DEST
+  restore SRC [--force]                 put a backup back into the data dir (serve stopped)
+  secrets [--rotate webhook|owner|link] [--new]
+                                        where the secrets live and how to rotate each
 
 Configuration is read from CR_* environment variables (see README).`;
 
@@ -31,6 +37,9 @@ export const extraCommands = new Map<string, () => Promise<CommandRunner>>([
   ['export', async () => (await import('./export-command.ts')).runExport],
   ['summary', async () => (await import('./summary-command.ts')).runSummary],
   ['cost', async () => (await import('./cost-command.ts')).runCost],
+  ['backup', async () => (await import('./backup-command.ts')).runBackup],
+  ['restore', async () => (await import('./backup-command.ts')).runRestore],
+  ['secrets', async () => (await import('./secrets-command.ts')).runSecrets],
 ]);
 
 export async function main(argv: readonly string[], env = process.env): Promise<number> {
@@ -41,7 +50,7 @@ export async function main(argv: readonly string[], env = process.env): Promise<
       log(USAGE);
       return command === undefined ? 2 : 0;
     }
-    const args = parseArgs(rest, ['json']);
+    const args = parseArgs(rest, ['json', 'force', 'new']);
     switch (command) {
       case 'serve':
         return await runServe(parseConfig(env), log);
@@ -58,7 +67,14 @@ export async function main(argv: readonly string[], env = process.env): Promise<
       }
     }
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    // A data dir in use, or a secrets or database file that cannot be used: one line, no stack.
+    if (
+      error instanceof ConfigError ||
+      error instanceof UsageError ||
+      error instanceof DataDirLockedError ||
+      error instanceof SecretsFileError ||
+      error instanceof DatabaseFileError
+    ) {
       process.stderr.write(`cart-recovery: ${error.message}\n`);
       return 2;
     }

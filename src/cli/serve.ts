@@ -17,7 +17,7 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  const runtime = openLocalRuntime(config);
+  const runtime = openLocalRuntime(config, { lock: 'serve' });
   const server = createNodeServer(runtime.app, runtime.handleEvent);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -52,6 +52,8 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
   log(
     `  sheet      daily at ${config.exportAt} ${config.policy.storeTimeZone} into ${config.dataDir}/exports${config.reportTo.length > 0 ? `; monthly summary to ${config.reportTo.join(', ')}` : ''}`,
   );
+  log(`  secrets    ${runtime.secrets.path} (cart-recovery secrets: how to rotate them)`);
+  for (const warning of runtime.warnings) log(`  warning    ${warning}`);
   if (runtime.secrets.generated) {
     log('');
     log(`First run: secrets generated in ${runtime.secrets.path} (shown once; keep them safe)`);
