@@ -184,7 +184,11 @@ export function openDatabase({ path, check = false }: OpenDatabaseOptions): Sqli
 /** The fast integrity check (no index-to-table cross checks): pages, records, free list. */
 function quickCheck(db: SqliteDatabase, path: string): void {
   const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
-  const problems = rows.map((row) => row.quick_check).filter((text) => text !== 'ok');
+  // SQLite's report spans lines ("*** in database main ***\nTree 21 page 21: ..."): one line here.
+  const problems = rows
+    .map((row) => row.quick_check.replace(/\*\*\* in database \w+ \*\*\*/g, '').trim())
+    .filter((text) => text !== 'ok')
+    .map((text) => text.replace(/\s*\n\s*/g, '; '));
   if (problems.length > 0) {
     throw new DatabaseFileError(
       `${path} failed its integrity check (${problems.length} problem(s), first: ${problems[0]}); ${RESTORE_HINT}`,
