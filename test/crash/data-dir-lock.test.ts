@@ -147,6 +147,12 @@ describe('two serve processes on one data dir', { timeout: 120_000 }, () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`pid ${first.child.pid}`);
     expect(lines[0]).toContain(dataDir);
+    // A command that writes takes the lock too, and refuses the same way.
+    const suppress = startCli(['suppress', 'c_42', '--by', 'sam'], baseEnv(dataDir));
+    expect(await suppress.exited).toEqual({ code: 2, signal: null });
+    expect(suppress.output().stderr).toMatch(
+      /^cart-recovery: suppress: the data dir .* in use by cart-recovery serve \(pid \d+/,
+    );
     // The first one is untouched and still serving.
     expect((await fetch(`${first.base}/health`)).status).toBeLessThan(500);
   });

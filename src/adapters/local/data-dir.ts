@@ -79,7 +79,9 @@ export function openDataDir(options: OpenDataDirOptions): OpenedDataDir {
         `${dbPath} is missing or empty but ${secretsPath(dataDir)} says this data dir was in use: starting empty would forget every cart and unsubscribe; ${FRESH_START_HINT}`,
       );
     }
-    const db = openDatabase({ path: dbPath, check: hadDatabase });
+    // quick_check reads the whole file (~0.5 s per 100k carts): once per serve start and per
+    // write command, not for every read-only command.
+    const db = openDatabase({ path: dbPath, check: hadDatabase && lock !== null });
     try {
       const secrets = loadOrCreateSecrets(dataDir, {
         cartsInDatabase: hadDatabase ? countCarts(db) : 0,
