@@ -129,8 +129,8 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
       publicUrl: config.publicUrl,
     }),
   });
-  // One process owns the database (the loop runs in `serve` or the demo only), so a claim from
-  // before this start was left by a process that is gone: recovered at once, not after minutes.
+  // One process owns the database (serve holds the data dir's lock, data-dir-lock.ts), so a
+  // claim from before this start was left by a process that is gone: recovered at once.
   // A start time and not a list of the claims found at start, because it needs no bookkeeping, and
   // wake's own in-flight set covers a wall clock stepped back below it.
   const startedAt = clock.now();

@@ -76,7 +76,13 @@ export function createNodeServer(app: Hono, handleEvent: EventHandler): Server {
         );
         send(res, 200, answer);
       } catch (thrown) {
-        const error = storageUnavailable(thrown) ?? thrown;
+        const unavailable = storageUnavailable(thrown);
+        if (unavailable !== null) {
+          console.error(
+            `[http] POST /events: ${unavailable.message}: ${(thrown as Error).message}`,
+          );
+        }
+        const error = unavailable ?? thrown;
         if (error instanceof HttpError) {
           if (!res.headersSent) send(res, error.status, errorBody(error), error.headers);
           return;
