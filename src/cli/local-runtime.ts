@@ -2,7 +2,6 @@
  * The composition root for the embedded default: SQLite in the data dir, the local timer loop,
  * the outbox or SMTP mailer, and the one Hono app. `serve`, `demo` and the CLI commands share it.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCsvSheet } from '../adapters/local/csv-sheet.ts';
@@ -65,7 +64,6 @@ function mailerFor(config: Config): Mailer {
 
 export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = {}) {
   const clock = options.clock ?? systemClock;
-  mkdirSync(config.dataDir, { recursive: true });
   const opened = openDataDir({
     dataDir: config.dataDir,
     lock: options.lock,

@@ -1,7 +1,7 @@
 /**
  * The `cart-recovery` command. Every command reads the same CR_* variables as `serve`.
  */
-import { DatabaseFileError, SecretsFileError } from '../adapters/local/data-dir.ts';
+import { DatabaseFileError, DataDirError, SecretsFileError } from '../adapters/local/data-dir.ts';
 import { DataDirLockedError } from '../adapters/local/data-dir-lock.ts';
 import { ConfigError, parseConfig } from '../app/config.ts';
 import { parseArgs, requireFlag, UsageError } from './args.ts';
@@ -73,7 +73,8 @@ export async function main(argv: readonly string[], env = process.env): Promise<
       error instanceof UsageError ||
       error instanceof DataDirLockedError ||
       error instanceof SecretsFileError ||
-      error instanceof DatabaseFileError
+      error instanceof DatabaseFileError ||
+      error instanceof DataDirError
     ) {
       process.stderr.write(`cart-recovery: ${error.message}\n`);
       return 2;

@@ -163,4 +163,23 @@ describe('a restart on a full disk with wake-ups leased', { timeout: 180_000 }, 
     }
     expect(second.child.exitCode).toBe(0);
   });
+
+  it('comes up on a full disk after a clean stop too, without room for the WAL index', async () => {
+    // The first test stopped cleanly: no -wal or -shm left, and none can be made now.
+    expect(existsSync(join(dataDir, 'cart-recovery.sqlite-shm'))).toBe(false);
+    fillDisk(join(mountPoint, 'filler'));
+    const served = await startServe(env, await freePort());
+    try {
+      expect(served.output().stdout).toMatch(/warning +.*-shm could not be created \(disk full\)/);
+      const owner = { authorization: `Bearer ${OWNER}` };
+      const read = await fetch(`${served.base}/owner/api/carts/c_42`, { headers: owner });
+      expect(read.status).toBe(200);
+      expect((await post(served.base, 'c_44')).status).toBe(503);
+      rmSync(join(mountPoint, 'filler'));
+      expect((await post(served.base, 'c_44')).status).toBe(200);
+    } finally {
+      await stopServe(served);
+    }
+    expect(served.child.exitCode).toBe(0);
+  });
 });

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDataDir } from '../../src/adapters/local/data-dir.ts';
+import { DataDirError, openDataDir } from '../../src/adapters/local/data-dir.ts';
 import { DatabaseFileError, openDatabase } from '../../src/adapters/local/sqlite.ts';
 
 const dirs: string[] = [];
@@ -116,5 +116,15 @@ describe('start-up chores of the data dir owner', () => {
       /db\.sqlite failed its integrity check .*restore SRC/,
     );
     expect(() => openDatabase({ path: dbPath, check: true })).not.toThrow(/\n/);
+  });
+
+  it('names a data dir that cannot be made, in one line with the fix', () => {
+    const file = join(tempDir(), 'not-a-dir');
+    closeSync(openSync(file, 'w'));
+    const dataDir = join(file, 'data');
+    expect(() => openDataDir({ dataDir, lock: 'serve', freshStart: false })).toThrow(DataDirError);
+    expect(() => openDataDir({ dataDir, freshStart: false })).toThrow(
+      /data: ENOTDIR .*check that CR_DATA_DIR .* is writable by this user/,
+    );
   });
 });

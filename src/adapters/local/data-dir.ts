@@ -4,7 +4,7 @@
  * are refused when they would silently not match it. Every refusal is one line naming the file
  * and the fix; main.ts prints it without a stack.
  */
-import { existsSync, statfsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { removeOutboxLeftovers } from './outbox-mailer.ts';
@@ -19,6 +19,7 @@ import {
   checkpointWal,
   countCarts,
   DatabaseFileError,
+  isExclusive,
   openDatabase,
   type SqliteDatabase,
 } from './sqlite.ts';
@@ -28,6 +29,21 @@ export const DATABASE_FILE = 'cart-recovery.sqlite';
 /** Below either, every start warns: a full disk stops writes (they answer 503 until it clears). */
 export const LOW_SPACE_BYTES = 200 * 1024 * 1024;
 export const LOW_SPACE_FRACTION = 0.05;
+
+/** The data dir itself cannot be used (permissions, a read-only or full file system). */
+export class DataDirError extends Error {
+  override readonly name = 'DataDirError';
+}
+
+/** A file-system error from making the dir, the lock or the secrets, as one line with the fix. */
+function dataDirProblem(dataDir: string, error: unknown): unknown {
+  const { code, path } = error as { code?: unknown; path?: unknown };
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return error;
+  return new DataDirError(
+    `${typeof path === 'string' ? path : dataDir}: ${code} (${(error as Error).message}); check that CR_DATA_DIR ${dataDir} is writable by this user and its disk has space`,
+    { cause: error },
+  );
+}
 
 export interface OpenDataDirOptions {
   readonly dataDir: string;
@@ -69,7 +85,16 @@ export function freeSpaceWarning(dataDir: string): string | null {
 }
 
 export function openDataDir(options: OpenDataDirOptions): OpenedDataDir {
+  try {
+    return openChecked(options);
+  } catch (error) {
+    throw dataDirProblem(options.dataDir, error);
+  }
+}
+
+function openChecked(options: OpenDataDirOptions): OpenedDataDir {
   const { dataDir, freshStart } = options;
+  mkdirSync(dataDir, { recursive: true });
   const lock = options.lock === undefined ? null : lockDataDir(dataDir, options.lock);
   try {
     const dbPath = join(dataDir, DATABASE_FILE);
@@ -81,7 +106,12 @@ export function openDataDir(options: OpenDataDirOptions): OpenedDataDir {
     }
     // quick_check reads the whole file (~0.5 s per 100k carts): once per serve start and per
     // write command, not for every read-only command.
-    const db = openDatabase({ path: dbPath, check: hadDatabase && lock !== null });
+    const owner = lock !== null;
+    const db = openDatabase({
+      path: dbPath,
+      check: hadDatabase && owner,
+      exclusiveFallback: owner,
+    });
     try {
       const secrets = loadOrCreateSecrets(dataDir, {
         cartsInDatabase: hadDatabase ? countCarts(db) : 0,
@@ -105,6 +135,11 @@ function startChores(dataDir: string, db: SqliteDatabase, owner: boolean): strin
     checkpointWal(db);
     const removed = removeOutboxLeftovers(join(dataDir, 'outbox'));
     if (removed > 0) warnings.push(`removed ${removed} unfinished outbox file(s) left by a crash`);
+  }
+  if (isExclusive(db)) {
+    warnings.push(
+      `${join(dataDir, DATABASE_FILE)}-shm could not be created (disk full): the database is open in exclusive mode, so audit, export and backup wait until serve restarts`,
+    );
   }
   const space = freeSpaceWarning(dataDir);
   if (space !== null) warnings.push(space);

@@ -121,6 +121,12 @@ export interface OpenDatabaseOptions {
   readonly path: string;
   /** Runs `PRAGMA quick_check` after opening (serve does; a test's scratch file need not). */
   readonly check?: boolean;
+  /**
+   * For the data dir's one owner: when the WAL's shared-memory file cannot be made (a full
+   * disk), open in exclusive locking mode instead, which keeps that index in the heap. Other
+   * processes then cannot read the file until this one closes it; the owner runs on.
+   */
+  readonly exclusiveFallback?: boolean;
 }
 
 /** The database file cannot be used as it is: one line naming the file and the fix. */
@@ -159,10 +165,45 @@ function fileProblem(path: string, error: unknown): Error {
   return error as Error;
 }
 
-export function openDatabase({ path, check = false }: OpenDatabaseOptions): SqliteDatabase {
+const NO_SHARED_MEMORY = /^SQLITE_(FULL|IOERR_SHMSIZE|IOERR_SHMOPEN|IOERR_SHMMAP)$/;
+
+export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
+  try {
+    try {
+      return openWith(options, false);
+    } catch (error) {
+      if (!(options.exclusiveFallback && NO_SHARED_MEMORY.test(codeOf(error)))) throw error;
+      return openWith(options, true);
+    }
+  } catch (error) {
+    throw unwritable(options.path, error);
+  }
+}
+
+/** A file that could not even be opened for want of space (a new file, a migration due). */
+function unwritable(path: string, error: unknown): unknown {
+  const code = codeOf(error);
+  if (!/^SQLITE_(FULL|IOERR)/.test(code)) return error;
+  return new DatabaseFileError(
+    `${path} cannot be opened for writing (${code}, disk full or failing); free some space where the data dir lives, then start again`,
+    { cause: error },
+  );
+}
+
+/** Whether the file was opened in exclusive locking mode (openDatabase's full-disk fallback). */
+export function isExclusive(db: SqliteDatabase): boolean {
+  return db.pragma('locking_mode', { simple: true }) === 'exclusive';
+}
+
+function openWith(
+  { path, check = false }: OpenDatabaseOptions,
+  exclusive: boolean,
+): SqliteDatabase {
   let db: SqliteDatabase | undefined;
   try {
     db = new Database(path);
+    // Before the first access to the WAL, or SQLite would still map the shared-memory file.
+    if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
     // FULL: an event is on disk before we answer 200, even if the machine (not just the process) dies.
     db.pragma(`synchronous = ${process.env.CR_SQLITE_SYNC ?? 'FULL'}`);
