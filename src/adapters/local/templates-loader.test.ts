@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TemplateSet, Templates } from '../../domain/copy.ts';
-import { renderTemplate, TemplateError } from '../../domain/template.ts';
+import { renderTemplate } from '../../domain/template.ts';
 import { loadTemplates, TemplateFilesError } from './templates-loader.ts';
 
 const SHIPPED = fileURLToPath(new URL('../../../templates', import.meta.url));
@@ -66,7 +66,7 @@ describe('loadTemplates', () => {
   it('fails at load time, naming file and line, when a template is broken', () => {
     const dir = copyOfShipped();
     writeFileSync(join(dir, 'step-1.html'), '<p>\n{{#items}}\n{{name}}\n');
-    expect(() => loadTemplates(dir)).toThrow(TemplateError);
+    expect(() => loadTemplates(dir)).toThrow(TemplateFilesError);
     expect(() => loadTemplates(dir)).toThrow(`${join(dir, 'step-1.html')}:2:`);
   });
 
@@ -120,7 +120,7 @@ describe('loadTemplates', () => {
     const subject = loadTemplates(dir).steps[0]?.abandoned.subject;
     expect(subject && renderTemplate(subject, VIEW, 'text')).toBe('Hi from Hazel & Oak');
     writeFileSync(join(dir, 'step-2.html'), '<p>\n{{> greeting}}\n');
-    expect(() => loadTemplates(dir)).toThrow(TemplateError);
+    expect(() => loadTemplates(dir)).toThrow(TemplateFilesError);
     expect(() => loadTemplates(dir)).toThrow(
       `${join(dir, 'step-2.html')}:2: {{> greeting}} names no partial (known: body-start, footer, head-start, items)`,
     );
