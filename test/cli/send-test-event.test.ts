@@ -85,7 +85,7 @@ describe('send-test-event', () => {
       CR_DATA_DIR: dir,
       CR_PUBLIC_URL: base,
       CR_REPORT_TO: 'owner@linen.example',
-      CR_STORE_URL: 'https://linen.example/',
+      CR_STORE_URL: 'https://linen.example/shop/',
       CR_STORE_HOSTS: 'linen.example',
     });
     expect(result.code).toBe(0);
@@ -94,7 +94,7 @@ describe('send-test-event', () => {
     expect(verifyWebhookSignature(SECRET, request?.signature, raw, Date.now()).ok).toBe(true);
     const { cart } = eventSchema.parse(JSON.parse(request?.body ?? '{}'));
     expect(cart.email).toBe('owner@linen.example');
-    expect(cart.restoreUrl).toBe(`https://linen.example/cart/${cart.id}`);
+    expect(cart.restoreUrl).toBe(`https://linen.example/shop/cart/${cart.id}`);
   });
 
   it('--checkout buys the remembered cart, and without one says how to get one', async () => {
