@@ -11,7 +11,8 @@ import { type Command, parseCommandArgs, UsageError } from '../../src/cli/args.t
 import { COMMANDS } from '../../src/cli/main.ts';
 import { runCli } from './run-cli.ts';
 
-const NOWHERE = { CR_DATA_DIR: join(tmpdir(), 'cr-cli-parsing-never-created') };
+// A fresh name each run: a data dir left by an earlier, failed run would fail every refusal.
+const NOWHERE = { CR_DATA_DIR: join(tmpdir(), `cr-cli-parsing-never-created-${process.pid}`) };
 const SPEC_COMMANDS = [
   'serve',
   'demo',
@@ -30,7 +31,7 @@ const SPEC_COMMANDS = [
 ];
 const dirs: string[] = [];
 afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [...dirs, NOWHERE.CR_DATA_DIR]) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A refusal: exit 2, nothing on stdout, exactly one line on stderr, and no data dir made. */
