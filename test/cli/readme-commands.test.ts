@@ -13,12 +13,14 @@ const DOCS = ['README.md', 'docs/events.md'];
 /** `npx cart-recovery audit c_42` anywhere in the text, up to a backtick, comment or line end. */
 function commandsIn(path: string): string[][] {
   const text = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
-  return [...text.matchAll(/npx cart-recovery ([^`#\n)]*)/g)]
-    .map((m) => (m[1] ?? '').trim())
-    // "npx cart-recovery ..." is prose for any command.
-    .filter((line) => line !== '' && !line.startsWith('...'))
-    .map((line) => line.replace(/[,.;:]$/, ''))
-    .map((line) => line.split(/\s+/));
+  return (
+    [...text.matchAll(/npx cart-recovery ([^`#\n)]*)/g)]
+      .map((m) => (m[1] ?? '').trim())
+      // "npx cart-recovery ..." is prose for any command.
+      .filter((line) => line !== '' && !line.startsWith('...'))
+      .map((line) => line.replace(/[,.;:]$/, ''))
+      .map((line) => line.split(/\s+/))
+  );
 }
 
 describe.each(DOCS)('commands in %s', (path) => {
