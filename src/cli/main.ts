@@ -257,7 +257,18 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   return command.run(parsed.args, io);
 }
 
+let pipeWatched = false;
+/** `cart-recovery demo | head`: a reader that stops early is not a crash; the command finishes. */
+function ignoreClosedPipe(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 export async function main(argv: readonly string[], env = process.env): Promise<number> {
+  ignoreClosedPipe();
   const log = (line: string) => process.stdout.write(`${line}\n`);
   try {
     return await dispatch(argv, { log, env });

@@ -37,3 +37,11 @@ describe.each(DOCS)('commands in %s', (path) => {
     expect(() => parseCommandArgs(command, rest)).not.toThrow();
   });
 });
+
+describe.each(DOCS)('%s', (path) => {
+  it('has no fixed occurredAt a reader would send stale; examples stamp it with date', () => {
+    const text = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+    expect(text).not.toMatch(/"occurredAt"\s*:\s*"\d{4}-/);
+    expect(text).toContain('date -u +%Y-%m-%dT%H:%M:%SZ');
+  });
+});

@@ -99,6 +99,22 @@ describe('the first hour', () => {
     expect(existsSync(join(home, 'data'))).toBe(false);
   });
 
+  it('demo piped into a reader that stops early (| head) still finishes, without a stack', async () => {
+    const child = spawn(process.execPath, [BIN, 'demo', '--carts', '20'], {
+      cwd: home,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((done) => child.once('close', done));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('serve starts; send-test-event then audit show an open cart waking an hour ahead', async () => {
     served = startServe();
     await untilListening(served);
