@@ -62,16 +62,17 @@ describe('template problems', () => {
       writeFileSync(join(templates, name), 'Hello {{storeName}}\n');
     }
     writeFileSync(join(templates, 'step-1.html'), '<p>\n{{#items}}\n{{name}}\n');
-    writeFileSync(join(templates, 'step-2.txt'), 'Hi\n\n{{nope!}}\n');
+    writeFileSync(join(templates, 'step-2.txt'), 'Hi\n\n{{nope!}}\n{{also bad}}\n');
     rmSync(join(templates, 'step-3-saved.subject.txt'));
     const result = await refusedStart({ CR_TEMPLATES_DIR: templates });
     expect(result.code).toBe(2);
     const lines = result.stderr.trimEnd().split('\n');
-    expect(lines[0]).toBe('cart-recovery: the email templates have 3 problems:');
+    expect(lines[0]).toBe('cart-recovery: the email templates have 4 problems:');
     expect(lines.slice(1).sort()).toEqual(
       [
         `  ${join(templates, 'step-1.html')}:2: {{#items}} is never closed with {{/items}}`,
         `  ${join(templates, 'step-2.txt')}:3: "{{nope!}}" is not a placeholder name`,
+        `  ${join(templates, 'step-2.txt')}:4: "{{also bad}}" is not a placeholder name`,
         `  email template ${join(templates, 'step-3-saved.subject.txt')} is missing (see templates/README.md)`,
       ].sort(),
     );

@@ -70,6 +70,31 @@ describe('loadTemplates', () => {
     expect(() => loadTemplates(dir)).toThrow(`${join(dir, 'step-1.html')}:2:`);
   });
 
+  it('lists every mistake at once: several in one file, in a partial, and in other files', () => {
+    const dir = copyOfShipped();
+    writeFileSync(join(dir, 'partials', 'footer.txt'), 'Bye {{store name}}\n');
+    writeFileSync(join(dir, 'step-1.txt'), '{{bad-name}}\n{{#items}}\n{{> footer}}\n');
+    writeFileSync(join(dir, 'step-3.html'), '<p>{{/items}}</p>\n');
+    let caught: unknown;
+    try {
+      loadTemplates(dir);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(TemplateFilesError);
+    const problems = (caught as TemplateFilesError).problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `${join(dir, 'step-1.txt')}:1: "{{bad-name}}" is not a placeholder name`,
+        `${join(dir, 'partials', 'footer.txt')}:1: "{{store name}}" is not a placeholder name (included from ${join(dir, 'step-1.txt')}:3)`,
+        `${join(dir, 'step-1.txt')}:2: {{#items}} is never closed with {{/items}}`,
+        `${join(dir, 'step-3.html')}:1: {{/items}} closes nothing`,
+      ]),
+    );
+    // Every line is one problem: the message is a header and one line per problem, no more.
+    expect((caught as Error).message.split('\n')).toHaveLength(problems.length + 1);
+  });
+
   it('says which folder it could not read', () => {
     const missing = join(tmpdir(), 'cr-templates-does-not-exist');
     expect(() => loadTemplates(missing)).toThrow(

@@ -43,15 +43,19 @@ class Problems {
     try {
       return load();
     } catch (error) {
-      if (!(error instanceof TemplateFilesError) && !(error instanceof TemplateError)) throw error;
-      // A broken partial is reported once, not once per file that includes it.
-      const key =
-        error instanceof TemplateError
-          ? `${error.file}:${error.line}:${error.problem}`
-          : error.message;
-      if (!this.seen.has(key)) this.seen.set(key, error);
+      if (error instanceof TemplateError) for (const each of error.all()) this.keep(each);
+      else if (error instanceof TemplateFilesError) this.keep(error);
+      else throw error;
       return null;
     }
+  }
+  private keep(error: Error): void {
+    // A broken partial is reported once, not once per file that includes it.
+    const key =
+      error instanceof TemplateError
+        ? `${error.file}:${error.line}:${error.problem}`
+        : error.message;
+    if (!this.seen.has(key)) this.seen.set(key, error);
   }
   check(): void {
     if (this.seen.size === 0) return;
