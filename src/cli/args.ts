@@ -42,6 +42,11 @@ export interface Command {
   readonly run: CommandRunner;
 }
 
+/** A word a shell reads back as is: `CR_DATA_DIR=${shellWord(dir)} npx ...` for the user to copy. */
+export function shellWord(text: string): string {
+  return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }

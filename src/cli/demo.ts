@@ -16,7 +16,7 @@ import type { QuietHours } from '../domain/policy.ts';
 import { formatSummaryTable } from '../domain/summary-format.ts';
 import { createManualClock } from '../ports/clock.ts';
 import type { ParsedArgs } from './args.ts';
-import { UsageError } from './args.ts';
+import { shellWord, UsageError } from './args.ts';
 import { buildPlan } from './demo/plan.ts';
 import { createDemoMailer, playDemo } from './demo/play.ts';
 import { formatReport } from './demo/report.ts';
@@ -126,7 +126,7 @@ export const runDemo: CommandRunner = async (args, { log, env }) => {
     const tally = await tallyDemo(runtime.store, plan);
     const owner = runtime.owners[0];
     // Every command the demo suggests must read the demo's dir, not serve's.
-    const envPrefix = `CR_DATA_DIR=${dataDir} `;
+    const envPrefix = `CR_DATA_DIR=${shellWord(dataDir)} `;
     const lines = formatReport(tally, {
       from: start,
       to: played.endedAt,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { type Config, parseConfig } from '../app/config.ts';
 import { parseHostRule } from '../domain/store-hosts.ts';
 import { signWebhook } from '../domain/webhook-signature.ts';
-import { type CommandRunner, UsageError } from './args.ts';
+import { type CommandRunner, shellWord, UsageError } from './args.ts';
 
 export const TEST_CART_FILE = 'test-cart-id';
 const TEST_EMAIL = 'test@example.com';
@@ -115,10 +115,10 @@ export const runSendTestEvent: CommandRunner = async (args, { log, env }) => {
   log(`POST ${url}/events (${checkout ? 'cart.checked_out' : 'cart.updated'} for ${cartId})`);
   log(`${res.status} ${await res.text()}`);
   if (!res.ok) return 1;
-  if (!checkout && existsSync(config.dataDir)) {
-    writeFileSync(join(config.dataDir, TEST_CART_FILE), `${cartId}\n`);
-  }
-  const prefix = env.CR_DATA_DIR === undefined ? '' : `CR_DATA_DIR=${config.dataDir} `;
+  const prefix = env.CR_DATA_DIR === undefined ? '' : `CR_DATA_DIR=${shellWord(config.dataDir)} `;
+  // Not creating a data dir: the service may be on another machine, with its secret from env.
+  const remembered = !checkout && existsSync(config.dataDir);
+  if (remembered) writeFileSync(join(config.dataDir, TEST_CART_FILE), `${cartId}\n`);
   log('');
   log(`Next: ${prefix}npx cart-recovery audit ${cartId}`);
   if (!checkout) {
@@ -126,7 +126,11 @@ export const runSendTestEvent: CommandRunner = async (args, { log, env }) => {
     log(
       `  its first reminder to ${config.reportTo[0] ?? TEST_EMAIL} is due at ${new Date(now + first).toISOString()} (gate permitting);`,
     );
-    log(`  ${prefix}npx cart-recovery send-test-event --checkout buys it and stops it`);
+    log(
+      remembered
+        ? `  ${prefix}npx cart-recovery send-test-event --checkout buys it and stops it`
+        : `  (no data dir ${config.dataDir} here to remember it in, so --checkout will not find it)`,
+    );
   }
   return 0;
 };

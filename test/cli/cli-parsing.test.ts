@@ -3,11 +3,12 @@
  * and extra arguments (one line naming them, with the command's usage), missing values, --version.
  * Every refusal here happens before any data dir is touched: CR_DATA_DIR points nowhere.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Command, parseCommandArgs, UsageError } from '../../src/cli/args.ts';
+import { type Command, parseCommandArgs, shellWord, UsageError } from '../../src/cli/args.ts';
 import { COMMANDS } from '../../src/cli/main.ts';
 import { runCli } from './run-cli.ts';
 
@@ -215,4 +216,15 @@ describe('audit after --', () => {
     expect(result.stdout).toBe('no cart --odd-cart-id\n');
     expect(result.code).toBe(1);
   });
+});
+
+describe('shellWord', () => {
+  it.each(['./demo-data', '/tmp/my demo', "it's here", 'a$b`c`', ''])(
+    'is read back by bash as %j',
+    (text) => {
+      expect(
+        execFileSync('bash', ['-c', `printf %s ${shellWord(text)}`], { encoding: 'utf8' }),
+      ).toBe(text);
+    },
+  );
 });
