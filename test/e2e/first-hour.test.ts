@@ -155,16 +155,12 @@ describe('the first hour', () => {
     expect(json.cart.wakeAt).toBeNull();
   });
 
-  it("README's curl example, copied as is, is accepted and opens a cart", async () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Send your first event'));
-    const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  /** A shell block as a reader pastes it, with their secret and (here) the port this test got. */
+  async function paste(block: string): Promise<unknown> {
     expect(block).toContain('curl');
     expect(block).toContain('date -u +%Y-%m-%dT%H:%M:%SZ');
-    expect(block).not.toMatch(/"occurredAt":"\d{4}-/);
     const secret = JSON.parse(readFileSync(join(home, 'data', 'secrets.json'), 'utf8'))
       .webhookSecret as string;
-    // The two things a reader fills in: their secret, and (here) the port this test could get.
     const script = block
       .replace('SECRET=whsec_...', `SECRET='${secret}'`)
       .replaceAll('localhost:8787', `localhost:${port}`);
@@ -175,6 +171,29 @@ describe('the first hour', () => {
     });
     const code = await new Promise((done) => child.once('close', done));
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ cart: { id: 'c_42', status: 'open' }, duplicate: false });
+    return JSON.parse(stdout);
+  }
+
+  const shellBlocks = (text: string) =>
+    [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+
+  it("README's curl example, copied as is, is accepted and opens a cart", async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const [block] = shellBlocks(readme.slice(readme.indexOf('## Send your first event')));
+    expect(await paste(block ?? '')).toEqual({
+      cart: { id: 'c_42', status: 'open' },
+      duplicate: false,
+    });
+  });
+
+  it("docs/events.md's examples, copied as is, update the cart and then buy it", async () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'events.md'), 'utf8');
+    const [update, checkout] = shellBlocks(doc.slice(doc.indexOf('## Examples')));
+    // The SECRET line is set once, in the first block, as a reader's shell would keep it.
+    const secretLine = /^SECRET=.*$/m.exec(update ?? '')?.[0] ?? '';
+    expect(await paste(update ?? '')).toMatchObject({ cart: { id: 'c_42', status: 'open' } });
+    expect(await paste(`${secretLine}\n${checkout ?? ''}`)).toMatchObject({
+      cart: { id: 'c_42', status: 'bought' },
+    });
   });
 });
