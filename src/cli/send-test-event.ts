@@ -128,7 +128,7 @@ export const runSendTestEvent: CommandRunner = async (args, { log, env }) => {
     );
     log(
       remembered
-        ? `  ${prefix}npx cart-recovery send-test-event --checkout buys it and stops it`
+        ? `  to buy it (and stop it): ${prefix}npx cart-recovery send-test-event --checkout`
         : `  (no data dir ${config.dataDir} here to remember it in, so --checkout will not find it)`,
     );
   }
