@@ -170,7 +170,14 @@ export const COMMANDS = {
   },
   secrets: {
     summary: 'where the secrets live and how to rotate each',
-    options: {},
+    options: {
+      rotate: {
+        type: 'string',
+        value: 'webhook|owner|link',
+        help: 'write a new one (a rotated link secret still verifies links already sent)',
+      },
+      new: { type: 'boolean', help: 'write new secrets where there are none (a fresh start)' },
+    },
     positionals: [],
     run: registered('secrets'),
   },
@@ -228,6 +235,10 @@ const ONE_LINE_ERRORS = new Map([
   ['ListenError', 2],
   ['TemplateFilesError', 2],
   ['SendTestEventError', 1],
+  // The data dir's lock and files (the ops branch's src/adapters/local/data-dir*.ts).
+  ['DataDirLockedError', 2],
+  ['SecretsFileError', 2],
+  ['DatabaseFileError', 2],
 ]);
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Command, parseCommandArgs, shellWord, UsageError } from '../../src/cli/args.ts';
-import { COMMANDS } from '../../src/cli/main.ts';
+import { COMMANDS, extraCommands } from '../../src/cli/main.ts';
 import { runCli } from './run-cli.ts';
 
 // A fresh name each run: a data dir left by an earlier, failed run would fail every refusal.
@@ -227,4 +227,30 @@ describe('shellWord', () => {
       ).toBe(text);
     },
   );
+});
+
+describe('commands registered by other modules (backup, restore, secrets, rearm)', () => {
+  it('run what is registered, with arguments the table has checked', async () => {
+    const seen: unknown[] = [];
+    extraCommands.set('restore', async () => async (args) => {
+      seen.push({ positionals: args.positionals, force: args.flags.get('force') });
+      return 0;
+    });
+    try {
+      expect((await runCli(['restore', '/backups/monday', '--force'], NOWHERE)).code).toBe(0);
+      expect(seen).toEqual([{ positionals: ['/backups/monday'], force: true }]);
+      const extra = await runCli(['restore', 'a', 'b'], NOWHERE);
+      expectRefusal(extra);
+      expect(extra.stderr).toContain('unexpected argument "b"');
+      expect(seen).toHaveLength(1);
+    } finally {
+      extraCommands.delete('restore');
+    }
+  });
+
+  it('say so in one line when nothing is registered', async () => {
+    const result = await runCli(['rearm'], NOWHERE);
+    expectRefusal(result);
+    expect(result.stderr).toContain('rearm is not available in this build');
+  });
 });
