@@ -183,7 +183,7 @@ export const COMMANDS = {
   },
   rearm: {
     summary: "re-create every open cart's wake-up (after restoring a table)",
-    options: {},
+    options: { json },
     positionals: [],
     run: registered('rearm'),
   },
