@@ -185,7 +185,7 @@ describe('DynamoDB cart store, beyond the contract', () => {
   });
 
   it('knows a delivery that wrote its row but died before its event marker, on retry', async () => {
-    const { tables, store, raw } = await setup();
+    const { tables, store, raw, usage } = await setup();
     // What the first delivery of evt_7 left: its row (the row names its last event), no marker.
     await store.save({
       cart: makeCart({ lastEventId: 'evt_7' }),
@@ -199,6 +199,13 @@ describe('DynamoDB cart store, beyond the contract', () => {
       cartId: 'c_1',
     });
     expect(await raw(tables.state, 'EVENT#evt_7', 'EVENT')).toMatchObject({ cartId: 'c_1' });
+    // A plain re-delivery after that: the marker answers, and nothing is written.
+    usage.reset();
+    expect(await store.recordEvent('evt_7', null, 'c_1')).toEqual({
+      kind: 'duplicate',
+      cartId: 'c_1',
+    });
+    expect(usage.snapshot().dynamodb['event.record']).toBeUndefined();
     // An older event the row does not hold is remembered as new.
     expect(await store.recordEvent('evt_6', null, 'c_1')).toEqual({ kind: 'saved', cart: null });
   });

@@ -321,6 +321,9 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
     eventId: string,
     cartId: string | null,
   ): Promise<RecordEventResult> {
+    // Most such events are plain re-deliveries: their marker answers, nothing is written.
+    const seen = await seenFor(eventId);
+    if (seen !== null) return { kind: 'duplicate', cartId: seen };
     if (cartId !== null) {
       const row = await getItem('event.rowHolds', cartKey(cartId));
       if (row !== null && toCart(row).lastEventId === eventId) {
