@@ -16,7 +16,7 @@ export const MEASURED_AWS_USAGE = {
   wruPerWakeUp: 6.11,
   rruPerWakeUp: 6.04,
   wakeUpsPerAbandonedCart: 4.22,
-  bytesStoredPerCart: 8310,
+  bytesStoredPerCart: 8328,
   logBytesPerInvocation: 260,
   lambdaMemoryMb: 511,
   /** The bench's simulated store (not any real store's): cost.ts keeps its own guesses for these. */
