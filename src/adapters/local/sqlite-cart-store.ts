@@ -47,6 +47,12 @@ export interface SqliteCartStore extends CartStore {
   /** Earliest armed wake-up, so the loop can sleep exactly until then. */
   nextDueAt(): number | null;
   countOpen(): number;
+  /**
+   * Deletes audit rows dated before `before` (the nightly job passes now minus 400 days): they
+   * hold addresses and cart snapshots. Returns how many went. Sender health's day tallies and
+   * the unsubscribe list are kept apart and are not touched.
+   */
+  deleteAuditBefore(before: number): number;
 }
 
 export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
@@ -76,6 +82,11 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   const upsertPurchase = db.prepare(
     `INSERT INTO purchases (email, cart_id, bought_at) VALUES (?, ?, ?)
      ON CONFLICT (email, cart_id) DO UPDATE SET bought_at = excluded.bought_at`,
+  );
+  const deletePurchase = db.prepare('DELETE FROM purchases WHERE email = ? AND cart_id = ?');
+  // In batches, so a first run over years of rows never holds the write lock for long.
+  const deleteAuditBatch = db.prepare<[number]>(
+    `DELETE FROM audit WHERE seq IN (SELECT seq FROM audit WHERE at < ? LIMIT ${PAGE * 5})`,
   );
   const insertEvent = db.prepare(
     'INSERT INTO events (id, cart_id, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
@@ -161,9 +172,15 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     };
     // A new row under an id another row already holds as an alias would split one cart in two.
     if (expectedVersion === null && aliasOwner.get(cart.id) !== undefined) return null;
+    // A tombstone (CR_RETAIN_CARTS) takes the cart's purchase records with it: they name the
+    // addresses it had, and the purchase guard reads none that old (config checks the minimum).
+    const previous = cart.tombstone === undefined ? undefined : getStmt.get(cart.id);
     const changes =
       expectedVersion === null ? insertStmt.run(params).changes : updateStmt.run(params).changes;
     if (changes !== 1) return null;
+    if (previous !== undefined) {
+      for (const email of purchaseEmails(toCart(previous))) deletePurchase.run(email, cart.id);
+    }
     // A bought row is on record under every address it was known by (a handful at most).
     if (cart.status === 'bought' && cart.boughtAt !== null) {
       for (const email of purchaseEmails(cart)) upsertPurchase.run(email, cart.id, cart.boughtAt);
@@ -360,6 +377,15 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
 
     countOpen() {
       return countOpenStmt.get()?.n ?? 0;
+    },
+
+    deleteAuditBefore(before) {
+      let deleted = 0;
+      for (;;) {
+        const { changes } = deleteAuditBatch.run(before);
+        deleted += changes;
+        if (changes < PAGE * 5) return deleted;
+      }
     },
   };
 }
