@@ -17,6 +17,7 @@ const USAGE = `Usage: cart-recovery <command> [options]
   unsubscribe EMAIL --by NAME           never email this address again
   write-off CART --reason TEXT --by NAME
   audit CART [--json]                   the cart's story: every stop and send
+  forget EMAIL --by NAME                erase a shopper's carts and audit rows, keep them unsubscribed
 
 Configuration is read from CR_* environment variables (see README).`;
 
@@ -31,6 +32,7 @@ export const extraCommands = new Map<string, () => Promise<CommandRunner>>([
   ['export', async () => (await import('./export-command.ts')).runExport],
   ['summary', async () => (await import('./summary-command.ts')).runSummary],
   ['cost', async () => (await import('./cost-command.ts')).runCost],
+  ['forget', async () => (await import('./forget-command.ts')).runForget],
 ]);
 
 export async function main(argv: readonly string[], env = process.env): Promise<number> {

@@ -53,6 +53,19 @@ export interface SqliteCartStore extends CartStore {
    * the unsubscribe list are kept apart and are not touched.
    */
   deleteAuditBefore(before: number): number;
+  /**
+   * Erases one address (a shopper's request): every cart that had it, with its aliases, purchase
+   * records and audit rows, and every other audit row about it. Seen event ids stay (they name no
+   * one, and a store's retry of an old event must stay a duplicate). The never-send list is the
+   * caller's to keep. Deleted rows linger in free pages until a VACUUM.
+   */
+  forgetAddress(email: string): ForgetReport;
+}
+
+export interface ForgetReport {
+  readonly carts: readonly string[];
+  readonly auditRows: number;
+  readonly purchases: number;
 }
 
 export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
@@ -88,6 +101,29 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   const deleteAuditBatch = db.prepare<[number]>(
     `DELETE FROM audit WHERE seq IN (SELECT seq FROM audit WHERE at < ? LIMIT ${PAGE * 5})`,
   );
+  // Every cart that ever had the address: its current one (indexed) or any it was known by.
+  const cartsOfAddress = db.prepare<[string, string], { id: string }>(
+    `SELECT id FROM carts WHERE email = ?
+     UNION SELECT c.id FROM carts c, json_each(c.data, '$.knownEmails') e WHERE e.value = ?`,
+  );
+  const forgetAudit = db.prepare('DELETE FROM audit WHERE email = ?');
+  const forgetCartAudit = db.prepare('DELETE FROM audit WHERE cart_id = ?');
+  const forgetPurchases = db.prepare('DELETE FROM purchases WHERE email = ?');
+  const forgetCartPurchases = db.prepare('DELETE FROM purchases WHERE cart_id = ?');
+  const forgetAliases = db.prepare('DELETE FROM cart_aliases WHERE cart_id = ?');
+  const forgetCart = db.prepare('DELETE FROM carts WHERE id = ?');
+  const forgetTx = db.transaction((email: string): ForgetReport => {
+    const carts = cartsOfAddress.all(email, email).map((row) => row.id);
+    let auditRows = forgetAudit.run(email).changes;
+    let purchases = forgetPurchases.run(email).changes;
+    for (const id of carts) {
+      auditRows += forgetCartAudit.run(id).changes;
+      purchases += forgetCartPurchases.run(id).changes;
+      forgetAliases.run(id);
+      forgetCart.run(id);
+    }
+    return { carts, auditRows, purchases };
+  });
   const insertEvent = db.prepare(
     'INSERT INTO events (id, cart_id, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
   );
@@ -377,6 +413,10 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
 
     countOpen() {
       return countOpenStmt.get()?.n ?? 0;
+    },
+
+    forgetAddress(email) {
+      return forgetTx(email);
     },
 
     deleteAuditBefore(before) {
