@@ -10,6 +10,7 @@ import { InvalidHoldoutShareError, parseShare } from '../domain/holdout.ts';
 import { DAY, type Policy, type QuietHours } from '../domain/policy.ts';
 import { parseHostRule } from '../domain/store-hosts.ts';
 import { InvalidQuietHoursError, parseQuietHours } from '../domain/zoned-time.ts';
+import { publicUrlRule } from './public-url.ts';
 
 export interface OwnerToken {
   readonly name: string;
@@ -54,6 +55,8 @@ export interface Config {
    * the connection's own peer address is the client.
    */
   readonly trustProxy: readonly Cidr[];
+  /** Settings that work but are probably wrong (printed once by `serve` at start). */
+  readonly warnings: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -284,6 +287,8 @@ export function parseConfig(env: Env): Config {
     } else trustProxy.push(cidr);
   }
 
+  const warnings = publicUrlRule(publicUrl, mail, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -318,5 +323,6 @@ export function parseConfig(env: Env): Config {
     snippet: snippetKey === undefined ? null : { key: snippetKey, origins: snippetOrigins },
     snippetDailyCap,
     trustProxy,
+    warnings,
   };
 }

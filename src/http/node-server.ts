@@ -46,6 +46,40 @@ function readBody(req: IncomingMessage): Promise<Uint8Array | null> {
   });
 }
 
+/** A server that could not start listening, said in one line with the fix. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}
+
+function listenProblem(code: unknown, port: number, host: string): string | null {
+  switch (code) {
+    case 'EADDRINUSE':
+      return `port ${port} on ${host} is in use (another cart-recovery? set CR_PORT)`;
+    case 'EACCES':
+      return `port ${port} on ${host} needs privileges this user lacks (use a port above 1024 behind a proxy; set CR_PORT)`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return `${host} is not an address of this machine (set CR_HOST, e.g. 127.0.0.1)`;
+    default:
+      return null;
+  }
+}
+
+/** Listens, turning the usual start-up failures into a ListenError instead of a stack. */
+export function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (error: Error & { code?: unknown }) => {
+      const problem = listenProblem(error.code, port, host);
+      reject(problem === null ? error : new ListenError(problem, { cause: error }));
+    };
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+}
+
 export function createNodeServer(app: Hono, handleEvent: EventHandler): Server {
   const viaHono = getRequestListener(app.fetch);
   return createServer((req, res) => {
