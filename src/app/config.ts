@@ -26,6 +26,10 @@ export interface Config {
   readonly webhookSecret: string | undefined;
   /** Undefined: one owner "owner" with a generated token kept in the data dir. */
   readonly owners: readonly OwnerToken[] | undefined;
+  /** CR_LINK_SECRET: signs new links; the data dir's link secrets still verify old ones. */
+  readonly linkSecret: string | undefined;
+  /** CR_FRESH_START=1: start even though the data dir's secrets or database went missing. */
+  readonly freshStart: boolean;
   readonly policy: Policy;
   readonly mail:
     | { readonly kind: 'outbox' }
@@ -224,6 +228,10 @@ export function parseConfig(env: Env): Config {
   if (webhookSecret !== undefined && webhookSecret.length < 16) {
     problems.push('CR_WEBHOOK_SECRET: must be at least 16 characters');
   }
+  const linkSecret = get('CR_LINK_SECRET');
+  if (linkSecret !== undefined && linkSecret.length < 16) {
+    problems.push('CR_LINK_SECRET: must be at least 16 characters');
+  }
   const exportAt = get('CR_EXPORT_AT') ?? '23:55';
   if (parseClock(exportAt) === null) problems.push(`CR_EXPORT_AT: "${exportAt}" must be HH:MM`);
 
@@ -298,6 +306,8 @@ export function parseConfig(env: Env): Config {
     publicUrl,
     webhookSecret,
     owners,
+    linkSecret,
+    freshStart: ['true', '1', 'yes'].includes(get('CR_FRESH_START') ?? ''),
     policy: {
       cadenceMs,
       giveUpAfterMs,

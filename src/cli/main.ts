@@ -23,7 +23,11 @@ export type { CommandRunner, Io, ParsedArgs };
  * Commands whose code lives on other branches register here (`backup`, `restore`, `secrets`,
  * `rearm`): their COMMANDS entry already fixes the options, and runs what is registered.
  */
-export const extraCommands = new Map<string, () => Promise<CommandRunner>>();
+export const extraCommands = new Map<string, () => Promise<CommandRunner>>([
+  ['backup', async () => (await import('./backup-command.ts')).runBackup],
+  ['restore', async () => (await import('./backup-command.ts')).runRestore],
+  ['secrets', async () => (await import('./secrets-command.ts')).runSecrets],
+]);
 
 function registered(name: string): CommandRunner {
   return async (args, io) => {
@@ -245,6 +249,7 @@ const ONE_LINE_ERRORS = new Map([
   ['DataDirLockedError', 2],
   ['SecretsFileError', 2],
   ['DatabaseFileError', 2],
+  ['DataDirError', 2],
 ]);
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {

@@ -18,7 +18,7 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  const runtime = openLocalRuntime(config);
+  const runtime = openLocalRuntime(config, { lock: 'serve' });
   const server = createNodeServer(runtime.app, runtime.handleEvent);
   try {
     await listen(server, config.port, config.host);
@@ -57,6 +57,8 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
   log(
     `  sheet      daily at ${config.exportAt} ${config.policy.storeTimeZone} into ${config.dataDir}/exports${config.reportTo.length > 0 ? `; monthly summary to ${config.reportTo.join(', ')}` : ''}`,
   );
+  log(`  secrets    ${runtime.secrets.path} (cart-recovery secrets: how to rotate them)`);
+  for (const warning of runtime.warnings) log(`  warning    ${warning}`);
   // Once, at start: settings that work but would surprise (see publicUrlRule in config.ts).
   for (const warning of config.warnings)
     process.stderr.write(`cart-recovery: warning: ${warning}\n`);

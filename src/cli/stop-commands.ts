@@ -19,7 +19,7 @@ export async function runStop(
     );
   }
   const by = requireFlag(args, 'by', 'sam');
-  const runtime = openLocalRuntime(config);
+  const runtime = openLocalRuntime(config, { lock: command });
   try {
     if (command === 'unsubscribe') {
       const email = normaliseEmail(target);

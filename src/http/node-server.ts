@@ -6,12 +6,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { errorBody, HttpError } from './errors.ts';
+import { errorBody, HttpError, storageUnavailable } from './errors.ts';
 import { type EventHandler, MAX_BODY_BYTES } from './events-route.ts';
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const json = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(json),
   });
@@ -103,9 +109,16 @@ export function createNodeServer(app: Hono, handleEvent: EventHandler): Server {
           req.headers['content-type'],
         );
         send(res, 200, answer);
-      } catch (error) {
+      } catch (thrown) {
+        const unavailable = storageUnavailable(thrown);
+        if (unavailable !== null) {
+          console.error(
+            `[http] POST /events: ${unavailable.message}: ${(thrown as Error).message}`,
+          );
+        }
+        const error = unavailable ?? thrown;
         if (error instanceof HttpError) {
-          if (!res.headersSent) send(res, error.status, errorBody(error));
+          if (!res.headersSent) send(res, error.status, errorBody(error), error.headers);
           return;
         }
         console.error('[http] POST /events failed:', error);
