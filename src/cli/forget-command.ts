@@ -36,7 +36,7 @@ export const runForget: CommandRunner = async (args, { log, env }) => {
   const email = normaliseEmail(target);
   if (!email.ok) throw new UsageError(`"${target}" ${email.problem}`);
   const config = parseConfig(env);
-  const runtime = openLocalRuntime(config);
+  const runtime = openLocalRuntime(config, { lock: 'forget' });
   try {
     const report = runtime.store.forgetAddress(email.email);
     const unsubscribed = await runtime.stops.unsubscribe(email.email, by);
