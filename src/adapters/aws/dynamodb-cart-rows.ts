@@ -8,7 +8,15 @@
  */
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Cart, CartStatus, purchaseEmails } from '../../domain/cart.ts';
-import { dayKey, type Item, packJson, shardedKey, shardOf, unpackJson } from './dynamodb-tables.ts';
+import {
+  dayKey,
+  type Item,
+  packJson,
+  shardedKey,
+  shardOf,
+  TTL_ATTRIBUTE,
+  unpackJson,
+} from './dynamodb-tables.ts';
 
 export const CART_SK = 'CART';
 export const cartKey = (id: string) => ({ pk: `CART#${id}`, sk: CART_SK });
@@ -23,12 +31,19 @@ export const purchaseKey = (email: string, cartId: string) => ({
 /** A store event id seen: which row it was recorded for (the 409 on an id reused elsewhere). */
 export const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
 
-/** The purchase items of a bought row, one per address it was known by; none for other rows. */
-export function purchaseItems(cart: Cart): Item[] {
+/**
+ * The purchase items of a bought row, one per address it was known by; none for other rows.
+ * With CR_RETAIN_CARTS they expire (TTL) when the cart is shrunk to a tombstone.
+ */
+export function purchaseItems(cart: Cart, retentionMs: number | null): Item[] {
   if (cart.status !== CartStatus.bought || cart.boughtAt === null) return [];
+  const boughtAt = cart.boughtAt;
+  const expires =
+    retentionMs === null ? {} : { [TTL_ATTRIBUTE]: Math.floor((boughtAt + retentionMs) / 1000) };
   return purchaseEmails(cart).map((email) => ({
     ...purchaseKey(email, cart.id),
-    boughtAt: cart.boughtAt,
+    boughtAt,
+    ...expires,
   }));
 }
 

@@ -72,6 +72,11 @@ export interface DynamoDbCartStoreOptions {
   readonly clock?: Clock;
   /** Audit rows expire this long after their `at` (TTL); null keeps them forever. Default ~13 months. */
   readonly auditRetentionDays?: number | null;
+  /**
+   * CR_RETAIN_CARTS: purchase items expire (TTL) this long after the purchase, when the cart they
+   * belong to is shrunk to a tombstone; null or absent keeps them.
+   */
+  readonly purchaseRetentionMs?: number | null;
 }
 
 /** Long enough to outlive Shopify's 4-hour retries and any replay a store might do by hand. */
@@ -111,7 +116,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
    */
   function changeItems({ cart, expectedVersion, audit, newAliases = [] }: SaveCart) {
     const stored: Cart = { ...cart, version: (expectedVersion ?? 0) + 1 };
-    const purchases = purchaseItems(stored);
+    const purchases = purchaseItems(stored, options.purchaseRetentionMs ?? null);
     const condition =
       expectedVersion === null
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
