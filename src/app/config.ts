@@ -10,6 +10,7 @@ import { InvalidHoldoutShareError, parseShare } from '../domain/holdout.ts';
 import { DAY, type Policy, type QuietHours } from '../domain/policy.ts';
 import { parseHostRule } from '../domain/store-hosts.ts';
 import { InvalidQuietHoursError, parseQuietHours } from '../domain/zoned-time.ts';
+import { LOG_LEVELS, type LogLevel } from '../ports/log.ts';
 
 export interface OwnerToken {
   readonly name: string;
@@ -54,6 +55,10 @@ export interface Config {
    * the connection's own peer address is the client.
    */
   readonly trustProxy: readonly Cidr[];
+  /** CR_LOG_LEVEL: the lowest level of log line written (SPEC section 7). */
+  readonly logLevel: LogLevel;
+  /** CR_METRICS_TOKEN: the bearer token `GET /metrics` asks for; unset: the route answers 404. */
+  readonly metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -273,6 +278,15 @@ export function parseConfig(env: Env): Config {
     } else trustProxy.push(cidr);
   }
 
+  const logLevel = parseLogLevel(get('CR_LOG_LEVEL'), problems);
+  const metricsToken = get('CR_METRICS_TOKEN');
+  // Sent as `Authorization: Bearer TOKEN`, like an owner token, and as hard to guess.
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) {
+    problems.push(
+      'CR_METRICS_TOKEN: must be 16 to 256 printable characters with no spaces (e.g. openssl rand -hex 24)',
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -306,5 +320,17 @@ export function parseConfig(env: Env): Config {
     snippet: snippetKey === undefined ? null : { key: snippetKey, origins: snippetOrigins },
     snippetDailyCap,
     trustProxy,
+    logLevel,
+    metricsToken,
   };
+}
+
+function parseLogLevel(text: string | undefined, problems: string[]): LogLevel {
+  const level = (text ?? 'info').toLowerCase();
+  const known = LOG_LEVELS.find((name) => name === level);
+  if (known === undefined) {
+    problems.push(`CR_LOG_LEVEL: "${level.slice(0, 20)}" must be one of ${LOG_LEVELS.join(', ')}`);
+    return 'info';
+  }
+  return known;
 }

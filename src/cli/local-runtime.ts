@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCsvSheet } from '../adapters/local/csv-sheet.ts';
 import { createOutboxMailer } from '../adapters/local/outbox-mailer.ts';
+import { createPromMetrics } from '../adapters/local/prom-metrics.ts';
 import { loadOrCreateSecrets } from '../adapters/local/secrets.ts';
 import { createSmtpMailer } from '../adapters/local/smtp-mailer.ts';
 import { openDatabase } from '../adapters/local/sqlite.ts';
@@ -38,6 +39,7 @@ import { shopperRoutes } from '../http/shopper-routes.ts';
 import { snippetRoute } from '../http/snippet-route.ts';
 import type { Clock } from '../ports/clock.ts';
 import { systemClock } from '../ports/clock.ts';
+import { type Log, silentLog } from '../ports/log.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
 
@@ -47,6 +49,8 @@ export interface LocalRuntimeOptions {
   readonly clock?: Clock;
   /** Replaces the configured mailer (tests). */
   readonly mailer?: Mailer;
+  /** Where the service's log lines go: `serve` passes pino; one-shot commands and the demo none. */
+  readonly log?: Log;
 }
 
 export type LocalRuntime = Awaited<ReturnType<typeof openLocalRuntime>>;
@@ -79,6 +83,13 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   const mailer = options.mailer ?? mailerFor(config);
   const templates = loadTemplates(config.templatesDir ?? join(PACKAGE_ROOT, 'templates'));
   const links = createLinkSigner(loaded.secrets.linkSecret);
+  // [logs+metrics, issue 14] The log, and the counters GET /metrics shows (gauges read on scrape).
+  const log = options.log ?? silentLog;
+  const metrics = createPromMetrics({
+    dueCarts: () => store.countDue(clock.now()),
+    sqlitePath: join(config.dataDir, 'cart-recovery.sqlite'),
+  });
+  const observers = { log, metrics };
 
   // Locally the row's indexed due time *is* the timer: arming is the write itself. A poke makes
   // the loop look now instead of at its next poll, so a short cadence fires on time.
@@ -98,9 +109,9 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     from: config.from,
   });
 
-  const ingest = createIntake({ store, wakeups, policy: config.policy, clock });
+  const ingest = createIntake({ store, wakeups, policy: config.policy, clock, log });
   const browserIngest = createBrowserIntake({ store, wakeups, policy: config.policy, clock });
-  const stops = createStops({ store, unsubscribes, wakeups, clock, policy: config.policy });
+  const stops = createStops({ store, unsubscribes, wakeups, clock, policy: config.policy, log });
   const senderHealth = createSenderHealth({
     store,
     tallies: createSqliteHealthTallies(db),
@@ -113,6 +124,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
       storeName: config.storeName,
       publicUrl: config.publicUrl,
     }),
+    log,
   });
   // One process owns the database (the loop runs in `serve` or the demo only), so a claim from
   // before this start was left by a process that is gone: recovered at once, not after minutes.
@@ -130,6 +142,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     senderPaused: (now, lane) => senderHealth.isPaused(now, lane),
     snippetBudget: { budget: createSqliteAddressBudget(db), dailyCap: config.snippetDailyCap },
     soleSenderSince: startedAt,
+    ...observers,
   });
   const timerLoop = createTimerLoop({
     store,
@@ -170,6 +183,8 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     summary: (month) => reports.summaryJson(month),
     trustProxy: config.trustProxy,
     ownerThrottle,
+    ...observers,
+    metricsToken: config.metricsToken,
     extraRoutes: [
       shopperRoutes({
         links,
@@ -184,6 +199,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
         ingest,
         shopifySecret: config.shopifySecret,
         storeHosts: config.storeHosts,
+        ...observers,
       }),
       snippetRoute({
         ingest: browserIngest,
@@ -191,6 +207,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
         clock,
         snippet: config.snippet,
         cartSecret: loaded.secrets.linkSecret,
+        ...observers,
       }),
       ownerPages({
         store,
@@ -211,6 +228,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     webhookSecret,
     clock,
     storeHosts: config.storeHosts,
+    ...observers,
   });
 
   return {
@@ -234,6 +252,8 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     webhookSecret,
     owners,
     secrets: loaded,
+    log,
+    metrics,
     async close() {
       await loop.stop();
       db.close();
