@@ -36,5 +36,5 @@ const ADDRESS = /[^\s<>()[\]{}"',;:]+@[^\s<>()[\]{}"',;:]+/g;
  * user unknown"), and that text goes into log lines.
  */
 export function withoutAddresses(text: string): string {
-  return text.replace(ADDRESS, '<address>');
+  return text.replace(ADDRESS, '[address]');
 }
