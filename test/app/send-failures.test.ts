@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSmtpMailer } from '../../src/adapters/local/smtp-mailer.ts';
+import { describeEntry } from '../../src/domain/story.ts';
 import { cartEvent } from '../support/signed-event.ts';
 import { type LogLine, openObservedRuntime } from './observed-runtime.ts';
 
@@ -119,6 +120,10 @@ describe('a permanent refusal (550) is tried once, audited and logged', () => {
     const refused = (await rt.store.auditFor('c_42')).find((r) => r.reason === 'send_refused');
     expect(refused?.detail).toMatchObject({ step: 1 });
     expect(String(refused?.detail?.error)).toContain('mailbox unavailable');
+    // What `cart-recovery audit c_42` and the owner's timeline say about it.
+    expect(refused && describeEntry(refused, 'UTC')).toBe(
+      'reminder 1 skipped on the 23rd Nov 2026 at 11:00 (the mail server refused it for good, so it is not tried again)',
+    );
 
     const lines = failures(rt.lines());
     expect(lines).toHaveLength(1);

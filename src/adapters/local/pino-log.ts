@@ -1,6 +1,6 @@
 /**
  * The Log port over pino: one JSON object per line, with `level` as its name ("info", not 30), an
- * ISO `time`, the event name in `event`, then the fields. Pino because it is the de-facto JSON
+ * ISO `time`, the fields, and the event name in `event`. Pino because it is the de-facto JSON
  * logger for Node, fast and kept; nothing outside this file sees its types.
  *
  * Writes are synchronous by default: a line written just before exit (the stop line, a Lambda
@@ -31,7 +31,7 @@ export function createPinoLog(options: PinoLogOptions): Log {
     },
     options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
-  // Fields first and the event name last is pino's (mergingObject, message) order.
+  // pino takes (fields, message); the line ends with the event name.
   return {
     info: (event: string, fields: LogFields = {}) => logger.info(fields, event),
     warn: (event: string, fields: LogFields = {}) => logger.warn(fields, event),
