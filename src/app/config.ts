@@ -10,7 +10,9 @@ import { InvalidHoldoutShareError, parseShare } from '../domain/holdout.ts';
 import { DAY, type Policy, type QuietHours } from '../domain/policy.ts';
 import { parseHostRule } from '../domain/store-hosts.ts';
 import { InvalidQuietHoursError, parseQuietHours } from '../domain/zoned-time.ts';
-import { LOG_LEVELS, type LogLevel } from '../ports/log.ts';
+import type { LogLevel } from '../ports/log.ts';
+import { parseObservability } from './observability-config.ts';
+import { publicUrlRule } from './public-url.ts';
 
 export interface OwnerToken {
   readonly name: string;
@@ -26,6 +28,10 @@ export interface Config {
   readonly webhookSecret: string | undefined;
   /** Undefined: one owner "owner" with a generated token kept in the data dir. */
   readonly owners: readonly OwnerToken[] | undefined;
+  /** CR_LINK_SECRET: signs new links; the data dir's link secrets still verify old ones. */
+  readonly linkSecret: string | undefined;
+  /** CR_FRESH_START=1: start even though the data dir's secrets or database went missing. */
+  readonly freshStart: boolean;
   readonly policy: Policy;
   readonly mail:
     | { readonly kind: 'outbox' }
@@ -55,6 +61,8 @@ export interface Config {
    * the connection's own peer address is the client.
    */
   readonly trustProxy: readonly Cidr[];
+  /** Settings that work but are probably wrong (printed once by `serve` at start). */
+  readonly warnings: readonly string[];
   /** CR_LOG_LEVEL: the lowest level of log line written (SPEC section 7). */
   readonly logLevel: LogLevel;
   /** CR_METRICS_TOKEN: the bearer token `GET /metrics` asks for; unset: the route answers 404. */
@@ -215,6 +223,10 @@ export function parseConfig(env: Env): Config {
   if (webhookSecret !== undefined && webhookSecret.length < 16) {
     problems.push('CR_WEBHOOK_SECRET: must be at least 16 characters');
   }
+  const linkSecret = get('CR_LINK_SECRET');
+  if (linkSecret !== undefined && linkSecret.length < 16) {
+    problems.push('CR_LINK_SECRET: must be at least 16 characters');
+  }
   const exportAt = get('CR_EXPORT_AT') ?? '23:55';
   if (parseClock(exportAt) === null) problems.push(`CR_EXPORT_AT: "${exportAt}" must be HH:MM`);
 
@@ -278,14 +290,8 @@ export function parseConfig(env: Env): Config {
     } else trustProxy.push(cidr);
   }
 
-  const logLevel = parseLogLevel(get('CR_LOG_LEVEL'), problems);
-  const metricsToken = get('CR_METRICS_TOKEN');
-  // Sent as `Authorization: Bearer TOKEN`, like an owner token, and as hard to guess.
-  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) {
-    problems.push(
-      'CR_METRICS_TOKEN: must be 16 to 256 printable characters with no spaces (e.g. openssl rand -hex 24)',
-    );
-  }
+  const warnings = publicUrlRule(publicUrl, mail, problems);
+  const { logLevel, metricsToken } = parseObservability(get, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -296,6 +302,8 @@ export function parseConfig(env: Env): Config {
     publicUrl,
     webhookSecret,
     owners,
+    linkSecret,
+    freshStart: ['true', '1', 'yes'].includes(get('CR_FRESH_START') ?? ''),
     policy: {
       cadenceMs,
       giveUpAfterMs,
@@ -320,17 +328,8 @@ export function parseConfig(env: Env): Config {
     snippet: snippetKey === undefined ? null : { key: snippetKey, origins: snippetOrigins },
     snippetDailyCap,
     trustProxy,
+    warnings,
     logLevel,
     metricsToken,
   };
-}
-
-function parseLogLevel(text: string | undefined, problems: string[]): LogLevel {
-  const level = (text ?? 'info').toLowerCase();
-  const known = LOG_LEVELS.find((name) => name === level);
-  if (known === undefined) {
-    problems.push(`CR_LOG_LEVEL: "${level.slice(0, 20)}" must be one of ${LOG_LEVELS.join(', ')}`);
-    return 'info';
-  }
-  return known;
 }

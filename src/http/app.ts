@@ -8,6 +8,7 @@ import { type EventsRouteDeps, eventsRoute } from './events-route.ts';
 import { metricsRoute } from './metrics-route.ts';
 import { type OwnerApiDeps, ownerApi } from './owner-api.ts';
 import { throttleOwnerTokens } from './owner-auth.ts';
+import { schemaRoute } from './schema-route.ts';
 import { trustProxies } from './snippet-route.ts';
 
 export interface AppDeps extends EventsRouteDeps, OwnerApiDeps {
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Hono {
     metricsRoute({ metricsToken: deps.metricsToken, metrics: deps.metrics ?? noMetrics }),
   );
   app.route('/', eventsRoute(deps));
+  app.route('/', schemaRoute());
   app.use(
     '/owner/api/*',
     throttleOwnerTokens(deps.owners, deps.ownerThrottle ?? createSignInThrottle(), deps.clock),

@@ -6,7 +6,7 @@
  */
 import { type Log, silentLog, withoutAddresses } from '../ports/log.ts';
 import { type EventLane, type Metrics, noMetrics } from '../ports/metrics.ts';
-import { HttpError } from './errors.ts';
+import { HttpError, storageUnavailable } from './errors.ts';
 
 export interface EventObservers {
   readonly log?: Log;
@@ -22,10 +22,12 @@ const BY_STATUS: Readonly<Record<number, string>> = {
   413: 'too_large',
   415: 'not_json',
   429: 'rate_limited',
+  503: 'unavailable',
 };
 
 /** A short code for why an event was refused: a metric label, so a small fixed set. */
 export function rejectionReason(error: unknown): string {
+  if (storageUnavailable(error) !== null) return 'unavailable';
   if (!(error instanceof HttpError)) return 'error';
   // Both signed and browser lanes word a link off the store's hosts this way.
   if (error.status === 400 && error.message.startsWith('links must')) return 'off_store';
@@ -43,7 +45,9 @@ export function observeEvents(lane: EventLane, deps: EventObservers): EventObser
   const metrics = deps.metrics ?? noMetrics;
   return {
     accepted: () => metrics.eventAccepted(lane),
-    rejected(error, cartId) {
+    rejected(thrown, cartId) {
+      // A disk that cannot take writes answers 503 (errors.ts): a refusal, not a bug.
+      const error = storageUnavailable(thrown) ?? thrown;
       const reason = rejectionReason(error);
       metrics.eventRejected(lane, reason);
       if (error instanceof HttpError) {
