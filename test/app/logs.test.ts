@@ -3,7 +3,9 @@
  * change, JSON with a level, and never a shopper's address, items or body.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPinoLog } from '../../src/adapters/local/pino-log.ts';
 import { BlockKind } from '../../src/domain/address.ts';
+import { observeEvents } from '../../src/http/event-outcomes.ts';
 import { MailDeliveryError, type Mailer } from '../../src/ports/mailer.ts';
 import { RT_OWNER } from '../support/runtime.ts';
 import { cartEvent } from '../support/signed-event.ts';
@@ -150,5 +152,36 @@ describe('send failures and sender health', () => {
       { level: 'info', lane: 'signed', from: 'hold', to: 'ok', reason: null },
     ]);
     expect(changes[0]?.bounceRate).toBeGreaterThanOrEqual(0.04);
+  });
+});
+
+describe('a disk that cannot take the write', () => {
+  it('is a refusal with reason unavailable (503), not a fault', () => {
+    const raw: string[] = [];
+    const log = createPinoLog({
+      level: 'info',
+      destination: { write: (l: string) => raw.push(l) },
+    });
+    const observe = observeEvents('events', { log });
+    observe.rejected(
+      Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }),
+      'c_42',
+    );
+    observe.rejected(new Error('a bug'), 'c_43');
+    expect(raw.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        event: 'event.rejected',
+        status: 503,
+        reason: 'unavailable',
+        cartId: 'c_42',
+      }),
+      expect.objectContaining({
+        level: 'error',
+        event: 'event.failed',
+        error: 'a bug',
+        cartId: 'c_43',
+      }),
+    ]);
   });
 });
