@@ -16,6 +16,7 @@ import { BlockKind } from '../domain/address.ts';
 import { AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
 import { type Cart, CartStatus } from '../domain/cart.ts';
 import { giveUpAt, type Policy } from '../domain/policy.ts';
+import { retainUntil } from '../domain/retention.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import { type Log, withoutAddresses } from '../ports/log.ts';
 import { endsStep, MailDeliveryError, MailFailureKind } from '../ports/mailer.ts';
@@ -92,7 +93,9 @@ export function createSendFailures(deps: SendFailureDeps) {
       const current = attempt === 0 ? claimed : await store.get(claimed.id);
       if (current === null || current.claimedStep !== step) return;
       const open = current.status === CartStatus.open;
-      const wakeAt = !open ? null : refused ? giveUpAt(current, policy) : now + SEND_RETRY_MS;
+      // A cart that went final mid-send keeps only its retention wake-up (domain/retention.ts).
+      const retry = refused ? giveUpAt(current, policy) : now + SEND_RETRY_MS;
+      const wakeAt = open ? retry : retainUntil(current, policy);
       const after: Cart = { ...current, claimedStep: null, claimedAt: null, wakeAt };
       const entry = refused
         ? systemAudit(current, after, AuditAction.skipped, SEND_REFUSED, failure, now)

@@ -4,6 +4,7 @@ import { createPinoLog } from '../adapters/local/pino-log.ts';
 import type { Config } from '../app/config.ts';
 import { sendMonthlySummary } from '../app/report.ts';
 import { createScheduledJobs } from '../app/scheduled-jobs.ts';
+import { AUDIT_RETAIN_MS } from '../domain/retention.ts';
 import { createNodeServer, listen } from '../http/node-server.ts';
 import { withoutAddresses } from '../ports/log.ts';
 import { openLocalRuntime } from './local-runtime.ts';
@@ -46,6 +47,7 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
         publicUrl: config.publicUrl,
         storeName: config.storeName,
       }),
+    runRetention: async (now) => runtime.store.deleteAuditBefore(now - AUDIT_RETAIN_MS),
     onError: (job, error) => {
       console.error(`[${job}] failed:`, error);
       const message = error instanceof Error ? error.message : String(error);

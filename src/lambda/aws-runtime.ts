@@ -99,6 +99,7 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
       stateTable: need(env, 'CR_TABLE_STATE'),
       auditTable: need(env, 'CR_TABLE_AUDIT'),
       clock,
+      purchaseRetentionMs: config.policy.retainCartsMs,
       ...withUsage,
     }),
   );
