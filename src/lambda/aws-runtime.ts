@@ -14,6 +14,8 @@ import { createDynamoDbUnsubscribeList } from '../adapters/aws/dynamodb-unsubscr
 import { createSchedulerWakeups, parseFlexibleWindow } from '../adapters/aws/scheduler-wakeups.ts';
 import { createSesMailer } from '../adapters/aws/ses-mailer.ts';
 import type { UsageCounter } from '../adapters/aws/usage-counter.ts';
+import { createPinoLog } from '../adapters/local/pino-log.ts';
+import { createPromMetrics } from '../adapters/local/prom-metrics.ts';
 import { loadTemplates } from '../adapters/local/templates-loader.ts';
 import { createBrowserIntake } from '../app/browser-intake.ts';
 import { type Config, parseConfig } from '../app/config.ts';
@@ -32,6 +34,7 @@ import { shopifyRoute } from '../http/shopify-route.ts';
 import { shopperRoutes } from '../http/shopper-routes.ts';
 import { snippetRoute } from '../http/snippet-route.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
+import type { Log } from '../ports/log.ts';
 import {
   type AwsClients,
   type Env,
@@ -59,6 +62,8 @@ export interface AwsRuntimeOptions {
   readonly usage?: UsageCounter;
   /** Replaces the Secrets Manager reader (tests of caching use the real one over a mock). */
   readonly secrets?: SecretReader;
+  /** Replaces the log (pino JSON lines on stdout, which Lambda sends to CloudWatch Logs). */
+  readonly log?: Log;
 }
 
 export type AwsRuntime = ReturnType<typeof createAwsRuntime>;
@@ -82,6 +87,11 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
   const clients = lazyClients(options.clients);
   const secrets = options.secrets ?? createSecretReader(clients.secretsManager());
   const withUsage = usage === undefined ? {} : { usage };
+  // [logs+metrics, issue 14] One log and one set of counters per container. The counters are
+  // this container's only (no due-carts gauge: Scheduler, not a table, holds the timers).
+  const log = options.log ?? createPinoLog({ level: config.logLevel });
+  const metrics = createPromMetrics();
+  const observers = { log, metrics };
 
   const store = once(() =>
     createDynamoDbCartStore({
@@ -135,7 +145,7 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
   const templates = once(() => loadTemplates(templatesDir(env)));
 
   const ingest = once(() =>
-    createIntake({ store: store(), wakeups: wakeups(), policy: config.policy, clock }),
+    createIntake({ store: store(), wakeups: wakeups(), policy: config.policy, clock, log }),
   );
   const stops = once(() =>
     createStops({
@@ -144,6 +154,7 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
       wakeups: wakeups(),
       clock,
       policy: config.policy,
+      log,
     }),
   );
   const senderHealth = once(() =>
@@ -163,6 +174,7 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
         storeName: config.storeName,
         publicUrl: config.publicUrl,
       }),
+      log,
     }),
   );
 
@@ -200,6 +212,7 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
         }),
         dailyCap: config.snippetDailyCap,
       },
+      ...observers,
     });
   });
 
@@ -234,6 +247,8 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
       summary: (month) => reports().summaryJson(month),
       trustProxy: config.trustProxy,
       ownerThrottle,
+      ...observers,
+      metricsToken: config.metricsToken,
       extraRoutes: [
         shopperRoutes({
           ...common,
@@ -242,7 +257,12 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
           storeUrl: config.storeUrl,
           storeTimeZone: config.policy.storeTimeZone,
         }),
-        shopifyRoute({ ingest: ingest(), shopifySecret, storeHosts: config.storeHosts }),
+        shopifyRoute({
+          ingest: ingest(),
+          shopifySecret,
+          storeHosts: config.storeHosts,
+          ...observers,
+        }),
         snippetRoute({
           ingest: createBrowserIntake({
             store: store(),
@@ -254,6 +274,7 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
           clock,
           snippet: config.snippet,
           cartSecret,
+          ...observers,
         }),
         ownerPages({
           ...common,
@@ -299,6 +320,8 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
     wake,
     owners,
     app,
+    log,
+    metrics,
   };
 }
 
