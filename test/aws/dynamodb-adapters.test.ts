@@ -184,6 +184,46 @@ describe('DynamoDB cart store, beyond the contract', () => {
     expect(await store.openCartsFor('sam@example.com')).toEqual([{ ...later, version: 2 }]);
   });
 
+  it('records a send or a stop in one transaction with its audit row; an update row follows', async () => {
+    const client = emulator.client();
+    const probe = emulator.client();
+    const tables = await createTables(probe);
+    const meter = createDynamoDbMeter({
+      tables: [stateTableDefinition(tables.state), auditTableDefinition(tables.audit)],
+      probe,
+    });
+    meter.attach(client);
+    const store = createDynamoDbCartStore({
+      client,
+      stateTable: tables.state,
+      auditTable: tables.audit,
+    });
+    await store.save({ cart: makeCart(), expectedVersion: null, audit: [] });
+    const apis = () => Object.keys(meter.snapshot().byOperation).map((op) => op.split(' ')[0]);
+    // A held step may trail its row: a crash between them loses only a note.
+    meter.reset();
+    await store.save({
+      cart: makeCart({ wakeAt: T0 + 3 * HOUR }),
+      expectedVersion: 1,
+      audit: [makeAudit({ action: 'reminder_held' })],
+    });
+    expect(apis()).not.toContain('TransactWriteItems');
+    // A send is counted by the frequency cap from its audit row: never one without the other.
+    for (const [version, action] of [
+      [2, 'reminder_sent'],
+      [3, 'suppress'],
+    ] as const) {
+      meter.reset();
+      await store.save({
+        cart: makeCart({ remindersSent: 1 }),
+        expectedVersion: version,
+        audit: [makeAudit({ action, at: T0 + version })],
+      });
+      expect(new Set(apis())).toEqual(new Set(['TransactWriteItems']));
+    }
+    expect(await store.sendsTo('sam@example.com', T0)).toEqual([T0 + 2]);
+  });
+
   it('knows a delivery that wrote its row but died before its event marker, on retry', async () => {
     const { tables, store, raw, usage } = await setup();
     // What the first delivery of evt_7 left: its row (the row names its last event), no marker.

@@ -22,7 +22,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry } from '../../domain/audit.ts';
+import { AuditAction, type AuditEntry } from '../../domain/audit.ts';
 import { type Cart, CartStatus } from '../../domain/cart.ts';
 import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../ports/cart-store.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
@@ -86,6 +86,16 @@ const withStoredAfter = (entries: readonly AuditEntry[], stored: Cart) =>
   entries.map((entry) => (entry.after === null ? entry : { ...entry, after: stored }));
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+/** Audit actions written in one transaction with the row they describe (sends and stops). */
+const KEPT_WITH_CHANGE: ReadonlySet<string> = new Set<string>([
+  AuditAction.reminderSent,
+  AuditAction.checkout,
+  AuditAction.expired,
+  AuditAction.suppress,
+  AuditAction.writeOff,
+  AuditAction.unsubscribe,
+]);
 
 export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): CartStore {
   const doc = toDocumentClient(options.client);
@@ -170,12 +180,17 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       ...tallyWrites(entries, auditTable),
     ];
     const needed = 1 + atomic.length + auditWrites.length;
-    if (atomic.length > 0 && needed > MAX_TRANSACT_ITEMS) {
+    // A send or a stop is on record with the change or not at all: the frequency cap and sender
+    // health count sends from these rows, and "every stop and send is audited" must survive a
+    // crash between two writes. Other rows (an update, a held step) may follow the row.
+    const together =
+      atomic.length > 0 || entries.some((entry) => KEPT_WITH_CHANGE.has(entry.action));
+    if (together && needed > MAX_TRANSACT_ITEMS) {
       throw new CartStoreError(
         `one change of cart ${cart.id} needs ${needed} transaction items (audit rows, aliases, purchases): at most ${MAX_TRANSACT_ITEMS}`,
       );
     }
-    return { stored, row, atomic, auditWrites };
+    return { stored, row, atomic, auditWrites, together };
   }
 
   async function transact(op: string, TransactItems: TransactItems) {
@@ -218,8 +233,8 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
 
   /** Writes one change: the row (alone or in its transaction), then whatever audit is left. */
   async function write(op: string, change: SaveCart): Promise<Written> {
-    const { stored, row, atomic, auditWrites } = changeItems(change);
-    if (atomic.length > 0) {
+    const { stored, row, atomic, auditWrites, together } = changeItems(change);
+    if (together) {
       try {
         // Already a transaction: the audit rows ride in it and are atomic with the change.
         await transact(op, [{ Put: row }, ...atomic, ...auditWrites]);
@@ -239,7 +254,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       fail(`PutItem (${op})`, stateTable, error);
     }
     // After the row, never before: an audit row always describes a change that happened. A
-    // crash between the two leaves the change without its row (and its tally one short).
+    // crash between the two leaves an update or a held step without its row; never a send or stop.
     await writeAudit(`${op}.audit`, auditWrites);
     return { kind: 'saved', cart: stored };
   }
