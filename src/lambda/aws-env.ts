@@ -13,7 +13,6 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { UsageCounter } from '../adapters/aws/usage-counter.ts';
-import { type Config, parseConfig } from '../app/config.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -58,12 +57,6 @@ export interface PartOptions {
 /** `usage` as an adapter option, or nothing. */
 export const withUsage = (usage: UsageCounter | undefined) =>
   usage === undefined ? {} : { usage };
-
-/** The store settings of a function, with CR_PUBLIC_URL from the request when the stack has none. */
-export function configFor(env: Env, publicUrl: string | undefined): Config {
-  const url = publicUrl ?? optional(env, 'CR_PUBLIC_URL');
-  return parseConfig({ ...env, ...(url === undefined ? {} : { CR_PUBLIC_URL: url }) });
-}
 
 export const clockOf = (options: PartOptions): Clock => options.clock ?? systemClock;
 

@@ -14,11 +14,11 @@ import { createServices, type Services } from '../app/services.ts';
 import { createLinkSigner } from '../domain/link-tokens.ts';
 import { composeApp } from '../http/compose-app.ts';
 import type { Clock } from '../ports/clock.ts';
+import { configFor } from './aws-config.ts';
 import { dynamoDbParts } from './aws-dynamodb.ts';
 import {
   type AwsClients,
   clockOf,
-  configFor,
   type Env,
   memo,
   once,

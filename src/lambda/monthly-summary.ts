@@ -7,8 +7,9 @@ import { createReports } from '../app/report.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Mailer } from '../ports/mailer.ts';
+import { configFor } from './aws-config.ts';
 import { dynamoDbParts } from './aws-dynamodb.ts';
-import { clockOf, configFor, type Env, once, type PartOptions } from './aws-env.ts';
+import { clockOf, type Env, once, type PartOptions } from './aws-env.ts';
 import { sesMailer } from './aws-ses.ts';
 import { monthToSummarise } from './periods.ts';
 

@@ -8,8 +8,9 @@ import type { Config } from '../app/config.ts';
 import { createExport, type DayExport } from '../app/export.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import { configFor } from './aws-config.ts';
 import { dynamoDbParts } from './aws-dynamodb.ts';
-import { clockOf, configFor, type Env, once, optional, type PartOptions } from './aws-env.ts';
+import { clockOf, type Env, once, optional, type PartOptions } from './aws-env.ts';
 import { dayToExport } from './periods.ts';
 import {
   type AppSecretSource,
