@@ -25,6 +25,7 @@ const EXPECTED: Record<FunctionKey, Partial<Record<TableKey, string[]>>> = {
   nightlyExport: { state: ['Query'] },
   monthlySummary: { state: ['Query'], audit: ['Query'] },
   sesFeedback: { audit: ['PutItem'], unsubscribe: ['GetItem', 'PutItem'] },
+  rearm: { state: ['Scan'] },
 };
 
 const TABLES: TableKey[] = ['state', 'audit', 'unsubscribe'];

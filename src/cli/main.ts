@@ -17,6 +17,7 @@ const USAGE = `Usage: cart-recovery <command> [options]
   unsubscribe EMAIL --by NAME           never email this address again
   write-off CART --reason TEXT --by NAME
   audit CART [--json]                   the cart's story: every stop and send
+  rearm [--json]                        re-create every open cart's wake-up (after a restore)
 
 Configuration is read from CR_* environment variables (see README).`;
 
@@ -31,6 +32,7 @@ export const extraCommands = new Map<string, () => Promise<CommandRunner>>([
   ['export', async () => (await import('./export-command.ts')).runExport],
   ['summary', async () => (await import('./summary-command.ts')).runSummary],
   ['cost', async () => (await import('./cost-command.ts')).runCost],
+  ['rearm', async () => (await import('./rearm-command.ts')).runRearm],
 ]);
 
 export async function main(argv: readonly string[], env = process.env): Promise<number> {
