@@ -13,26 +13,15 @@ import type { Config } from '../app/config.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { createLinkSigner } from '../domain/link-tokens.ts';
 import { composeApp } from '../http/compose-app.ts';
-import type { Clock } from '../ports/clock.ts';
 import { configFor } from './aws-config.ts';
 import { dynamoDbParts } from './aws-dynamodb.ts';
-import {
-  type AwsClients,
-  clockOf,
-  type Env,
-  memo,
-  once,
-  type PartOptions,
-  templatesDir,
-} from './aws-env.ts';
+import { clockOf, type Env, memo, once, type PartOptions, templatesDir } from './aws-env.ts';
 import { schedulerWakeups } from './aws-scheduler.ts';
 import { sesMailer } from './aws-ses.ts';
 import { createAppSecrets, defaultSecretReader, type SecretReader } from './secrets.ts';
 
+/** PartOptions: SDK clients instead of default ones (tests: DynamoDB Local, mocks), clock, meter. */
 export interface AwsRuntimeOptions extends PartOptions {
-  /** SDK clients to use instead of default ones (tests: DynamoDB Local, mocks). */
-  readonly clients?: AwsClients;
-  readonly clock?: Clock;
   /** Base of links when CR_PUBLIC_URL is unset: the HTTP function passes its Function URL. */
   readonly publicUrl?: string;
   /** Replaces the Secrets Manager reader (tests of caching use the real one over a mock). */
