@@ -8,6 +8,9 @@
  *     true  → record step 1 as sent (audit reminder_sent, detail.recovered)
  *     false → give the claim back (audit reminder_held claim_recovered), then decide as usual
  *
+ * The Message-ID asked about is the claimed row's own: it names the cart's current sequence (its
+ * abandonedAt), so the step-1 file of a sequence before a reopen never counts as this one's send.
+ *
  * Never twice rests on the claim being dead: only once no send of it can still be in flight can
  * "not sent" not turn into "sent" behind B's back. Both writes are conditional on the version B
  * read, so two recovering waiters resolve like two claiming ones: one writes, the other re-reads.

@@ -10,6 +10,7 @@ import { InvalidHoldoutShareError, parseShare } from '../domain/holdout.ts';
 import { DAY, type Policy, type QuietHours } from '../domain/policy.ts';
 import { parseHostRule } from '../domain/store-hosts.ts';
 import { InvalidQuietHoursError, parseQuietHours } from '../domain/zoned-time.ts';
+import { publicUrlRule } from './public-url.ts';
 
 export interface OwnerToken {
   readonly name: string;
@@ -25,6 +26,10 @@ export interface Config {
   readonly webhookSecret: string | undefined;
   /** Undefined: one owner "owner" with a generated token kept in the data dir. */
   readonly owners: readonly OwnerToken[] | undefined;
+  /** CR_LINK_SECRET: signs new links; the data dir's link secrets still verify old ones. */
+  readonly linkSecret: string | undefined;
+  /** CR_FRESH_START=1: start even though the data dir's secrets or database went missing. */
+  readonly freshStart: boolean;
   readonly policy: Policy;
   readonly mail:
     | { readonly kind: 'outbox' }
@@ -54,6 +59,8 @@ export interface Config {
    * the connection's own peer address is the client.
    */
   readonly trustProxy: readonly Cidr[];
+  /** Settings that work but are probably wrong (printed once by `serve` at start). */
+  readonly warnings: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -210,6 +217,10 @@ export function parseConfig(env: Env): Config {
   if (webhookSecret !== undefined && webhookSecret.length < 16) {
     problems.push('CR_WEBHOOK_SECRET: must be at least 16 characters');
   }
+  const linkSecret = get('CR_LINK_SECRET');
+  if (linkSecret !== undefined && linkSecret.length < 16) {
+    problems.push('CR_LINK_SECRET: must be at least 16 characters');
+  }
   const exportAt = get('CR_EXPORT_AT') ?? '23:55';
   if (parseClock(exportAt) === null) problems.push(`CR_EXPORT_AT: "${exportAt}" must be HH:MM`);
 
@@ -273,6 +284,8 @@ export function parseConfig(env: Env): Config {
     } else trustProxy.push(cidr);
   }
 
+  const warnings = publicUrlRule(publicUrl, mail, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -282,6 +295,8 @@ export function parseConfig(env: Env): Config {
     publicUrl,
     webhookSecret,
     owners,
+    linkSecret,
+    freshStart: ['true', '1', 'yes'].includes(get('CR_FRESH_START') ?? ''),
     policy: {
       cadenceMs,
       giveUpAfterMs,
@@ -306,5 +321,6 @@ export function parseConfig(env: Env): Config {
     snippet: snippetKey === undefined ? null : { key: snippetKey, origins: snippetOrigins },
     snippetDailyCap,
     trustProxy,
+    warnings,
   };
 }

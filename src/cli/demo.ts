@@ -3,7 +3,9 @@
  * seconds. A few hundred seeded shoppers browse, some buy at once, some after a reminder, one
  * unsubscribes through the link in their email, the owner suppresses one cart and writes one
  * off; the waiter runs as the clock moves on for a week and more, so every step and give-up
- * happens. The outbox, the database and the audit trail are left in the data dir to look at.
+ * happens. The outbox, the database and the audit trail are left to look at in the demo's own
+ * data dir (`./demo-data`, or `--data-dir DIR`), never in the one `serve` uses: fake carts there
+ * would be counted in the real monthly summary.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,7 +16,7 @@ import type { QuietHours } from '../domain/policy.ts';
 import { formatSummaryTable } from '../domain/summary-format.ts';
 import { createManualClock } from '../ports/clock.ts';
 import type { ParsedArgs } from './args.ts';
-import { UsageError } from './args.ts';
+import { shellWord, UsageError } from './args.ts';
 import { buildPlan } from './demo/plan.ts';
 import { createDemoMailer, playDemo } from './demo/play.ts';
 import { formatReport } from './demo/report.ts';
@@ -23,6 +25,7 @@ import { type LocalRuntime, openLocalRuntime } from './local-runtime.ts';
 import type { CommandRunner } from './main.ts';
 
 const DAY = 86_400_000;
+export const DEMO_DATA_DIR = './demo-data';
 /** Long enough for the last cart of day two to reach its give-up age and be let go. */
 const SIMULATED_DAYS = 10;
 
@@ -74,8 +77,22 @@ async function exportAndSummarise(
   log(formatSummaryTable(summary, cost).trimEnd());
 }
 
+/** The demo's data dir: its own, and refused when it is the one `serve` would use. */
+function demoDataDir(args: ParsedArgs, env: NodeJS.ProcessEnv): string {
+  const raw = args.flags.get('data-dir');
+  const dir = typeof raw === 'string' ? raw : DEMO_DATA_DIR;
+  const served = parseConfig(env).dataDir;
+  if (resolve(dir) === resolve(served)) {
+    throw new UsageError(
+      `--data-dir ${dir} is the data dir serve uses (${env.CR_DATA_DIR === undefined ? 'the default' : 'CR_DATA_DIR'}); the demo's fake carts would count in its summary, pick another folder`,
+    );
+  }
+  return dir;
+}
+
 export const runDemo: CommandRunner = async (args, { log, env }) => {
-  const config = parseConfig(env);
+  const dataDir = demoDataDir(args, env);
+  const config = parseConfig({ ...env, CR_DATA_DIR: dataDir });
   const seed = intFlag(args, 'seed', 42, 0, 2 ** 31);
   const count = intFlag(args, 'carts', 300, 20, 5000);
   const start = startOf(args, Date.now());
@@ -95,7 +112,9 @@ export const runDemo: CommandRunner = async (args, { log, env }) => {
     let run = 1;
     while ((await runtime.store.get(`d${run}-c0001`)) !== null) run++;
     const plan = buildPlan({ seed, carts: count, start, idPrefix: `d${run}-` });
-    log(`cart-recovery demo: ${count} carts, run ${run} in ${resolve(config.dataDir)}`);
+    log(
+      `cart-recovery demo: playing in ${resolve(dataDir)} (its own data dir; serve's ${parseConfig(env).dataDir} is untouched), ${count} carts, run ${run}`,
+    );
     const began = performance.now();
     const played = await playDemo({
       runtime,
@@ -106,7 +125,8 @@ export const runDemo: CommandRunner = async (args, { log, env }) => {
     });
     const tally = await tallyDemo(runtime.store, plan);
     const owner = runtime.owners[0];
-    const envPrefix = env.CR_DATA_DIR === undefined ? '' : `CR_DATA_DIR=${config.dataDir} `;
+    // Every command the demo suggests must read the demo's dir, not serve's.
+    const envPrefix = `CR_DATA_DIR=${shellWord(dataDir)} `;
     const lines = formatReport(tally, {
       from: start,
       to: played.endedAt,

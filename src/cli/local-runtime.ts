@@ -2,14 +2,12 @@
  * The composition root for the embedded default: SQLite in the data dir, the local timer loop,
  * the outbox or SMTP mailer, and the one Hono app. `serve`, `demo` and the CLI commands share it.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCsvSheet } from '../adapters/local/csv-sheet.ts';
+import { openDataDir } from '../adapters/local/data-dir.ts';
 import { createOutboxMailer } from '../adapters/local/outbox-mailer.ts';
-import { loadOrCreateSecrets } from '../adapters/local/secrets.ts';
 import { createSmtpMailer } from '../adapters/local/smtp-mailer.ts';
-import { openDatabase } from '../adapters/local/sqlite.ts';
 import { createSqliteAddressBudget } from '../adapters/local/sqlite-address-budget.ts';
 import { createSqliteHealthTallies } from '../adapters/local/sqlite-audit.ts';
 import { createSqliteCartStore } from '../adapters/local/sqlite-cart-store.ts';
@@ -35,6 +33,8 @@ export interface LocalRuntimeOptions {
   readonly clock?: Clock;
   /** Replaces the configured mailer (tests). */
   readonly mailer?: Mailer;
+  /** The command that must own the data dir alone (serve, and the commands that write). */
+  readonly lock?: string;
 }
 
 export type LocalRuntime = Awaited<ReturnType<typeof openLocalRuntime>>;
@@ -52,19 +52,32 @@ function mailerFor(config: Config): Mailer {
 
 export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = {}) {
   const clock = options.clock ?? systemClock;
-  mkdirSync(config.dataDir, { recursive: true });
-  const loaded = loadOrCreateSecrets(config.dataDir);
+  const opened = openDataDir({
+    dataDir: config.dataDir,
+    lock: options.lock,
+    freshStart: config.freshStart,
+  });
+  const { db, secrets: loaded } = opened;
   const webhookSecret = config.webhookSecret ?? loaded.secrets.webhookSecret;
   const owners: readonly OwnerToken[] = config.owners ?? [
     { name: 'owner', token: loaded.secrets.ownerToken },
   ];
-  const db = openDatabase({ path: join(config.dataDir, 'cart-recovery.sqlite') });
   const store = createSqliteCartStore(db);
   const unsubscribes = createSqliteUnsubscribeList(db);
   const signOuts = createSqliteOwnerSignOuts(db);
   const mailer = options.mailer ?? mailerFor(config);
   const templates = loadTemplates(config.templatesDir ?? join(PACKAGE_ROOT, 'templates'));
-  const links = createLinkSigner(loaded.secrets.linkSecret);
+  // CR_LINK_SECRET signs; every link secret the data dir has known still verifies.
+  const stored = loaded.secrets;
+  const links = createLinkSigner(
+    config.linkSecret ?? stored.linkSecret,
+    [stored.linkSecret, ...(stored.previousLinkSecrets ?? [])].filter(
+      (secret) => secret !== config.linkSecret,
+    ),
+  );
+  // Browser-lane cart ids stay keyed by the first link secret, so a rotation cannot split a
+  // shopper's cart in two (the old row would keep reminding beside a new one).
+  const cartIdSecret = stored.previousLinkSecrets?.at(-1) ?? stored.linkSecret;
 
   // Locally the row's indexed due time *is* the timer: arming is the write itself. A poke makes
   // the loop look now instead of at its next poll, so a short cadence fires on time.
@@ -75,8 +88,8 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     },
   };
 
-  // One process owns the database (the loop runs in `serve` or the demo only), so a claim from
-  // before this start was left by a process that is gone: recovered at once, not after minutes.
+  // One process owns the database (serve holds the data dir's lock, data-dir-lock.ts), so a
+  // claim from before this start was left by a process that is gone: recovered at once.
   // A start time and not a list of the claims found at start, because it needs no bookkeeping, and
   // wake's own in-flight set covers a wall clock stepped back below it.
   const services = createServices(
@@ -98,18 +111,16 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   const timerLoop = createTimerLoop({
     store,
     clock,
+    // Before the first claim: leases and step claims left by a killed process fall due now.
+    // Retried with the loop's back-off when it fails (a full disk), never fatal at start-up.
+    prepare: () => {
+      store.recoverAfterRestart(clock.now());
+    },
     onWake: async (cartId) => {
       await wake(cartId);
     },
   });
-  const loop: TimerLoop = {
-    ...timerLoop,
-    start() {
-      // Before the first claim: leases and step claims left by a killed process fall due now.
-      store.recoverAfterRestart(clock.now());
-      timerLoop.start();
-    },
-  };
+  const loop: TimerLoop = timerLoop;
   poke = (at) => loop.poke(at);
 
   const exportsDir = join(config.dataDir, 'exports');
@@ -124,11 +135,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     services,
     owners,
     signOuts,
-    secrets: {
-      webhook: webhookSecret,
-      shopify: config.shopifySecret,
-      cart: loaded.secrets.linkSecret,
-    },
+    secrets: { webhook: webhookSecret, shopify: config.shopifySecret, cart: cartIdSecret },
   });
 
   const handleEvent = createEventHandler({
@@ -160,9 +167,12 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     webhookSecret,
     owners,
     secrets: loaded,
+    /** Start-up notices for the operator (low disk space, crash leftovers removed). */
+    warnings: opened.warnings,
     async close() {
       await loop.stop();
       db.close();
+      opened.lock?.release();
     },
   };
 }

@@ -1,68 +1,308 @@
 /**
- * The `cart-recovery` command. Every command reads the same CR_* variables as `serve`.
+ * The `cart-recovery` command. Every command reads the same CR_* variables as `serve`, and is one
+ * entry in COMMANDS: its options and positionals are all the parser accepts, and its help and
+ * usage are made from the same entry, so they cannot disagree.
  */
+import { readFileSync } from 'node:fs';
 import { ConfigError, parseConfig } from '../app/config.ts';
-import { parseArgs, requireFlag, UsageError } from './args.ts';
-import { runServe } from './serve.ts';
-import { runAudit, runStop } from './stop-commands.ts';
+import {
+  type Command,
+  type CommandRunner,
+  commandHelp,
+  type Io,
+  type ParsedArgs,
+  parseCommandArgs,
+  requireFlag,
+  UsageError,
+  usageLine,
+} from './args.ts';
 
-const USAGE = `Usage: cart-recovery <command> [options]
+export type { CommandRunner, Io, ParsedArgs };
 
-  serve                                 run the webhook, owner pages and the waiter (npm start)
-  demo                                  play a store's day on a simulated clock
-  export --day YYYY-MM-DD               write the day's sheet (CSV and XLSX)
-  summary --month YYYY-MM [--json]      the monthly summary with cost
-  cost --carts N [--json]               estimate the AWS cost for N carts a month
-  suppress CART --by NAME               stop reminders for one cart
-  unsubscribe EMAIL --by NAME           never email this address again
-  write-off CART --reason TEXT --by NAME
-  audit CART [--json]                   the cart's story: every stop and send
-  rearm [--json]                        re-create every open cart's wake-up (after a restore)
-
-Configuration is read from CR_* environment variables (see README).`;
-
-export type CommandRunner = (
-  args: ReturnType<typeof parseArgs>,
-  io: { log: (line: string) => void; env: NodeJS.ProcessEnv },
-) => Promise<number>;
-
-/** Commands added by other modules register here (demo, export, summary, cost). */
+/**
+ * Commands whose code lives on other branches register here (`backup`, `restore`, `secrets`,
+ * `rearm`): their COMMANDS entry already fixes the options, and runs what is registered.
+ */
 export const extraCommands = new Map<string, () => Promise<CommandRunner>>([
-  ['demo', async () => (await import('./demo.ts')).runDemo],
-  ['export', async () => (await import('./export-command.ts')).runExport],
-  ['summary', async () => (await import('./summary-command.ts')).runSummary],
-  ['cost', async () => (await import('./cost-command.ts')).runCost],
+  ['backup', async () => (await import('./backup-command.ts')).runBackup],
+  ['restore', async () => (await import('./backup-command.ts')).runRestore],
+  ['secrets', async () => (await import('./secrets-command.ts')).runSecrets],
   ['rearm', async () => (await import('./rearm-command.ts')).runRearm],
 ]);
 
+function registered(name: string): CommandRunner {
+  return async (args, io) => {
+    const load = extraCommands.get(name);
+    if (load === undefined) throw new UsageError(`${name} is not available in this build`);
+    return (await load())(args, io);
+  };
+}
+
+const json = { type: 'boolean', help: 'print JSON instead of text' } as const;
+const by = {
+  type: 'string',
+  value: 'NAME',
+  example: 'sam',
+  required: true,
+  help: 'who did it (the audit actor)',
+} as const;
+const cart = { name: 'CART', help: "the cart's id (or any of its aliases)" } as const;
+
+export const COMMANDS = {
+  serve: {
+    summary: 'run the webhook, owner pages and the waiter (npm start)',
+    options: {},
+    positionals: [],
+    run: async (_args, { log, env }) =>
+      (await import('./serve.ts')).runServe(parseConfig(env), log),
+  },
+  demo: {
+    summary: "play a store's day on a simulated clock, in its own data dir",
+    options: {
+      'data-dir': {
+        type: 'string',
+        value: 'DIR',
+        help: 'where the demo plays (default ./demo-data, never the data dir serve uses)',
+      },
+      carts: { type: 'string', value: 'N', help: 'how many carts (20-5000, default 300)' },
+      seed: { type: 'string', value: 'N', help: 'the random seed (default 42)' },
+      start: {
+        type: 'string',
+        value: 'YYYY-MM-DD',
+        help: 'the simulated first day (default ten days ago)',
+      },
+    },
+    positionals: [],
+    run: async (args, io) => (await import('./demo.ts')).runDemo(args, io),
+  },
+  export: {
+    summary: "write the day's sheet (CSV and XLSX in the data dir's exports)",
+    options: {
+      day: {
+        type: 'string',
+        value: 'YYYY-MM-DD',
+        example: '2026-11-23',
+        required: true,
+        help: 'the day, in the store zone',
+      },
+    },
+    positionals: [],
+    run: async (args, io) => (await import('./export-command.ts')).runExport(args, io),
+  },
+  summary: {
+    summary: 'the monthly summary with its AWS cost',
+    options: {
+      month: {
+        type: 'string',
+        value: 'YYYY-MM',
+        example: '2026-11',
+        required: true,
+        help: 'the month, in the store zone',
+      },
+      json,
+    },
+    positionals: [],
+    run: async (args, io) => (await import('./summary-command.ts')).runSummary(args, io),
+  },
+  cost: {
+    summary: 'estimate the AWS cost for N carts a month',
+    options: {
+      carts: {
+        type: 'string',
+        value: 'N',
+        example: '10000',
+        required: true,
+        help: 'carts a month',
+      },
+      json,
+    },
+    positionals: [],
+    run: async (args, io) => (await import('./cost-command.ts')).runCost(args, io),
+  },
+  suppress: {
+    summary: 'stop reminders for one cart',
+    options: { by },
+    positionals: [cart],
+    run: stopCommand('suppress'),
+  },
+  unsubscribe: {
+    summary: 'never email this address again',
+    options: { by },
+    positionals: [{ name: 'EMAIL', help: 'the address' }],
+    run: stopCommand('unsubscribe'),
+  },
+  'write-off': {
+    summary: 'stop one cart and keep it out of the recovery rate',
+    options: {
+      reason: {
+        type: 'string',
+        value: 'TEXT',
+        example: '"test order"',
+        required: true,
+        help: 'why, kept in the audit',
+      },
+      by,
+    },
+    positionals: [cart],
+    run: stopCommand('write-off'),
+  },
+  audit: {
+    summary: "the cart's story: every stop and send, and its next wake-up",
+    options: { json },
+    positionals: [cart],
+    run: async (args, { log, env }) =>
+      (await import('./stop-commands.ts')).runAudit(args, parseConfig(env), log),
+  },
+  'send-test-event': {
+    summary: 'post a signed test event, stamped now, to the running service',
+    options: {
+      checkout: { type: 'boolean', help: 'send the checkout for the last test cart instead' },
+    },
+    positionals: [],
+    run: async (args, io) => (await import('./send-test-event.ts')).runSendTestEvent(args, io),
+  },
+  backup: {
+    summary: 'copy the database and the secrets into DEST while serve runs',
+    options: {},
+    positionals: [{ name: 'DEST', help: 'an empty or new folder' }],
+    run: registered('backup'),
+  },
+  restore: {
+    summary: 'put a backup back into the data dir',
+    options: { force: { type: 'boolean', help: 'replace a data dir that is not empty' } },
+    positionals: [{ name: 'SRC', help: 'a folder written by backup' }],
+    run: registered('restore'),
+  },
+  secrets: {
+    summary: 'where the secrets live and how to rotate each',
+    options: {
+      rotate: {
+        type: 'string',
+        value: 'webhook|owner|link',
+        help: 'write a new one (a rotated link secret still verifies links already sent)',
+      },
+      new: { type: 'boolean', help: 'write new secrets where there are none (a fresh start)' },
+    },
+    positionals: [],
+    run: registered('secrets'),
+  },
+  rearm: {
+    summary: "re-create every open cart's wake-up (after restoring a table)",
+    options: { json },
+    positionals: [],
+    run: registered('rearm'),
+  },
+} satisfies Record<string, Command>;
+
+function stopCommand(name: 'suppress' | 'unsubscribe' | 'write-off'): CommandRunner {
+  return async (args, { log, env }) =>
+    (await import('./stop-commands.ts')).runStop(name, args, parseConfig(env), log);
+}
+
+const commandNamed = (name: string): Command | undefined =>
+  Object.hasOwn(COMMANDS, name) ? COMMANDS[name as keyof typeof COMMANDS] : undefined;
+
+export function globalUsage(): string {
+  const entries = Object.entries(COMMANDS) as [string, Command][];
+  const width = Math.max(...entries.map(([name]) => name.length)) + 2;
+  return [
+    'Usage: cart-recovery <command> [options]',
+    '',
+    ...entries.map(([name, command]) => `  ${name.padEnd(width)}${command.summary}`),
+    '',
+    "  cart-recovery <command> --help   one command's options",
+    '  cart-recovery --version          the version',
+    '',
+    'Configuration is read from CR_* environment variables (see README).',
+  ].join('\n');
+}
+
+export function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+/** The one line a usage mistake gets on stderr, with the command's usage to copy. */
+function usageProblem(message: string, name: string | undefined): string {
+  const command = name === undefined ? undefined : commandNamed(name);
+  const usage =
+    name !== undefined && command !== undefined
+      ? `usage: cart-recovery ${usageLine(name, command)}`
+      : 'see cart-recovery --help';
+  return `cart-recovery: ${message} (${usage})\n`;
+}
+
+/**
+ * Failures a user can fix, said without a stack, and their exit codes. By name, so that `--version`
+ * does not load the HTTP server and the template loader only to compare classes.
+ */
+const ONE_LINE_ERRORS = new Map([
+  ['ListenError', 2],
+  ['TemplateFilesError', 2],
+  ['SendTestEventError', 1],
+  // The data dir's lock and files (the ops branch's src/adapters/local/data-dir*.ts).
+  ['DataDirLockedError', 2],
+  ['SecretsFileError', 2],
+  ['DatabaseFileError', 2],
+  ['DataDirError', 2],
+]);
+
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(`${globalUsage()}\n`);
+    return 2;
+  }
+  if (name === '--version' || name === '-v') {
+    io.log(packageVersion());
+    return 0;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') {
+    const about = rest[0] === undefined ? undefined : commandNamed(rest[0]);
+    io.log(about !== undefined && rest[0] ? commandHelp(rest[0], about) : globalUsage());
+    return 0;
+  }
+  const command = commandNamed(name);
+  if (command === undefined) {
+    throw new UsageError(`unknown command ${JSON.stringify(name)}`);
+  }
+  const parsed = parseCommandArgs(command, rest);
+  if (parsed.kind === 'help') {
+    io.log(commandHelp(name, command));
+    return 0;
+  }
+  return command.run(parsed.args, io);
+}
+
+let pipeWatched = false;
+/** `cart-recovery demo | head`: a reader that stops early is not a crash; the command finishes. */
+function ignoreClosedPipe(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 export async function main(argv: readonly string[], env = process.env): Promise<number> {
+  ignoreClosedPipe();
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-      log(USAGE);
-      return command === undefined ? 2 : 0;
-    }
-    const args = parseArgs(rest, ['json']);
-    switch (command) {
-      case 'serve':
-        return await runServe(parseConfig(env), log);
-      case 'suppress':
-      case 'unsubscribe':
-      case 'write-off':
-        return await runStop(command, args, parseConfig(env), log);
-      case 'audit':
-        return await runAudit(args, parseConfig(env), log);
-      default: {
-        const load = extraCommands.get(command);
-        if (load === undefined) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
-        return await (await load())(args, { log, env });
-      }
-    }
+    return await dispatch(argv, { log, env });
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof UsageError) {
+      const name = argv[0] !== undefined && commandNamed(argv[0]) ? argv[0] : undefined;
+      process.stderr.write(usageProblem(error.message, name));
+      return 2;
+    }
+    if (error instanceof ConfigError) {
       process.stderr.write(`cart-recovery: ${error.message}\n`);
       return 2;
+    }
+    const code = error instanceof Error ? ONE_LINE_ERRORS.get(error.name) : undefined;
+    if (code !== undefined) {
+      process.stderr.write(`cart-recovery: ${(error as Error).message}\n`);
+      return code;
     }
     throw error;
   }

@@ -3,7 +3,7 @@
 import type { Config } from '../app/config.ts';
 import { sendMonthlySummary } from '../app/report.ts';
 import { createScheduledJobs } from '../app/scheduled-jobs.ts';
-import { createNodeServer } from '../http/node-server.ts';
+import { createNodeServer, listen } from '../http/node-server.ts';
 import { openLocalRuntime } from './local-runtime.ts';
 
 export async function runServe(config: Config, log: (line: string) => void): Promise<number> {
@@ -17,12 +17,15 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  const runtime = openLocalRuntime(config);
+  const runtime = openLocalRuntime(config, { lock: 'serve' });
   const server = createNodeServer(runtime.app, runtime.handleEvent);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
+  try {
+    await listen(server, config.port, config.host);
+  } catch (error) {
+    // Nothing was served: leave the database as a clean stop would.
+    await runtime.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   runtime.loop.start();
@@ -52,6 +55,11 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
   log(
     `  sheet      daily at ${config.exportAt} ${config.policy.storeTimeZone} into ${config.dataDir}/exports${config.reportTo.length > 0 ? `; monthly summary to ${config.reportTo.join(', ')}` : ''}`,
   );
+  log(`  secrets    ${runtime.secrets.path} (cart-recovery secrets: how to rotate them)`);
+  for (const warning of runtime.warnings) log(`  warning    ${warning}`);
+  // Once, at start: settings that work but would surprise (see publicUrlRule in config.ts).
+  for (const warning of config.warnings)
+    process.stderr.write(`cart-recovery: warning: ${warning}\n`);
   if (runtime.secrets.generated) {
     log('');
     log(`First run: secrets generated in ${runtime.secrets.path} (shown once; keep them safe)`);

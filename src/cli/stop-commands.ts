@@ -2,7 +2,7 @@
 import type { Config } from '../app/config.ts';
 import { toCartView } from '../domain/cart-view.ts';
 import { normaliseEmail } from '../domain/email.ts';
-import { describeEntry } from '../domain/story.ts';
+import { describeEntry, whenText } from '../domain/story.ts';
 import { type ParsedArgs, requireFlag, UsageError } from './args.ts';
 import { openLocalRuntime } from './local-runtime.ts';
 
@@ -19,7 +19,7 @@ export async function runStop(
     );
   }
   const by = requireFlag(args, 'by', 'sam');
-  const runtime = openLocalRuntime(config);
+  const runtime = openLocalRuntime(config, { lock: command });
   try {
     if (command === 'unsubscribe') {
       const email = normaliseEmail(target);
@@ -77,6 +77,11 @@ export async function runAudit(
     log(
       `cart ${cart.id} (${cart.email ?? 'no email'}): ${cart.status}${cart.closedReason ? `, ${cart.closedReason}` : ''}; ${cart.remindersSent} reminder(s) sent`,
     );
+    if (cart.wakeAt !== null) {
+      const minutes = Math.round((cart.wakeAt - runtime.clock.now()) / 60_000);
+      const from = minutes >= 0 ? `in ${minutes} min` : `${-minutes} min ago`;
+      log(`  next wake-up ${whenText(cart.wakeAt, zone)} (${zone}, ${from})`);
+    }
     if (rows.length === 0) log('  no stops or sends yet');
     for (const row of rows) log(`  ${describeEntry(row, zone)}`);
     return 0;

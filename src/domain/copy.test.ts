@@ -5,8 +5,10 @@ import { makeCart } from '../../test/support/cart-fixtures.ts';
 import { loadTemplates } from '../adapters/local/templates-loader.ts';
 import type { CartItem } from './cart.ts';
 import {
+  browserCartOfMessageId,
   buildReminder,
   cleanText,
+  parseReminderMessageId,
   ReminderCopyError,
   type ReminderInput,
   reminderMessageId,
@@ -101,6 +103,25 @@ describe('buildReminder: content', () => {
     expect(email.messageId).toMatch(/^<cr\.[0-9a-f]{16}\.1@hazel\.test>$/);
     expect(buildReminder(input({ step: 2 }, cart)).messageId).not.toBe(email.messageId);
     expect(reminderMessageId('c_other', 1, 'hazel.test')).not.toBe(email.messageId);
+  });
+});
+
+describe('reminder Message-IDs per sequence', () => {
+  const T = Date.parse('2026-11-23T10:00:00Z');
+  it('differ between a sequence and the one after a reopen, and stay put within one', () => {
+    const first = buildReminder(input({}, makeCart({ abandonedAt: T })));
+    const again = buildReminder(input({}, makeCart({ abandonedAt: T })));
+    const reopened = buildReminder(input({}, makeCart({ abandonedAt: T + 5 * 3_600_000 })));
+    expect(again.messageId).toBe(first.messageId);
+    expect(reopened.messageId).not.toBe(first.messageId);
+  });
+
+  it('still name their cart and step, for the demo, SES feedback and tests', () => {
+    const id = reminderMessageId('web_AbC-d_9', 3, 'shop.test', T);
+    expect(parseReminderMessageId(id)).toEqual({ cartKey: 'web_AbC-d_9', step: 3 });
+    expect(browserCartOfMessageId(id)).toBe('web_AbC-d_9');
+    expect(browserCartOfMessageId(reminderMessageId('c_1', 1, 'shop.test', T))).toBeNull();
+    expect(parseReminderMessageId('<other.1@shop.test>')).toBeNull();
   });
 });
 

@@ -78,16 +78,44 @@ const SPELLED_OUT = /^web_[A-Za-z0-9_-]{1,64}$/;
  * complaint by address and Message-ID, and the id is how that report finds its lane (the browser
  * lane's bounces pause only the browser lane, lambda/ses-feedback.ts).
  */
-export function reminderMessageId(cartId: string, step: number, domain: string): string {
-  if (SPELLED_OUT.test(cartId)) return `<cr.${cartId}.${step}@${domain}>`;
-  const digest = createHash('sha256').update(cartId, 'utf8').digest('hex').slice(0, 16);
-  return `<cr.${digest}.${step}@${domain}>`;
+export function reminderCartKey(cartId: string): string {
+  if (SPELLED_OUT.test(cartId)) return cartId;
+  return createHash('sha256').update(cartId, 'utf8').digest('hex').slice(0, 16);
+}
+
+/**
+ * `<cr.KEY.sSEQ.STEP@domain>`: stable for one cart, sequence and step, so a resend is
+ * recognisable and the outbox can tell whether this very message left. SEQ is when the sequence
+ * began (the cart's abandonedAt, base 36): a cart that expired and came back starts a new
+ * sequence, and its step 1 must not share a Message-ID with the old sequence's step 1 (claim
+ * recovery would take the old file for the new send). Without a sequence start (a cart never
+ * claimed) the id has no SEQ part, as ids did before sequences were told apart.
+ */
+export function reminderMessageId(
+  cartId: string,
+  step: number,
+  domain: string,
+  sequenceStart: number | null = null,
+): string {
+  const sequence = sequenceStart === null ? '' : `.s${Math.max(0, sequenceStart).toString(36)}`;
+  return `<cr.${reminderCartKey(cartId)}${sequence}.${step}@${domain}>`;
+}
+
+const REMINDER_ID = /^<?cr\.([A-Za-z0-9_-]{1,68})(?:\.s([0-9a-z]{1,12}))?\.(\d{1,6})@[^>]*>?$/;
+
+/** The cart key (reminderCartKey) and step a reminder's Message-ID names, or null. */
+export function parseReminderMessageId(
+  messageId: string,
+): { readonly cartKey: string; readonly step: number } | null {
+  const match = REMINDER_ID.exec(messageId.trim());
+  if (match === null || match[1] === undefined) return null;
+  return { cartKey: match[1], step: Number(match[3]) };
 }
 
 /** The browser-lane cart a reminder's Message-ID names, or null (another lane's, or not ours). */
 export function browserCartOfMessageId(messageId: string): string | null {
-  const match = /^<?cr\.(web_[A-Za-z0-9_-]{1,64})\.\d+@[^>]*>?$/.exec(messageId.trim());
-  return match?.[1] ?? null;
+  const key = parseReminderMessageId(messageId)?.cartKey ?? null;
+  return key !== null && SPELLED_OUT.test(key) ? key : null;
 }
 
 function requireHttpUrl(raw: string, what: string): string {
@@ -159,6 +187,6 @@ export function buildReminder(input: ReminderInput): OutgoingEmail {
       'List-Unsubscribe': `<${unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
-    messageId: reminderMessageId(cart.id, step, input.messageIdDomain),
+    messageId: reminderMessageId(cart.id, step, input.messageIdDomain, cart.abandonedAt),
   };
 }

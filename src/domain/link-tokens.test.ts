@@ -244,3 +244,34 @@ describe('where a click lands', () => {
     });
   });
 });
+
+describe('verifying with previous secrets (a rotation)', () => {
+  const OLD = 'old-link-secret-0123456789';
+  const NEW = 'new-link-secret-0123456789';
+  const payload = { purpose: 'unsubscribe', email: 'a@shop.test', cartId: 'c_1' } as const;
+
+  it('verifies links signed with a previous secret, and signs only with the current one', () => {
+    const sent = createLinkSigner(OLD).sign(payload);
+    const rotated = createLinkSigner(NEW, [OLD]);
+    expect(rotated.verify(sent, 'unsubscribe')).toEqual({ ok: true, payload });
+    const fresh = rotated.sign(payload);
+    expect(createLinkSigner(NEW).verify(fresh).ok).toBe(true);
+    expect(createLinkSigner(OLD).verify(fresh).ok).toBe(false);
+  });
+
+  it('still refuses a token no known secret signed, and a purpose mismatch under an old one', () => {
+    const stranger = createLinkSigner('someone-elses-secret-0123').sign(payload);
+    const rotated = createLinkSigner(NEW, [OLD]);
+    expect(rotated.verify(stranger)).toEqual({
+      ok: false,
+      problem: 'link token signature does not match',
+    });
+    const click = createLinkSigner(OLD).sign({
+      purpose: 'click',
+      cartId: 'c_1',
+      step: 1,
+      target: restoreTarget('https://shop.test/c'),
+    });
+    expect(rotated.verify(click, 'unsubscribe').ok).toBe(false);
+  });
+});

@@ -163,7 +163,39 @@ function checkSignable(payload: LinkPayload): void {
   }
 }
 
-export function createLinkSigner(secret: string): LinkSigner {
+const NO_MATCH = 'link token signature does not match';
+
+/**
+ * Signs with `secret`; verifies with it and then with each of `previous` (newest first), so a
+ * rotated secret does not break the links already in inboxes. Only a token whose signature does
+ * not match one key is tried with the next: a well-signed token that says something wrong is
+ * wrong under every key.
+ */
+export function createLinkSigner(secret: string, previous: readonly string[] = []): LinkSigner {
+  const keys = [secret, ...previous].map(keyedSigner);
+  const [current] = keys;
+  if (current === undefined) throw new InvalidLinkSecretError('no link signing secret');
+  return {
+    sign: (payload) => current.sign(payload),
+    verify(token, expected) {
+      if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+        return { ok: false, problem: 'link token is missing or too long' };
+      }
+      let result: VerifiedPayload | string = NO_MATCH;
+      for (const key of keys) {
+        result = key.open(token);
+        if (result !== NO_MATCH) break;
+      }
+      if (typeof result === 'string') return { ok: false, problem: result };
+      if (expected !== undefined && result.purpose !== expected) {
+        return { ok: false, problem: `link token is for ${result.purpose}, not ${expected}` };
+      }
+      return { ok: true, payload: result };
+    },
+  };
+}
+
+function keyedSigner(secret: string) {
   if (secret.length < 16) {
     throw new InvalidLinkSecretError('link signing secret must be at least 16 characters');
   }
@@ -183,7 +215,7 @@ export function createLinkSigner(secret: string): LinkSigner {
       return 'link token is malformed';
     }
     if (!sameBytes(Buffer.from(signature, 'utf8'), Buffer.from(v1Mac(body), 'utf8'))) {
-      return 'link token signature does not match';
+      return NO_MATCH;
     }
     const payload = parsePayload(Buffer.from(body, 'base64url').toString('utf8'));
     if (payload === 'not_json') return 'link token body is not JSON';
@@ -209,10 +241,10 @@ export function createLinkSigner(secret: string): LinkSigner {
         decipher.final(),
       ]);
     } catch {
-      return 'link token signature does not match';
+      return NO_MATCH;
     }
     // Only the nonce this plaintext would get verifies: one token per payload, as in v1.
-    if (!sameBytes(nonceOf(plain), nonce)) return 'link token signature does not match';
+    if (!sameBytes(nonceOf(plain), nonce)) return NO_MATCH;
     const payload = parsePayload(plain.toString('utf8'));
     if (payload === 'not_json') return 'link token body is not JSON';
     // Every v2 click link names its target; one without is not something this code made.
@@ -223,7 +255,7 @@ export function createLinkSigner(secret: string): LinkSigner {
   }
 
   return {
-    sign(payload) {
+    sign(payload: LinkPayload): string {
       checkSignable(payload);
       const json = Buffer.from(JSON.stringify(toWire(payload)), 'utf8');
       const padded = Buffer.concat([
@@ -244,19 +276,11 @@ export function createLinkSigner(secret: string): LinkSigner {
       return `${V2_PREFIX}${sealed.toString('base64url')}`;
     },
 
-    verify(token, expected) {
-      if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
-        return { ok: false, problem: 'link token is missing or too long' };
-      }
+    open(token: string): VerifiedPayload | string {
       // A v1 body is base64url of `{"`, so it always starts "ey": it can never look like "v2.".
-      const result = token.startsWith(V2_PREFIX)
+      return token.startsWith(V2_PREFIX)
         ? verifyV2(token.slice(V2_PREFIX.length))
         : verifyV1(token);
-      if (typeof result === 'string') return { ok: false, problem: result };
-      if (expected !== undefined && result.purpose !== expected) {
-        return { ok: false, problem: `link token is for ${result.purpose}, not ${expected}` };
-      }
-      return { ok: true, payload: result };
     },
   };
 }

@@ -2,48 +2,9 @@
  * The compiling half of the email template language (see template.ts): source text to nodes,
  * with `{{> name}}` partials pasted in, and every mistake reported as file:line.
  */
+import { TemplateError } from './template-error.ts';
 
-/** Where a partial was included: the including file and the line of its `{{> name}}` tag. */
-export interface IncludeSite {
-  readonly file: string;
-  readonly line: number;
-}
-
-function describeSites(sites: readonly IncludeSite[]): string {
-  if (sites.length === 0) return '';
-  return ` (included from ${sites.map((s) => `${s.file}:${s.line}`).join(', from ')})`;
-}
-
-export class TemplateError extends Error {
-  /** The file with the mistake: a partial's own file when the mistake is inside a partial. */
-  readonly file: string;
-  readonly line: number;
-  readonly problem: string;
-  /** The chain of `{{> ...}}` tags that led to `file`, nearest first; empty for a top-level file. */
-  readonly includedFrom: readonly IncludeSite[];
-  constructor(
-    file: string,
-    line: number,
-    problem: string,
-    options: { readonly includedFrom?: readonly IncludeSite[]; readonly cause?: unknown } = {},
-  ) {
-    const includedFrom = options.includedFrom ?? [];
-    super(`${file}:${line}: ${problem}${describeSites(includedFrom)}`, { cause: options.cause });
-    this.name = 'TemplateError';
-    this.file = file;
-    this.line = line;
-    this.problem = problem;
-    this.includedFrom = includedFrom;
-  }
-
-  /** The same mistake as seen from the file that included the one it is in. */
-  includedAt(site: IncludeSite): TemplateError {
-    return new TemplateError(this.file, this.line, this.problem, {
-      includedFrom: [...this.includedFrom, site],
-      cause: this,
-    });
-  }
-}
+export { type IncludeSite, TemplateError } from './template-error.ts';
 
 /**
  * A partial's raw source and the file it came from (errors name it). Partials are resolved and
@@ -93,15 +54,10 @@ function sigilOf(first: string): Sigil {
     : '';
 }
 
-function checkName(sigil: Sigil, name: string, inner: string, file: string, line: number): void {
-  if (sigil === '!') return;
-  if (sigil === '>') {
-    if (!PARTIAL_NAME.test(name)) {
-      throw new TemplateError(file, line, `"{{${inner}}}" is not a partial name`);
-    }
-  } else if (!NAME.test(name)) {
-    throw new TemplateError(file, line, `"{{${inner}}}" is not a placeholder name`);
-  }
+function nameProblem(sigil: Sigil, name: string, inner: string): string | null {
+  if (sigil === '!') return null;
+  if (sigil === '>') return PARTIAL_NAME.test(name) ? null : `"{{${inner}}}" is not a partial name`;
+  return NAME.test(name) ? null : `"{{${inner}}}" is not a placeholder name`;
 }
 
 interface OpenSection {
@@ -123,9 +79,10 @@ function toPath(name: string): readonly string[] {
 
 /**
  * Splits source into text and tags. A block tag (section, close, comment, partial) alone on its
- * line takes the whole line with it, so text templates do not fill up with blank lines.
+ * line takes the whole line with it, so text templates do not fill up with blank lines. A tag with
+ * a bad name is left out and kept in `problems`, so every such mistake in a file is reported.
  */
-function tokenize(source: string, file: string): Array<string | Tag> {
+function tokenize(source: string, file: string, problems: TemplateError[]): Array<string | Tag> {
   const out: Array<string | Tag> = [];
   let cursor = 0;
   while (cursor < source.length) {
@@ -142,7 +99,13 @@ function tokenize(source: string, file: string): Array<string | Tag> {
     const sigil = sigilOf(inner.charAt(0));
     const name = (sigil ? inner.slice(1) : inner).trim();
     const line = lineAt(source, open);
-    checkName(sigil, name, inner, file, line);
+    const problem = nameProblem(sigil, name, inner);
+    if (problem !== null) {
+      problems.push(new TemplateError(file, line, problem));
+      out.push(source.slice(cursor, open));
+      cursor = close + 2;
+      continue;
+    }
     let textEnd = open;
     let next = close + 2;
     let indent = '';
@@ -171,6 +134,8 @@ interface CompileContext {
   readonly active: readonly string[];
   /** Compiled partials by name and indent, shared by every inclusion (nodes are immutable). */
   readonly done: Map<string, readonly Node[]>;
+  /** Mistakes found so far that did not stop the compile (bad tag names). */
+  readonly problems: TemplateError[];
 }
 
 function indentLines(source: string, indent: string): string {
@@ -200,16 +165,21 @@ function includePartial(tag: Tag, file: string, context: CompileContext): readon
   const key = `${tag.name}\n${tag.indent}`;
   const done = context.done.get(key);
   if (done !== undefined) return done;
+  const inPartial: TemplateError[] = [];
+  const site = { file, line: tag.line };
   try {
     const nodes = compileNodes(indentLines(partial.source, tag.indent), partial.file, {
       ...context,
       active: [...context.active, tag.name],
+      problems: inPartial,
     });
     context.done.set(key, nodes);
     return nodes;
   } catch (error) {
-    if (error instanceof TemplateError) throw error.includedAt({ file, line: tag.line });
+    if (error instanceof TemplateError) throw error.includedAt(site);
     throw error;
+  } finally {
+    context.problems.push(...inPartial.map((problem) => problem.includedAt(site)));
   }
 }
 
@@ -217,7 +187,7 @@ function compileNodes(source: string, file: string, context: CompileContext): re
   const root: OpenSection = { name: '', inverted: false, line: 0, nodes: [] };
   const stack: OpenSection[] = [root];
   const top = (): OpenSection => stack[stack.length - 1] ?? root;
-  for (const token of tokenize(source, file)) {
+  for (const token of tokenize(source, file, context.problems)) {
     if (typeof token === 'string') {
       top().nodes.push({ kind: 'text', text: token });
       continue;
@@ -280,5 +250,21 @@ export function compileTemplate(
   file: string,
   partials: Partials = NO_PARTIALS,
 ): Template {
-  return { file, nodes: compileNodes(source, file, { partials, active: [], done: new Map() }) };
+  const problems: TemplateError[] = [];
+  let nodes: readonly Node[] = [];
+  try {
+    nodes = compileNodes(source, file, { partials, active: [], done: new Map(), problems });
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    problems.push(error);
+  }
+  const [first, ...others] = problems;
+  if (first !== undefined) {
+    throw new TemplateError(first.file, first.line, first.problem, {
+      includedFrom: first.includedFrom,
+      cause: first.cause,
+      others,
+    });
+  }
+  return { file, nodes };
 }

@@ -6,6 +6,7 @@ import { HttpError, handleError } from './errors.ts';
 import { type EventsRouteDeps, eventsRoute } from './events-route.ts';
 import { type OwnerApiDeps, ownerApi } from './owner-api.ts';
 import { throttleOwnerTokens } from './owner-auth.ts';
+import { schemaRoute } from './schema-route.ts';
 import { trustProxies } from './snippet-route.ts';
 
 export interface AppDeps extends EventsRouteDeps, OwnerApiDeps {
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.get('/health', (c) => c.json({ ok: true }));
   app.route('/', eventsRoute(deps));
+  app.route('/', schemaRoute());
   app.use(
     '/owner/api/*',
     throttleOwnerTokens(deps.owners, deps.ownerThrottle ?? createSignInThrottle(), deps.clock),

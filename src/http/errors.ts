@@ -38,6 +38,37 @@ export function tooManyRequests(what: string, retryAfterMs: number): HttpError {
   });
 }
 
+/** How long a client is asked to wait before retrying a write the disk could not take. */
+export const STORAGE_RETRY_AFTER_S = 30;
+
+// Codes a full or failing disk surfaces as: SQLite's (better-sqlite3 puts them on `code`, an
+// extended code like SQLITE_IOERR_WRITE included) and the file system's. Matched by shape, so
+// this module imports no adapter.
+const STORAGE_CODES = /^(SQLITE_FULL|SQLITE_IOERR|ENOSPC|EDQUOT)/;
+
+function isStorageFault(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && STORAGE_CODES.test(code)) return true;
+  }
+  return false;
+}
+
+/**
+ * A write the disk refused (full, or failing) is the service being unavailable for a while, not
+ * a bug: 503 with Retry-After, so a store's webhook retries later and nothing is lost. Reads are
+ * not affected and keep answering.
+ */
+export function storageUnavailable(error: unknown): HttpError | null {
+  if (!isStorageFault(error)) return null;
+  return new HttpError(
+    503,
+    `the database cannot take writes right now (disk full or failing); nothing was stored, try again in ${STORAGE_RETRY_AFTER_S} s`,
+    [],
+    { cause: error, headers: { 'Retry-After': String(STORAGE_RETRY_AFTER_S) } },
+  );
+}
+
 /** An error as the client hears it. */
 export interface Problem {
   readonly status: ContentfulStatusCode;
@@ -54,6 +85,11 @@ export function errorBody(error: HttpError): { error: string; details: readonly 
 export function problemOf(error: Error, c: Context): Problem {
   if (error instanceof HttpError) {
     return { status: error.status, ...errorBody(error), headers: error.headers };
+  }
+  const unavailable = storageUnavailable(error);
+  if (unavailable !== null) {
+    console.error(`[http] ${c.req.method} ${c.req.path}: ${unavailable.message}: ${error.message}`);
+    return { status: 503, ...errorBody(unavailable), headers: unavailable.headers };
   }
   // Hono's own HTTPException (e.g. from middleware) carries a status too.
   const status = (error as { status?: unknown }).status;

@@ -6,12 +6,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { errorBody, HttpError } from './errors.ts';
+import { errorBody, HttpError, storageUnavailable } from './errors.ts';
 import { type EventHandler, MAX_BODY_BYTES } from './events-route.ts';
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const json = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(json),
   });
@@ -46,6 +52,40 @@ function readBody(req: IncomingMessage): Promise<Uint8Array | null> {
   });
 }
 
+/** A server that could not start listening, said in one line with the fix. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}
+
+function listenProblem(code: unknown, port: number, host: string): string | null {
+  switch (code) {
+    case 'EADDRINUSE':
+      return `port ${port} on ${host} is in use (another cart-recovery? set CR_PORT)`;
+    case 'EACCES':
+      return `port ${port} on ${host} needs privileges this user lacks (use a port above 1024 behind a proxy; set CR_PORT)`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return `${host} is not an address of this machine (set CR_HOST, e.g. 127.0.0.1)`;
+    default:
+      return null;
+  }
+}
+
+/** Listens, turning the usual start-up failures into a ListenError instead of a stack. */
+export function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (error: Error & { code?: unknown }) => {
+      const problem = listenProblem(error.code, port, host);
+      reject(problem === null ? error : new ListenError(problem, { cause: error }));
+    };
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+}
+
 export function createNodeServer(app: Hono, handleEvent: EventHandler): Server {
   const viaHono = getRequestListener(app.fetch);
   return createServer((req, res) => {
@@ -69,9 +109,16 @@ export function createNodeServer(app: Hono, handleEvent: EventHandler): Server {
           req.headers['content-type'],
         );
         send(res, 200, answer);
-      } catch (error) {
+      } catch (thrown) {
+        const unavailable = storageUnavailable(thrown);
+        if (unavailable !== null) {
+          console.error(
+            `[http] POST /events: ${unavailable.message}: ${(thrown as Error).message}`,
+          );
+        }
+        const error = unavailable ?? thrown;
         if (error instanceof HttpError) {
-          if (!res.headersSent) send(res, error.status, errorBody(error));
+          if (!res.headersSent) send(res, error.status, errorBody(error), error.headers);
           return;
         }
         console.error('[http] POST /events failed:', error);

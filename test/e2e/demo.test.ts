@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRow } from '../../src/adapters/local/sqlite-audit.ts';
-import { parseArgs } from '../../src/cli/args.ts';
-import { extraCommands } from '../../src/cli/main.ts';
+import { parseCommandArgs } from '../../src/cli/args.ts';
+import { COMMANDS } from '../../src/cli/main.ts';
 import { parseMime } from '../contracts/mime-parse.ts';
 
 /** The audit columns the demo's story is checked against (the table is read directly). */
@@ -25,13 +25,12 @@ let rows: Row[];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'cr-demo-e2e-'));
-  const load = extraCommands.get('demo');
-  if (load === undefined) throw new Error('demo is not registered in extraCommands');
-  const runDemo = await load();
+  const parsed = parseCommandArgs(COMMANDS.demo, ['--data-dir', dataDir]);
+  if (parsed.kind !== 'run') throw new Error('demo --data-dir was not parsed as a run');
   output = [];
-  exitCode = await runDemo(parseArgs([]), {
+  exitCode = await COMMANDS.demo.run(parsed.args, {
     log: (line) => output.push(line),
-    env: { CR_DATA_DIR: dataDir },
+    env: {},
   });
   const db = new Database(join(dataDir, 'cart-recovery.sqlite'), { readonly: true });
   rows = db

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/app/config.ts';
 import { type LocalRuntime, openLocalRuntime } from '../../src/cli/local-runtime.ts';
-import { reminderMessageId } from '../../src/domain/copy.ts';
+import { parseReminderMessageId, reminderCartKey } from '../../src/domain/copy.ts';
 import { createManualClock, type ManualClock } from '../../src/ports/clock.ts';
 import type { Mailer, OutgoingEmail } from '../../src/ports/mailer.ts';
 import { signedRequest } from '../support/signed-event.ts';
@@ -31,12 +31,14 @@ export interface SystemOptions {
   readonly start: number;
 }
 
-/** Which cart and step a reminder is about, from its stable Message-ID. */
-const byMessageId = new Map<string, { cartId: string; step: number }>();
-for (const cartId of CART_IDS) {
-  for (let step = 1; step <= 5; step++) {
-    byMessageId.set(reminderMessageId(cartId, step, 'shop-recovery.test'), { cartId, step });
-  }
+/** Which cart a reminder is about, from the cart key in its stable Message-ID. */
+const byCartKey = new Map<string, string>(
+  CART_IDS.map((cartId) => [reminderCartKey(cartId), cartId]),
+);
+function aboutMessage(messageId: string): { cartId: string; step: number } | undefined {
+  const named = parseReminderMessageId(messageId);
+  const cartId = named === null ? undefined : byCartKey.get(named.cartKey);
+  return cartId === undefined || named === null ? undefined : { cartId, step: named.step };
 }
 
 export class ModelSystem {
@@ -52,7 +54,7 @@ export class ModelSystem {
     this.clock = createManualClock(options.start);
     this.mailer = {
       send: async (email) => {
-        const about = byMessageId.get(email.messageId);
+        const about = aboutMessage(email.messageId);
         if (about === undefined) throw new Error(`unexpected Message-ID ${email.messageId}`);
         this.sent.push({ ...email, ...about });
         return { receipt: `recorded-${this.sent.length}` };

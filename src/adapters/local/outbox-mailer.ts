@@ -8,6 +8,7 @@
  * the one mailer that can answer wasSent for sure, by looking for the hash in the final names.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
@@ -114,6 +115,24 @@ async function writeAtomically(dir: string, name: string, data: Buffer): Promise
     throw error;
   }
   return target;
+}
+
+/**
+ * Removes the dot-named temp files a killed send left behind (they never count as sent, and a
+ * full disk needs their space). Only safe while no send can be writing: the caller holds the data
+ * dir's lock. Returns how many were removed.
+ */
+export function removeOutboxLeftovers(dir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  const leftovers = names.filter((name) => name.startsWith('.') && name.endsWith('.tmp'));
+  for (const name of leftovers) rmSync(join(dir, name), { force: true });
+  return leftovers.length;
 }
 
 export function createOutboxMailer(options: OutboxMailerOptions): Mailer {

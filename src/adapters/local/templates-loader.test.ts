@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TemplateSet, Templates } from '../../domain/copy.ts';
-import { renderTemplate, TemplateError } from '../../domain/template.ts';
+import { renderTemplate } from '../../domain/template.ts';
 import { loadTemplates, TemplateFilesError } from './templates-loader.ts';
 
 const SHIPPED = fileURLToPath(new URL('../../../templates', import.meta.url));
@@ -66,8 +66,33 @@ describe('loadTemplates', () => {
   it('fails at load time, naming file and line, when a template is broken', () => {
     const dir = copyOfShipped();
     writeFileSync(join(dir, 'step-1.html'), '<p>\n{{#items}}\n{{name}}\n');
-    expect(() => loadTemplates(dir)).toThrow(TemplateError);
+    expect(() => loadTemplates(dir)).toThrow(TemplateFilesError);
     expect(() => loadTemplates(dir)).toThrow(`${join(dir, 'step-1.html')}:2:`);
+  });
+
+  it('lists every mistake at once: several in one file, in a partial, and in other files', () => {
+    const dir = copyOfShipped();
+    writeFileSync(join(dir, 'partials', 'footer.txt'), 'Bye {{store name}}\n');
+    writeFileSync(join(dir, 'step-1.txt'), '{{bad-name}}\n{{#items}}\n{{> footer}}\n');
+    writeFileSync(join(dir, 'step-3.html'), '<p>{{/items}}</p>\n');
+    let caught: unknown;
+    try {
+      loadTemplates(dir);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(TemplateFilesError);
+    const problems = (caught as TemplateFilesError).problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `${join(dir, 'step-1.txt')}:1: "{{bad-name}}" is not a placeholder name`,
+        `${join(dir, 'partials', 'footer.txt')}:1: "{{store name}}" is not a placeholder name (included from ${join(dir, 'step-1.txt')}:3)`,
+        `${join(dir, 'step-1.txt')}:2: {{#items}} is never closed with {{/items}}`,
+        `${join(dir, 'step-3.html')}:1: {{/items}} closes nothing`,
+      ]),
+    );
+    // Every line is one problem: the message is a header and one line per problem, no more.
+    expect((caught as Error).message.split('\n')).toHaveLength(problems.length + 1);
   });
 
   it('says which folder it could not read', () => {
@@ -120,7 +145,7 @@ describe('loadTemplates', () => {
     const subject = loadTemplates(dir).steps[0]?.abandoned.subject;
     expect(subject && renderTemplate(subject, VIEW, 'text')).toBe('Hi from Hazel & Oak');
     writeFileSync(join(dir, 'step-2.html'), '<p>\n{{> greeting}}\n');
-    expect(() => loadTemplates(dir)).toThrow(TemplateError);
+    expect(() => loadTemplates(dir)).toThrow(TemplateFilesError);
     expect(() => loadTemplates(dir)).toThrow(
       `${join(dir, 'step-2.html')}:2: {{> greeting}} names no partial (known: body-start, footer, head-start, items)`,
     );

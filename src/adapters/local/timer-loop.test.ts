@@ -237,4 +237,39 @@ describe('the running loop', () => {
     expect(waiter.calls).toEqual(['c1']);
     await timer.stop();
   });
+
+  it('backs off, doubling, while prepare or claiming fails (a full disk), then runs as usual', async () => {
+    store.due.set('c1', T0);
+    const waiter = recordingWaiter(store);
+    let full = true;
+    let prepared = 0;
+    const retries: number[] = [];
+    const timer = loop(waiter.onWake, {
+      pollMs: 100,
+      maxBackoffMs: 1_000,
+      prepare: () => {
+        if (full)
+          throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+        prepared++;
+      },
+      onLoopError: (_error, retryInMs) => retries.push(retryInMs),
+    });
+    timer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(200);
+    await vi.advanceTimersByTimeAsync(400);
+    await vi.advanceTimersByTimeAsync(800);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(retries).toEqual([200, 400, 800, 1_000, 1_000]);
+    expect(waiter.calls).toEqual([]);
+    full = false;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(prepared).toBe(1);
+    expect(waiter.calls).toEqual(['c1']);
+    // Prepared once only, and back to the normal cadence.
+    await vi.advanceTimersByTimeAsync(500);
+    expect(prepared).toBe(1);
+    expect(retries).toHaveLength(5);
+    await timer.stop();
+  });
 });

@@ -19,6 +19,12 @@ export interface TimerLoopOptions {
   /** Wake-ups handled at once. */
   readonly concurrency?: number;
   readonly onError?: (cartId: string, error: unknown) => void;
+  /** Runs before the started loop's first claim, and again before each look until it succeeds. */
+  readonly prepare?: () => void;
+  /** Longest wait after failed looks (a full disk): they back off from pollMs, doubling. */
+  readonly maxBackoffMs?: number;
+  /** A look failed (claiming, or prepare); the loop tries again after `retryInMs`. */
+  readonly onLoopError?: (error: unknown, retryInMs: number) => void;
 }
 
 export interface TimerLoop {
@@ -41,6 +47,16 @@ export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
   const onError =
     options.onError ??
     ((cartId: string, error: unknown) => console.error(`[waiter] cart ${cartId} failed:`, error));
+
+  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  const onLoopError =
+    options.onLoopError ??
+    ((error: unknown, retryInMs: number) =>
+      console.error(
+        `[timer] claiming due wake-ups failed, retrying in ${retryInMs} ms: ${(error as Error).message}`,
+      ));
+  let prepared = options.prepare === undefined;
+  let failures = 0;
 
   let running = false;
   let timer: NodeJS.Timeout | undefined;
@@ -91,13 +107,32 @@ export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
     draining = true;
     // Checked between batches: after stop() nothing more is claimed, so a backlog stays due for
     // the next start instead of being leased and run while the process shuts down.
-    inFlight = drainWhile(() => running)
-      .catch((error) => console.error('[timer] claiming due wake-ups failed:', error))
-      .finally(() => {
+    inFlight = (async () => {
+      if (!prepared) {
+        options.prepare?.();
+        prepared = true;
+      }
+      await drainWhile(() => running);
+      const nextDue = store.nextDueAt();
+      return Math.min(pollMs, nextDue === null ? pollMs : nextDue - clock.now());
+    })()
+      .then(
+        (delay) => {
+          failures = 0;
+          return delay;
+        },
+        (error: unknown) => {
+          // A full or failing disk: look again later, less often each time, instead of dying or
+          // spinning. Leases not taken stay due, so nothing is lost while it lasts.
+          failures++;
+          const retryIn = Math.min(maxBackoffMs, pollMs * 2 ** Math.min(failures, 20));
+          onLoopError(error, retryIn);
+          return retryIn;
+        },
+      )
+      .then((delay) => {
         draining = false;
-        const nextDue = store.nextDueAt();
-        const untilDue = nextDue === null ? pollMs : nextDue - clock.now();
-        schedule(Math.min(pollMs, untilDue));
+        schedule(delay);
       });
   }
 

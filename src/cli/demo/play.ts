@@ -4,7 +4,7 @@
  * and the timer loop drained as the clock moves in small steps. Nothing sleeps.
  */
 import { readFile } from 'node:fs/promises';
-import { reminderMessageId } from '../../domain/copy.ts';
+import { parseReminderMessageId, reminderCartKey } from '../../domain/copy.ts';
 import { toDecimalString } from '../../domain/money.ts';
 import { signWebhook } from '../../domain/webhook-signature.ts';
 import type { ManualClock } from '../../ports/clock.ts';
@@ -115,10 +115,7 @@ export async function playDemo({ runtime, clock, demoMailer, plan, end }: PlayOp
   if (owner === undefined) throw new DemoError('no owner token configured');
   const agenda = createAgenda();
   const byDigest = new Map<string, DemoCart>();
-  const publicHost = new URL(runtime.config.publicUrl).hostname;
-  for (const cart of plan.carts) {
-    byDigest.set(reminderMessageId(cart.id, 0, publicHost).replace(/\.0@.*$/, ''), cart);
-  }
+  for (const cart of plan.carts) byDigest.set(reminderCartKey(cart.id), cart);
 
   async function call(path: string, init: RequestInit, what: string) {
     const res = await app.request(path, init);
@@ -195,9 +192,10 @@ export async function playDemo({ runtime, clock, demoMailer, plan, end }: PlayOp
   }
 
   demoMailer.onSend((sent) => {
-    const cart = byDigest.get(sent.messageId.replace(/\.\d+@.*$/, ''));
-    const step = Number(/\.(\d+)@/.exec(sent.messageId)?.[1]);
-    if (cart === undefined) return;
+    const named = parseReminderMessageId(sent.messageId);
+    const cart = named === null ? undefined : byDigest.get(named.cartKey);
+    if (cart === undefined || named === null) return;
+    const { step } = named;
     if (cart.fate.kind === 'buys_after_reminder' && cart.fate.step === step) {
       const link = sent.cartUrl;
       if (link !== null) {
