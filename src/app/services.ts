@@ -46,7 +46,8 @@ export interface ServiceOptions {
 export type Services = ReturnType<typeof createServices>;
 
 export function createServices(ports: ServicePorts, config: Config, options: ServiceOptions = {}) {
-  const { store, unsubscribes, wakeups, clock, policy } = { ...ports, policy: config.policy };
+  const { store, unsubscribes, wakeups, clock } = ports;
+  const { policy } = config;
   // A mailer that is built when the first message goes out, not when the use cases are.
   const mailer: Mailer = { send: (email) => ports.mailer().send(email) };
   const compose = createReminderComposer({
