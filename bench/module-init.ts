@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -50,6 +50,8 @@ export interface ModuleInitResult {
   readonly runs: number;
   readonly node: string;
   readonly entries: readonly EntryInit[];
+  /** 1-minute load average at the start and the end: other work on the box slows every figure. */
+  readonly load: readonly [number, number];
 }
 
 const RUNTIME_SDK = ['@aws-sdk/*'];
@@ -111,6 +113,7 @@ function timeImport(file: string): number {
 }
 
 export async function benchModuleInit(runs = 15): Promise<ModuleInitResult> {
+  const loadBefore = loadavg()[0] ?? 0;
   const dir = mkdtempSync(join(tmpdir(), 'cr-module-init-'));
   // The bundles resolve the SDK the way the Lambda runtime would: from a node_modules beside them.
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
@@ -151,7 +154,7 @@ export async function benchModuleInit(runs = 15): Promise<ModuleInitResult> {
         runtimeSdkMs: median(runtimeTimes),
       });
     }
-    return { runs, node: process.version, entries };
+    return { runs, node: process.version, entries, load: [loadBefore, loadavg()[0] ?? 0] };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -175,7 +178,8 @@ export function moduleInitMarkdown(r: ModuleInitResult): string {
     '|---|---|---:|---:|---:|---:|',
     ...rows,
     '',
-    `Slowest function: ${fmt(worst, 0)} ms (target: under 150 ms). A function that calls a client loads it at init; none loads one it never calls. The http function and the waiter call all of DynamoDB, Scheduler and Secrets Manager (and SES: the waiter sends, http mails the sender-health notice), so their figure is what those clients cost on this machine. Bundling the SDK makes each function carry its clients (tree-shaken) in one file, which Node reads at once instead of resolving hundreds of files.`,
+    `Slowest function: ${fmt(worst, 0)} ms (target: under 150 ms). Load average (1 min) ${fmt(r.load[0], 1)} at the start and ${fmt(r.load[1], 1)} at the end, on ${cpus().length} cores: work beside the bench slows all three columns alike, so compare them with each other rather than with figures from a quiet machine.`,
+    `Nothing is deferred to the first request: a function loads every client it calls at init (so this is its whole SDK cost), and none loads one it never calls. The http function and the waiter call all of DynamoDB, Scheduler and Secrets Manager (and SES: the waiter sends, http mails the sender-health notice), so their figure is what those clients cost on this machine. Bundling the SDK makes each function carry its clients (tree-shaken) in one file, which Node reads at once instead of resolving hundreds of files.`,
   ].join('\n');
 }
 
