@@ -55,6 +55,7 @@ export const POLICY_CONTEXT = {
   boughtGrace: 'CR_BOUGHT_GRACE',
   requireConsent: 'CR_REQUIRE_CONSENT',
   holdout: 'CR_HOLDOUT',
+  retainCarts: 'CR_RETAIN_CARTS',
   // A store setting rather than policy, but it travels the same way: as given, checked at synth.
   storeUrl: 'CR_STORE_URL',
   storeHosts: 'CR_STORE_HOSTS',

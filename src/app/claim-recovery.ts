@@ -18,6 +18,7 @@
 import { AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
 import { type Cart, CartStatus } from '../domain/cart.ts';
 import { nextWakeAt, type Policy } from '../domain/policy.ts';
+import { retainUntil } from '../domain/retention.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { OutgoingEmail } from '../ports/mailer.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
@@ -98,7 +99,8 @@ export function createClaimRecovery(deps: ClaimRecoveryDeps) {
     };
     const after: Cart = {
       ...base,
-      wakeAt: cart.status === CartStatus.open ? nextWakeAt(base, policy) : null,
+      wakeAt:
+        cart.status === CartStatus.open ? nextWakeAt(base, policy) : retainUntil(base, policy),
     };
     // `to` is where the cart's address points now; it changes only if the shopper retyped it.
     const audited = entry(

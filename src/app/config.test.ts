@@ -37,7 +37,20 @@ describe('parseConfig defaults (SPEC section 6)', () => {
       holdoutShare: 0,
       recoveryWindowMs: 7 * 24 * H,
       boughtGraceMs: 24 * H,
+      retainCartsMs: 90 * 24 * H,
     });
+  });
+
+  it('reads CR_RETAIN_CARTS as a duration or off, and refuses one shorter than the purchase guard reads', () => {
+    expect(parseConfig({ CR_RETAIN_CARTS: '30d' }).policy.retainCartsMs).toBe(30 * 24 * H);
+    expect(parseConfig({ CR_RETAIN_CARTS: 'off' }).policy.retainCartsMs).toBeNull();
+    expect(parseConfig({ CR_RETAIN_CARTS: 'OFF' }).policy.retainCartsMs).toBeNull();
+    expect(() => parseConfig({ CR_RETAIN_CARTS: 'forever' })).toThrow(/CR_RETAIN_CARTS/);
+    // Give-up 7d plus grace 24h is 8d: a 7d retention would drop purchases the guard still reads.
+    expect(() => parseConfig({ CR_RETAIN_CARTS: '7d' })).toThrow(
+      /CR_RETAIN_CARTS must be at least CR_GIVE_UP_AFTER plus CR_BOUGHT_GRACE/,
+    );
+    expect(parseConfig({ CR_RETAIN_CARTS: '8d' }).policy.retainCartsMs).toBe(8 * 24 * H);
   });
 
   it('takes CR_FROM as one mailbox, and refuses two addresses or a hidden line break', () => {

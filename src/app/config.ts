@@ -191,6 +191,17 @@ export function parseConfig(env: Env): Config {
   const frequencyCapMs =
     capText.toLowerCase() === 'off' ? null : duration('CR_FREQUENCY_CAP', '20h');
 
+  // `off` keeps final carts whole for ever. Otherwise the purchase records retention removes with
+  // a cart must outlive every open cart the purchase guard could still stop with them.
+  const retainText = get('CR_RETAIN_CARTS') ?? '90d';
+  const retainCartsMs =
+    retainText.toLowerCase() === 'off' ? null : duration('CR_RETAIN_CARTS', '90d');
+  if (retainCartsMs !== null && retainCartsMs < giveUpAfterMs + boughtGraceMs) {
+    problems.push(
+      'CR_RETAIN_CARTS must be at least CR_GIVE_UP_AFTER plus CR_BOUGHT_GRACE (or off): the purchase guard reads purchases that long',
+    );
+  }
+
   const consentText = (get('CR_REQUIRE_CONSENT') ?? 'false').toLowerCase();
   if (!['true', 'false', '1', '0', 'yes', 'no'].includes(consentText)) {
     problems.push(`CR_REQUIRE_CONSENT: "${consentText}" must be true or false`);
@@ -307,6 +318,7 @@ export function parseConfig(env: Env): Config {
       holdoutShare,
       recoveryWindowMs: 7 * DAY,
       boughtGraceMs,
+      retainCartsMs,
     },
     mail,
     from,

@@ -190,6 +190,47 @@ describe('scheduled jobs', () => {
     await h.jobs.stop();
   });
 
+  it('sweeps retention every night after the export, at the run time, and survives a failure', async () => {
+    const clock = createManualClock(Date.parse('2026-11-23T12:00:00Z'));
+    const timers = fakeTimers();
+    const order: string[] = [];
+    const errors: string[] = [];
+    let failNext = true;
+    const jobs = createScheduledJobs({
+      clock,
+      zone: 'UTC',
+      exportAt: '23:55',
+      setTimer: timers.setTimer,
+      runExport: async (day) => void order.push(`export ${day}`),
+      runMonthly: async () => {},
+      runRetention: async (now) => {
+        order.push(`retention ${new Date(now).toISOString()}`);
+        if (failNext) {
+          failNext = false;
+          throw new Error('disk full');
+        }
+      },
+      onError: (job) => void errors.push(job),
+    });
+    jobs.start();
+    for (let night = 0; night < 2; night++) {
+      const timer = timers.armed.at(-1);
+      clock.advance(timer?.delay ?? 0);
+      timer?.run();
+      await settle();
+    }
+    expect(order).toEqual([
+      'export 2026-11-22',
+      'export 2026-11-23',
+      'retention 2026-11-23T23:55:00.000Z',
+      'export 2026-11-23',
+      'export 2026-11-24',
+      'retention 2026-11-24T23:55:00.000Z',
+    ]);
+    expect(errors).toEqual(['retention']);
+    await jobs.stop();
+  });
+
   it('refuses an export time that is not HH:MM', () => {
     expect(() =>
       createScheduledJobs({

@@ -1,6 +1,7 @@
 /**
- * The nightly export and the monthly summary in `serve`: one timer to the next run, computed in
- * the store's zone so a DST change moves the run with the wall clock, not with UTC.
+ * The nightly export, the nightly retention sweep and the monthly summary in `serve`: one timer
+ * to the next run, computed in the store's zone so a DST change moves the run with the wall
+ * clock, not with UTC.
  */
 import { localDay } from '../domain/calendar.ts';
 import { localParts, zonedToEpoch } from '../domain/zoned-time.ts';
@@ -18,9 +19,16 @@ export interface ScheduledJobsDeps {
   readonly runExport: (day: string) => Promise<unknown>;
   /** Sends the summary of one month (YYYY-MM); called on the 1st, for the month before. */
   readonly runMonthly: (month: string) => Promise<unknown>;
+  /**
+   * Removes what is past its retention, as of `now` (the run's time): locally, audit rows older
+   * than AUDIT_RETAIN_MS. Runs after the export, every night. Absent: nothing to sweep.
+   */
+  readonly runRetention?: (now: number) => Promise<unknown>;
   readonly setTimer?: SetTimer;
-  readonly onError: (job: 'export' | 'monthly', error: unknown) => void;
+  readonly onError: (job: ScheduledJob, error: unknown) => void;
 }
+
+export type ScheduledJob = 'export' | 'monthly' | 'retention';
 
 export interface ScheduledJobs {
   start(): void;
@@ -114,6 +122,11 @@ export function createScheduledJobs(deps: ScheduledJobsDeps): ScheduledJobs {
       } catch (error) {
         onError('export', error);
       }
+    }
+    try {
+      await deps.runRetention?.(runAt);
+    } catch (error) {
+      onError('retention', error);
     }
     if (localParts(runAt, zone).day !== 1) return;
     try {

@@ -1,12 +1,14 @@
 /**
  * The stops a person makes (SPEC section 4): suppress one cart, write one off, unsubscribe one
  * address, and the shopper's own way back. Each change and its audit row commit together, and the
- * cart's wake-up is cancelled. The automatic stop, checkout, lives in intake.
+ * cart's wake-up moves to the end of its retention (CR_RETAIN_CARTS), when its data goes. The
+ * automatic stop, checkout, lives in intake.
  */
 import { BlockKind } from '../domain/address.ts';
 import { type Actor, AuditAction, type AuditEntry, SHOPPER } from '../domain/audit.ts';
 import { type Cart, CartStatus, ClosedReason } from '../domain/cart.ts';
 import { giveUpAt, type Policy } from '../domain/policy.ts';
+import { retainUntil } from '../domain/retention.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
@@ -59,15 +61,15 @@ export function createStops({ store, unsubscribes, wakeups, clock, policy }: Sto
       if (before === null) return { kind: 'not_found' };
       if (before.status !== CartStatus.open) return { kind: 'already_final', cart: before };
       const now = clock.now();
-      const after: Cart = {
+      const closed: Cart = {
         ...before,
         status: CartStatus.closed,
         closedReason,
         closedAt: now,
-        wakeAt: null,
         claimedStep: null,
         claimedAt: null,
       };
+      const after: Cart = { ...closed, wakeAt: retainUntil(closed, policy) };
       const audit: AuditEntry = {
         cartId,
         email: before.email,
@@ -86,7 +88,7 @@ export function createStops({ store, unsubscribes, wakeups, clock, policy }: Sto
         audit: [audit],
       });
       if (saved.kind === 'conflict') continue;
-      await wakeups.set(cartId, null, before.wakeAt);
+      await wakeups.set(cartId, saved.cart.wakeAt, before.wakeAt);
       return { kind: 'stopped', cart: saved.cart };
     }
     throw new StopConflictError(

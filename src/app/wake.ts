@@ -12,11 +12,12 @@
 import { BlockKind } from '../domain/address.ts';
 import { AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
 import { localDay } from '../domain/calendar.ts';
-import { type Cart, CartStatus, ClosedReason } from '../domain/cart.ts';
+import { type Cart, CartStatus, ClosedReason, isFinal } from '../domain/cart.ts';
 import { isHeldOut } from '../domain/holdout.ts';
 import { Lane, laneOf } from '../domain/lane.ts';
 import { type Move, StillShoppingReason } from '../domain/moves.ts';
 import { giveUpAt, nextWakeAt, type Policy } from '../domain/policy.ts';
+import { checkRetention, retainUntil } from '../domain/retention.ts';
 import { decide } from '../domain/waiter.ts';
 import type { AddressBudget } from '../ports/address-budget.ts';
 import type { CartStore } from '../ports/cart-store.ts';
@@ -61,6 +62,8 @@ export interface WakeDeps {
 export type WakeReport =
   | { readonly kind: 'missing'; readonly cartId: string }
   | { readonly kind: 'moved'; readonly cartId: string; readonly move: Move }
+  /** A final cart past CR_RETAIN_CARTS: its row is now a tombstone, and nothing is armed. */
+  | { readonly kind: 'tombstoned'; readonly cartId: string }
   /** The send failed: the claim was released and the cart retries at `retryAt`. */
   | {
       readonly kind: 'send_failed';
@@ -229,19 +232,21 @@ export function createWake(deps: WakeDeps) {
           ),
         ];
         break;
-      case 'let_go':
-        after = {
+      case 'let_go': {
+        const closed: Cart = {
           ...cart,
           abandonedAt,
           status: CartStatus.closed,
           closedReason: ClosedReason.expired,
           closedAt: now,
-          wakeAt: null,
           claimedStep: null,
           claimedAt: null,
         };
+        // Its one wake-up is now the end of its retention, when the shopper's data goes.
+        after = { ...closed, wakeAt: retainUntil(closed, policy) };
         entries = [audit(cart, after, AuditAction.expired, move.reason, null, now)];
         break;
+      }
     }
     const unchanged =
       entries.length === 0 &&
@@ -272,10 +277,10 @@ export function createWake(deps: WakeDeps) {
         firstReminderAt: current.firstReminderAt ?? sentAt,
         lastReminderAt: Math.max(current.lastReminderAt ?? 0, sentAt),
       };
-      // A checkout or stop that landed mid-send keeps its status and its cancelled timer.
+      // A checkout or stop that landed mid-send keeps its status and its retention wake-up.
       const wakeAt =
         base.status !== CartStatus.open
-          ? null
+          ? retainUntil(base, policy)
           : current.lastActivityAt > sentAt
             ? nextWakeAt(base, policy)
             : wakeAtAfter;
@@ -379,7 +384,7 @@ export function createWake(deps: WakeDeps) {
         ...current,
         claimedStep: null,
         claimedAt: null,
-        wakeAt: current.status === CartStatus.open ? retryAt : null,
+        wakeAt: current.status === CartStatus.open ? retryAt : retainUntil(current, policy),
       };
       const entry = audit(
         current,
@@ -410,11 +415,59 @@ export function createWake(deps: WakeDeps) {
     return { ...move, wakeAt: Math.min(move.wakeAt, staleAt) };
   }
 
+  /**
+   * A final cart's one wake-up is the end of its retention. Before it (a step's timer firing
+   * after a checkout, late or twice) nothing is sent and the wake-up is put back; at or after
+   * it the row is replaced by its tombstone, conditional on the version read, so a checkout or
+   * event landing meanwhile makes this a conflict and a fresh look. Null on a lost race.
+   */
+  async function settleFinal(cart: Cart, now: number): Promise<WakeReport | null> {
+    const verdict = checkRetention(cart, policy, now);
+    switch (verdict.kind) {
+      case 'keep': {
+        let saved = cart;
+        if (cart.wakeAt !== verdict.wakeAt) {
+          const after: Cart = { ...cart, wakeAt: verdict.wakeAt };
+          const result = await store.save({
+            cart: after,
+            expectedVersion: cart.version,
+            audit: [],
+          });
+          if (result.kind === 'conflict') return null;
+          saved = result.cart;
+        }
+        await wakeups.set(cart.id, saved.wakeAt, saved === cart ? null : cart.wakeAt);
+        const reason =
+          cart.status === CartStatus.bought
+            ? StillShoppingReason.bought
+            : StillShoppingReason.closed;
+        const move: Move = { move: 'still_shopping', reason, wakeAt: saved.wakeAt };
+        return { kind: 'moved', cartId: cart.id, move };
+      }
+      case 'tombstone': {
+        // No audit row: it would copy into the audit the very data this step removes.
+        const result = await store.save({
+          cart: verdict.tombstone,
+          expectedVersion: cart.version,
+          audit: [],
+        });
+        if (result.kind === 'conflict') return null;
+        await wakeups.set(cart.id, null, cart.wakeAt);
+        return { kind: 'tombstoned', cartId: cart.id };
+      }
+    }
+  }
+
   return async function wake(cartId: string): Promise<WakeReport> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const cart = await store.get(cartId);
       if (cart === null) return { kind: 'missing', cartId };
       const now = clock.now();
+      if (isFinal(cart)) {
+        const report = await settleFinal(cart, now);
+        if (report !== null) return report;
+        continue;
+      }
       if (recovery?.isDead(cart, now)) {
         await recovery.recover(cart, now);
         continue;

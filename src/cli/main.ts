@@ -153,6 +153,12 @@ export const COMMANDS = {
     run: async (args, { log, env }) =>
       (await import('./stop-commands.ts')).runAudit(args, parseConfig(env), log),
   },
+  forget: {
+    summary: "erase a shopper's carts, audit rows and outbox mail; keep them unsubscribed",
+    options: { by },
+    positionals: [{ name: 'EMAIL', help: 'the address' }],
+    run: async (args, io) => (await import('./forget-command.ts')).runForget(args, io),
+  },
   'send-test-event': {
     summary: 'post a signed test event, stamped now, to the running service',
     options: {

@@ -3,6 +3,7 @@
 import type { Config } from '../app/config.ts';
 import { sendMonthlySummary } from '../app/report.ts';
 import { createScheduledJobs } from '../app/scheduled-jobs.ts';
+import { AUDIT_RETAIN_MS } from '../domain/retention.ts';
 import { createNodeServer, listen } from '../http/node-server.ts';
 import { openLocalRuntime } from './local-runtime.ts';
 
@@ -41,6 +42,7 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
         publicUrl: config.publicUrl,
         storeName: config.storeName,
       }),
+    runRetention: async (now) => runtime.store.deleteAuditBefore(now - AUDIT_RETAIN_MS),
     onError: (job, error) => console.error(`[${job}] failed:`, error),
   });
   jobs.start();

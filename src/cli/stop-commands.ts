@@ -80,7 +80,9 @@ export async function runAudit(
     if (cart.wakeAt !== null) {
       const minutes = Math.round((cart.wakeAt - runtime.clock.now()) / 60_000);
       const from = minutes >= 0 ? `in ${minutes} min` : `${-minutes} min ago`;
-      log(`  next wake-up ${whenText(cart.wakeAt, zone)} (${zone}, ${from})`);
+      // A final cart's one wake-up is not a reminder: it is when its data goes (CR_RETAIN_CARTS).
+      const what = cart.status === 'open' ? 'next wake-up' : 'shopper data kept until';
+      log(`  ${what} ${whenText(cart.wakeAt, zone)} (${zone}, ${from})`);
     }
     if (rows.length === 0) log('  no stops or sends yet');
     for (const row of rows) log(`  ${describeEntry(row, zone)}`);

@@ -89,6 +89,11 @@ export interface Cart extends CartSnapshot {
   readonly fieldStamps: Readonly<Partial<Record<OptionalField, string>>>;
   /** Bumped on every write; writers condition on it so a lost race becomes a conflict, not a clobber. */
   readonly version: number;
+  /**
+   * Set once CR_RETAIN_CARTS shrank the row (domain/retention.ts): when, and whether it had an
+   * address (the monthly summary still counts carts with an email). Absent on every other row.
+   */
+  readonly tombstone?: { readonly at: number; readonly hadEmail: boolean };
 }
 
 export const OPTIONAL_FIELDS = ['email', 'timezone', 'consent', 'restoreUrl'] as const;

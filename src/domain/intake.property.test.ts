@@ -52,7 +52,7 @@ describe('applyEvent is order-independent', () => {
           expect(cart).toMatchObject({
             status: 'bought',
             boughtAt: checkout.occurredAt,
-            wakeAt: null,
+            wakeAt: checkout.occurredAt + (DEFAULT_POLICY.retainCartsMs ?? 0),
           });
         } else {
           expect(cart).toMatchObject({

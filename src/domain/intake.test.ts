@@ -72,14 +72,14 @@ describe('applyEvent on a new cart', () => {
     });
   });
 
-  it('a checkout with no prior row makes a bought row with no wake-up', () => {
+  it('a checkout with no prior row makes a bought row whose one wake-up is its retention end', () => {
     const out = applyEvent(null, checkout('k1', T0), policy);
     expect(out.kind).toBe('bought');
     expect(out.cart).toMatchObject({
       status: CartStatus.bought,
       boughtAt: T0,
       orderId: 'order_1',
-      wakeAt: null,
+      wakeAt: T0 + 90 * DAY,
       recoveredAt: null,
     });
   });
@@ -177,7 +177,7 @@ describe('checkout', () => {
       boughtAt: T0 + 60_000,
       totalMinor: 9999,
       lastActivityAt: T0 + HOUR / 2,
-      wakeAt: null,
+      wakeAt: T0 + 60_000 + 90 * DAY,
       claimedStep: null,
     });
   });
@@ -186,7 +186,12 @@ describe('checkout', () => {
     const bought = fold([checkout('k1', T0 + 60_000)], created);
     const out = applyEvent(bought, event('e3', T0 + HOUR, { totalMinor: 1 }), policy);
     expect(out).toMatchObject({ kind: 'final', changed: true });
-    expect(out.cart).toMatchObject({ status: CartStatus.bought, totalMinor: 1, wakeAt: null });
+    // Retention counts from the purchase: a later snapshot does not extend it.
+    expect(out.cart).toMatchObject({
+      status: CartStatus.bought,
+      totalMinor: 1,
+      wakeAt: T0 + 60_000 + 90 * DAY,
+    });
   });
 
   it('an older update on a bought row is final and unchanged', () => {

@@ -8,7 +8,10 @@
  *   so an event that leaves the email out never erases one we know;
  * - the saved-link flag, once seen, stays;
  * - a checkout always applies, whatever the order, and bought is final;
- * - closed is final, except an expired cart with newer shopper activity opens again, fresh.
+ * - closed is final, except an expired cart with newer shopper activity opens again, fresh;
+ * - a tombstone (domain/retention.ts) takes in only what happened after it was made: a checkout,
+ *   or the shopper coming back to a cart that was let go. An older event is a late delivery
+ *   about data we chose to forget, and a bought tombstone takes in nothing at all.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -23,6 +26,7 @@ import {
 } from './cart.ts';
 import { type CartEvent, EventType } from './events.ts';
 import { nextWakeAt, type Policy } from './policy.ts';
+import { retainUntil, revive } from './retention.ts';
 
 export type IntakeOutcome =
   | { readonly kind: 'created'; readonly cart: Cart }
@@ -136,7 +140,7 @@ function absorb(cart: Cart, event: CartEvent): Cart {
 }
 
 function checkout(cart: Cart, event: CartEvent, policy: Policy): Cart {
-  return {
+  const bought: Cart = {
     ...absorb(cart, event),
     // First seen is an arrival fact; the earliest event time is the stable one.
     createdAt: Math.min(cart.createdAt, event.occurredAt),
@@ -148,12 +152,37 @@ function checkout(cart: Cart, event: CartEvent, policy: Policy): Cart {
     claimedStep: null,
     claimedAt: null,
     closedAt: null,
-    wakeAt: null,
   };
+  // The one wake-up of a bought cart is the end of its retention, when its data goes.
+  return { ...bought, wakeAt: retainUntil(bought, policy) };
 }
 
 function sameData(a: Cart, b: Cart): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** See the rules above: a tombstone changes only for what happened after it was made. */
+function applyToTombstone(
+  current: Cart,
+  seen: Cart,
+  event: CartEvent,
+  policy: Policy,
+): IntakeOutcome {
+  const { tombstone } = current;
+  const after = tombstone !== undefined && event.occurredAt >= tombstone.at;
+  if (current.status === CartStatus.bought || !after) {
+    return isNewer(event, current)
+      ? { kind: 'final', cart: current, changed: false }
+      : { kind: 'stale', cart: current, changed: false };
+  }
+  if (event.type === EventType.checkedOut) {
+    return { kind: 'bought', cart: checkout(revive(seen), event, policy) };
+  }
+  if (current.closedReason !== ClosedReason.expired) {
+    return { kind: 'final', cart: current, changed: false };
+  }
+  const reopened: Cart = { ...absorb(revive(seen), event), ...FRESH_SEQUENCE };
+  return { kind: 'reopened', cart: { ...reopened, wakeAt: nextWakeAt(reopened, policy) } };
 }
 
 export function applyEvent(current: Cart | null, event: CartEvent, policy: Policy): IntakeOutcome {
@@ -168,6 +197,8 @@ export function applyEvent(current: Cart | null, event: CartEvent, policy: Polic
     { ...current, createdAt: Math.min(current.createdAt, event.occurredAt) },
     event,
   );
+
+  if (current.tombstone !== undefined) return applyToTombstone(current, seen, event, policy);
 
   if (current.status === CartStatus.bought) {
     // Bought is final; later snapshots are still kept so the row shows the newest cart.

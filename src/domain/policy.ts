@@ -29,6 +29,11 @@ export interface Policy {
    * browsing is not a shopper who abandoned a cart.
    */
   readonly boughtGraceMs: number;
+  /**
+   * CR_RETAIN_CARTS: a final cart keeps the shopper's data this long after it became final, then
+   * shrinks to a tombstone (domain/retention.ts); null (`off`): kept whole for ever.
+   */
+  readonly retainCartsMs: number | null;
 }
 
 export const HOUR = 3_600_000;
@@ -44,6 +49,7 @@ export const DEFAULT_POLICY: Policy = {
   holdoutShare: 0,
   recoveryWindowMs: 7 * DAY,
   boughtGraceMs: 24 * HOUR,
+  retainCartsMs: 90 * DAY,
 };
 
 /** When the wake-up for the next unsent step is due, or null when every step was sent. */

@@ -211,7 +211,8 @@ function tallyCarts(carts: Iterable<Cart>, month: string, zone: string, from: nu
   for (const cart of carts) {
     if (inMonth(cart.createdAt)) {
       cartsSeen += 1;
-      if (cart.email !== null) cartsWithEmail += 1;
+      // A tombstone (CR_RETAIN_CARTS) has dropped the address but remembers there was one.
+      if (cart.email !== null || cart.tombstone?.hadEmail === true) cartsWithEmail += 1;
     }
     if (inMonth(cart.abandonedAt)) {
       abandonedCarts.push(cart);

@@ -14,7 +14,12 @@ import { clockOf, type Env, need, once, type PartOptions, withUsage } from './aw
 
 export type DynamoDbParts = ReturnType<typeof dynamoDbParts>;
 
-export function dynamoDbParts(env: Env, options: PartOptions = {}) {
+export interface StoreSettings {
+  /** CR_RETAIN_CARTS: how long a final cart keeps its shopper data (config.policy.retainCartsMs). */
+  readonly purchaseRetentionMs?: number | null;
+}
+
+export function dynamoDbParts(env: Env, options: PartOptions = {}, settings: StoreSettings = {}) {
   const client = once(() => options.clients?.dynamodb ?? new DynamoDBClient({}));
   const clock = clockOf(options);
   const usage = withUsage(options.usage);
@@ -27,6 +32,9 @@ export function dynamoDbParts(env: Env, options: PartOptions = {}) {
         stateTable: state(),
         auditTable: audit(),
         clock,
+        ...(settings.purchaseRetentionMs === undefined
+          ? {}
+          : { purchaseRetentionMs: settings.purchaseRetentionMs }),
         ...usage,
       }),
     ),

@@ -35,7 +35,9 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
   const clock = clockOf(options);
   const secrets = options.secrets ?? defaultSecretReader(options.clients?.secretsManager);
   const appSecrets = createAppSecrets(env, secrets);
-  const dynamo = dynamoDbParts(env, options);
+  const dynamo = dynamoDbParts(env, options, {
+    purchaseRetentionMs: config.policy.retainCartsMs,
+  });
   const wakeups = schedulerWakeups(env, options);
   const mailer = sesMailer(env, options);
   const templates = once(() => loadTemplates(templatesDir(env)));

@@ -23,10 +23,13 @@ export interface SummaryRuntime {
 
 /** The cart store and SES: this function's bundle loads the DynamoDB and SES clients only. */
 export function summaryRuntime(env: Env, options: PartOptions = {}): SummaryRuntime {
-  const dynamo = dynamoDbParts(env, options);
+  const config = configFor(env, undefined);
+  const dynamo = dynamoDbParts(env, options, {
+    purchaseRetentionMs: config.policy.retainCartsMs,
+  });
   const mailer = sesMailer(env, options);
   return {
-    config: configFor(env, undefined),
+    config,
     clock: clockOf(options),
     get store() {
       return dynamo.store();

@@ -30,10 +30,13 @@ export interface ExportRuntime {
 
 /** The cart store and the secret: this bundle loads the DynamoDB and Secrets Manager clients. */
 export function exportRuntime(env: Env, options: PartOptions = {}): ExportRuntime {
-  const dynamo = dynamoDbParts(env, options);
+  const config = configFor(env, undefined);
+  const dynamo = dynamoDbParts(env, options, {
+    purchaseRetentionMs: config.policy.retainCartsMs,
+  });
   return {
     env,
-    config: configFor(env, undefined),
+    config,
     clock: clockOf(options),
     get store() {
       return dynamo.store();

@@ -28,8 +28,9 @@ describe('wake: the sequence of an abandoned cart', () => {
       status: 'closed',
       closedReason: 'expired',
       remindersSent: 3,
-      wakeAt: null,
     });
+    // Its one wake-up is now the end of its retention (CR_RETAIN_CARTS, 90 days).
+    expect(cart?.wakeAt).toBe(Number(cart?.closedAt) + 90 * 24 * H);
     expect(cart?.abandonedAt).toBe(at('2026-11-23T11:00:00Z'));
     expect(await actions('c_42')).toEqual([
       'reminder_sent:gate open',
@@ -70,7 +71,8 @@ describe('wake: no mail after a stop', () => {
     });
     await rt.advance(8 * 24 * H, H);
     expect(rt.mailer.sent).toHaveLength(0);
-    expect((await rt.store.get('c_42'))?.wakeAt).toBeNull();
+    // No reminder wake-up is left: the only one is the end of its retention, from the purchase.
+    expect((await rt.store.get('c_42'))?.wakeAt).toBe(at('2026-11-23T10:59:59Z') + 90 * 24 * H);
   });
 
   it('a purchase after reminder 1 stops the sequence and counts as recovered', async () => {

@@ -279,7 +279,8 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
       scheduleName('c_42', activity + 24 * HOUR),
     ]);
 
-    // 4. The shopper buys: the row flips to bought and the schedule is deleted.
+    // 4. The shopper buys: the row flips to bought, the step's schedule is deleted, and the one
+    // left is the end of the cart's retention (CR_RETAIN_CARTS, 90 days after the purchase).
     clock.advance(10 * 60_000);
     scheduler.resetHistory();
     const checkout = cartEvent({
@@ -296,15 +297,22 @@ describe('Lambda handlers end to end (DynamoDB Local; Scheduler, SES, Secrets Ma
     expect(scheduler.commandCalls(DeleteScheduleCommand).map((c) => c.args[0].input)).toEqual([
       { Name: scheduleName('c_42', activity + 24 * HOUR), GroupName: 'cr-wakeups' },
     ]);
+    const retainedUntil = clock.now() + 90 * 24 * HOUR;
+    expect(scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input.Name)).toEqual([
+      scheduleName('c_42', retainedUntil),
+    ]);
 
-    // 5. A wake-up that fires anyway (late, or raced the delete) sends nothing and arms nothing.
+    // 5. A wake-up that fires anyway (late, or raced the delete) sends nothing; it only re-arms
+    // the retention schedule under its own name (a ConflictException on AWS), and deletes nothing.
     clock.advance(24 * HOUR);
     ses.resetHistory();
     scheduler.resetHistory();
     const late = await waiter({ cartId: 'c_42' });
     expect(late).toMatchObject({ report: { move: { move: 'still_shopping' } } });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
-    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+    expect(scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input.Name)).toEqual([
+      scheduleName('c_42', retainedUntil),
+    ]);
     expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
 
     // 6. The email's one-click unsubscribe link works through the Function URL (RFC 8058 POST).

@@ -77,7 +77,7 @@ afterAll(async () => {
 });
 
 interface AuditJson {
-  cart: { status: string; lastActivityAt: string; wakeAt: string | null };
+  cart: { status: string; lastActivityAt: string; wakeAt: string | null; boughtAt?: string | null };
 }
 
 describe('the first hour', () => {
@@ -152,7 +152,12 @@ describe('the first hour', () => {
     expect(bought.stdout).toContain(`"id":"${cartId}","status":"bought"`);
     const json = JSON.parse((await cli(['audit', cartId, '--json'])).stdout) as AuditJson;
     expect(json.cart.status).toBe('bought');
-    expect(json.cart.wakeAt).toBeNull();
+    // No reminder is left: the one wake-up is the end of retention, 90 days after the purchase.
+    const boughtAt = Date.parse(json.cart.boughtAt ?? '');
+    expect(Date.parse(json.cart.wakeAt ?? '') - boughtAt).toBe(90 * 24 * 3_600_000);
+    const text = (await cli(['audit', cartId])).stdout;
+    expect(text).toContain('shopper data kept until');
+    expect(text).not.toContain('next wake-up');
   });
 
   /** A shell block as a reader pastes it, with their secret and (here) the port this test got. */

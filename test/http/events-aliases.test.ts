@@ -45,7 +45,8 @@ describe('POST /events: aliases', () => {
       duplicate: false,
     });
     const row = await harness.store.get('cart_tok_7');
-    expect(row).toMatchObject({ status: 'bought', orderId: '820982911946154508', wakeAt: null });
+    expect(row).toMatchObject({ status: 'bought', orderId: '820982911946154508' });
+    expect(row?.wakeAt).toBe((row?.boughtAt ?? Number.NaN) + 90 * 24 * 3_600_000);
     expect(row?.aliases).toEqual(['chk_91', 'ord_820982911946154508']);
     expect(await harness.store.get('chk_91')).toBeNull();
     const rows = harness.db.prepare('SELECT COUNT(*) AS n FROM carts').get() as { n: number };

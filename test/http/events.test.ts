@@ -80,7 +80,7 @@ describe('POST /events: accepted events', () => {
     expect((await harness.store.get('c_42'))?.totalMinor).toBe(10000);
   });
 
-  it('applies a checkout whatever the order: bought, wake-up cancelled, audited as system', async () => {
+  it('applies a checkout whatever the order: bought, reminder wake-up replaced by the retention one, audited as system', async () => {
     harness = makeTestApp();
     await post(cartEvent({ id: 'e2', occurredAt: '2026-11-23T07:50:00Z' }));
     const res = await post(
@@ -94,8 +94,10 @@ describe('POST /events: accepted events', () => {
     expect(res.json).toEqual({ cart: { id: 'c_42', status: 'bought' }, duplicate: false });
     const cart = await harness.store.get('c_42');
     expect(cart?.status).toBe('bought');
-    expect(cart?.wakeAt).toBeNull();
-    expect(harness.armed.at(-1)).toEqual({ cartId: 'c_42', at: null });
+    // The one wake-up left is the end of retention, 90 days after the purchase.
+    const retainedUntil = Date.parse('2026-11-23T07:40:00Z') + 90 * 24 * 3_600_000;
+    expect(cart?.wakeAt).toBe(retainedUntil);
+    expect(harness.armed.at(-1)).toEqual({ cartId: 'c_42', at: retainedUntil });
     const audit = await harness.store.auditFor('c_42');
     expect(audit.map((a) => [a.action, a.actor])).toEqual([['checkout', 'system']]);
     expect(audit[0]?.before?.status).toBe('open');
@@ -109,7 +111,8 @@ describe('POST /events: accepted events', () => {
     harness = makeTestApp();
     const res = await post(cartEvent({ type: 'cart.checked_out' }));
     expect(res.json).toEqual({ cart: { id: 'c_42', status: 'bought' }, duplicate: false });
-    expect((await harness.store.get('c_42'))?.wakeAt).toBeNull();
+    const row = await harness.store.get('c_42');
+    expect(row?.wakeAt).toBe((row?.boughtAt ?? Number.NaN) + 90 * 24 * 3_600_000);
   });
 });
 

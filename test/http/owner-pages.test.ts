@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteOwnerSignOuts } from '../../src/adapters/local/sqlite-owner-sign-outs.ts';
+import { tombstoneOf } from '../../src/domain/retention.ts';
 import { createApp } from '../../src/http/app.ts';
 import { type OwnerPagesDeps, ownerPages } from '../../src/http/owner-pages.ts';
 import { SESSION_COOKIE } from '../../src/http/owner-session.ts';
@@ -197,6 +198,30 @@ describe('owner pages: the stops, guarded', () => {
       form({ token: OWNER_TOKEN }, { origin: 'null' }),
     );
     expect(signInElsewhere.status).toBe(403);
+  });
+
+  it("shows an open cart's next wake-up, a final cart's retention end, and a tombstone's removal", async () => {
+    const app = setup();
+    await addCart(app, 'c_1');
+    const { cookie } = await signIn(app);
+    const page = async () =>
+      (await app.request('/owner/carts/c_1', { headers: { cookie } })).text();
+    expect(await page()).toContain('<dt>Next wake-up</dt>');
+    await harness.stops.writeOff('c_1', 'sam', 'test order');
+    const closed = await page();
+    expect(closed).toContain('<dt>Shopper data kept until</dt>');
+    expect(closed).not.toContain('Next wake-up');
+    const cart = await harness.store.get('c_1');
+    if (cart === null) throw new Error('no cart');
+    const at = harness.clock.now() + 90 * 24 * 3_600_000;
+    await harness.store.save({
+      cart: tombstoneOf(cart, at),
+      expectedVersion: cart.version,
+      audit: [],
+    });
+    const gone = await page();
+    expect(gone).toContain('<dt>Shopper data</dt><dd>removed');
+    expect(gone).not.toContain('sam@example.com');
   });
 
   it('writes a cart off through the form: the cart closes and the audit row names the owner', async () => {

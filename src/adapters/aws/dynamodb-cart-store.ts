@@ -58,6 +58,11 @@ export interface DynamoDbCartStoreOptions {
   readonly clock?: Clock;
   /** Audit rows expire this long after their `at` (TTL); null keeps them forever. Default ~13 months. */
   readonly auditRetentionDays?: number | null;
+  /**
+   * CR_RETAIN_CARTS: purchase items expire (TTL) this long after the purchase, when the cart they
+   * belong to is shrunk to a tombstone; null or absent keeps them.
+   */
+  readonly purchaseRetentionMs?: number | null;
 }
 
 /** Long enough to outlive Shopify's 4-hour retries and any replay a store might do by hand. */
@@ -75,11 +80,15 @@ const purchaseKey = (email: string, cartId: string) => ({
 });
 
 /** The purchase items of a bought row, one per address it was known by; none for other rows. */
-function purchaseItems(cart: Cart): Item[] {
+function purchaseItems(cart: Cart, retentionMs: number | null): Item[] {
   if (cart.status !== CartStatus.bought || cart.boughtAt === null) return [];
+  const boughtAt = cart.boughtAt;
+  const expires =
+    retentionMs === null ? {} : { [TTL_ATTRIBUTE]: Math.floor((boughtAt + retentionMs) / 1000) };
   return purchaseEmails(cart).map((email) => ({
     ...purchaseKey(email, cart.id),
-    boughtAt: cart.boughtAt,
+    boughtAt,
+    ...expires,
   }));
 }
 
@@ -146,7 +155,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
   /** The transaction items of one cart change: conditional cart Put, then its audit rows. */
   function changeItems({ cart, expectedVersion, audit, newAliases = [] }: SaveCart, extra: number) {
     const stored: Cart = { ...cart, version: (expectedVersion ?? 0) + 1 };
-    const purchases = purchaseItems(stored);
+    const purchases = purchaseItems(stored, options.purchaseRetentionMs ?? null);
     const tallies = tallyWrites(audit, auditTable);
     const needed =
       audit.length + tallies.length + 2 * newAliases.length + purchases.length + 2 + extra;

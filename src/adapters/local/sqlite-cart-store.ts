@@ -47,6 +47,25 @@ export interface SqliteCartStore extends CartStore {
   /** Earliest armed wake-up, so the loop can sleep exactly until then. */
   nextDueAt(): number | null;
   countOpen(): number;
+  /**
+   * Deletes audit rows dated before `before` (the nightly job passes now minus 400 days): they
+   * hold addresses and cart snapshots. Returns how many went. Sender health's day tallies and
+   * the unsubscribe list are kept apart and are not touched.
+   */
+  deleteAuditBefore(before: number): number;
+  /**
+   * Erases one address (a shopper's request): every cart that had it, with its aliases, purchase
+   * records and audit rows, and every other audit row about it. Seen event ids stay (they name no
+   * one, and a store's retry of an old event must stay a duplicate). The never-send list is the
+   * caller's to keep. Deleted rows linger in free pages until a VACUUM.
+   */
+  forgetAddress(email: string): ForgetReport;
+}
+
+export interface ForgetReport {
+  readonly carts: readonly string[];
+  readonly auditRows: number;
+  readonly purchases: number;
 }
 
 export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
@@ -77,6 +96,34 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     `INSERT INTO purchases (email, cart_id, bought_at) VALUES (?, ?, ?)
      ON CONFLICT (email, cart_id) DO UPDATE SET bought_at = excluded.bought_at`,
   );
+  const deletePurchase = db.prepare('DELETE FROM purchases WHERE email = ? AND cart_id = ?');
+  // In batches, so a first run over years of rows never holds the write lock for long.
+  const deleteAuditBatch = db.prepare<[number]>(
+    `DELETE FROM audit WHERE seq IN (SELECT seq FROM audit WHERE at < ? LIMIT ${PAGE * 5})`,
+  );
+  // Every cart that ever had the address: its current one (indexed) or any it was known by.
+  const cartsOfAddress = db.prepare<[string, string], { id: string }>(
+    `SELECT id FROM carts WHERE email = ?
+     UNION SELECT c.id FROM carts c, json_each(c.data, '$.knownEmails') e WHERE e.value = ?`,
+  );
+  const forgetAudit = db.prepare('DELETE FROM audit WHERE email = ?');
+  const forgetCartAudit = db.prepare('DELETE FROM audit WHERE cart_id = ?');
+  const forgetPurchases = db.prepare('DELETE FROM purchases WHERE email = ?');
+  const forgetCartPurchases = db.prepare('DELETE FROM purchases WHERE cart_id = ?');
+  const forgetAliases = db.prepare('DELETE FROM cart_aliases WHERE cart_id = ?');
+  const forgetCart = db.prepare('DELETE FROM carts WHERE id = ?');
+  const forgetTx = db.transaction((email: string): ForgetReport => {
+    const carts = cartsOfAddress.all(email, email).map((row) => row.id);
+    let auditRows = forgetAudit.run(email).changes;
+    let purchases = forgetPurchases.run(email).changes;
+    for (const id of carts) {
+      auditRows += forgetCartAudit.run(id).changes;
+      purchases += forgetCartPurchases.run(id).changes;
+      forgetAliases.run(id);
+      forgetCart.run(id);
+    }
+    return { carts, auditRows, purchases };
+  });
   const insertEvent = db.prepare(
     'INSERT INTO events (id, cart_id, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
   );
@@ -161,9 +208,15 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     };
     // A new row under an id another row already holds as an alias would split one cart in two.
     if (expectedVersion === null && aliasOwner.get(cart.id) !== undefined) return null;
+    // A tombstone (CR_RETAIN_CARTS) takes the cart's purchase records with it: they name the
+    // addresses it had, and the purchase guard reads none that old (config checks the minimum).
+    const previous = cart.tombstone === undefined ? undefined : getStmt.get(cart.id);
     const changes =
       expectedVersion === null ? insertStmt.run(params).changes : updateStmt.run(params).changes;
     if (changes !== 1) return null;
+    if (previous !== undefined) {
+      for (const email of purchaseEmails(toCart(previous))) deletePurchase.run(email, cart.id);
+    }
     // A bought row is on record under every address it was known by (a handful at most).
     if (cart.status === 'bought' && cart.boughtAt !== null) {
       for (const email of purchaseEmails(cart)) upsertPurchase.run(email, cart.id, cart.boughtAt);
@@ -362,6 +415,19 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
 
     countOpen() {
       return countOpenStmt.get()?.n ?? 0;
+    },
+
+    forgetAddress(email) {
+      return forgetTx(email);
+    },
+
+    deleteAuditBefore(before) {
+      let deleted = 0;
+      for (;;) {
+        const { changes } = deleteAuditBatch.run(before);
+        deleted += changes;
+        if (changes < PAGE * 5) return deleted;
+      }
     },
   };
 }

@@ -65,9 +65,19 @@ function facts({ cart, addressBlock, zone }: CartPage): SafeHtml {
     <dt>Saved link</dt><dd>${cart.savedLink ? html`<span class="badge saved">saved link</span>` : 'no'}</dd>
     <dt>Last activity</dt><dd>${when(cart.lastActivityAt)}</dd>
     <dt>Recovered</dt><dd>${when(cart.recoveredAt)}</dd>
-    <dt>Next wake-up</dt><dd>${when(cart.wakeAt)}</dd>
+    ${retention(cart, when)}
     <dt>Cart link</dt><dd>${safeLink(cart.restoreUrl)}</dd>
   </dl>`;
+}
+
+/** An open cart's wake-up is its next reminder; a final cart's is when its data goes (CR_RETAIN_CARTS). */
+function retention(cart: Cart, when: (at: number | null) => SafeHtml | string): SafeHtml {
+  if (cart.tombstone !== undefined) {
+    return html`<dt>Shopper data</dt><dd>removed ${when(cart.tombstone.at)}</dd>`;
+  }
+  if (cart.status === CartStatus.open)
+    return html`<dt>Next wake-up</dt><dd>${when(cart.wakeAt)}</dd>`;
+  return html`<dt>Shopper data kept until</dt><dd>${when(cart.wakeAt)}</dd>`;
 }
 
 function items(cart: Cart): SafeHtml {
