@@ -10,6 +10,8 @@ import { InvalidHoldoutShareError, parseShare } from '../domain/holdout.ts';
 import { DAY, type Policy, type QuietHours } from '../domain/policy.ts';
 import { parseHostRule } from '../domain/store-hosts.ts';
 import { InvalidQuietHoursError, parseQuietHours } from '../domain/zoned-time.ts';
+import type { LogLevel } from '../ports/log.ts';
+import { parseObservability } from './observability-config.ts';
 import { publicUrlRule } from './public-url.ts';
 
 export interface OwnerToken {
@@ -61,6 +63,10 @@ export interface Config {
   readonly trustProxy: readonly Cidr[];
   /** Settings that work but are probably wrong (printed once by `serve` at start). */
   readonly warnings: readonly string[];
+  /** CR_LOG_LEVEL: the lowest level of log line written (SPEC section 7). */
+  readonly logLevel: LogLevel;
+  /** CR_METRICS_TOKEN: the bearer token `GET /metrics` asks for; unset: the route answers 404. */
+  readonly metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -296,6 +302,7 @@ export function parseConfig(env: Env): Config {
   }
 
   const warnings = publicUrlRule(publicUrl, mail, problems);
+  const { logLevel, metricsToken } = parseObservability(get, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -334,5 +341,7 @@ export function parseConfig(env: Env): Config {
     snippetDailyCap,
     trustProxy,
     warnings,
+    logLevel,
+    metricsToken,
   };
 }

@@ -9,6 +9,7 @@ import { applyEvent, checkoutOfOtherRow, type IntakeOutcome } from '../domain/in
 import type { Policy } from '../domain/policy.ts';
 import type { CartStore, SaveCart } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import { type Log, silentLog } from '../ports/log.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
 
 export type IntakeResult =
@@ -26,6 +27,8 @@ export interface IntakeDeps {
   readonly wakeups: Wakeups;
   readonly policy: Policy;
   readonly clock: Clock;
+  /** A line for each checkout (the automatic stop); silent when absent. */
+  readonly log?: Log;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -93,7 +96,7 @@ async function route(store: CartStore, event: CartEvent): Promise<Routed> {
   };
 }
 
-export function createIntake({ store, wakeups, policy, clock }: IntakeDeps) {
+export function createIntake({ store, wakeups, policy, clock, log = silentLog }: IntakeDeps) {
   async function ingest(received: CartEvent): Promise<IntakeResult> {
     const result = await ingestOne(received);
     if (result.linked.length > 0 && received.type === EventType.checkedOut) {
@@ -143,6 +146,9 @@ export function createIntake({ store, wakeups, policy, clock }: IntakeDeps) {
           const previous = before?.wakeAt ?? null;
           if (changes && previous !== cart.wakeAt)
             await wakeups.set(cart.id, cart.wakeAt, previous);
+          if (outcome.kind === 'bought') {
+            log.info('cart.stopped', { cartId: cart.id, kind: 'checkout', actor: SYSTEM });
+          }
           return { answer: { kind: 'accepted', outcome: outcome.kind, cart }, linked: others };
         }
       }

@@ -27,6 +27,7 @@ import {
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { HealthTallies } from '../ports/health-tallies.ts';
+import { type Log, silentLog } from '../ports/log.ts';
 import type { Mailer } from '../ports/mailer.ts';
 
 export interface SenderHealthDeps {
@@ -44,6 +45,8 @@ export interface SenderHealthDeps {
   readonly cacheMs?: number;
   readonly limits?: SenderLimits;
   readonly browserLimits?: SenderLimits;
+  /** A line for each change of a lane's verdict (ok to hold and back); silent when absent. */
+  readonly log?: Log;
 }
 
 export interface LaneStatus {
@@ -71,6 +74,7 @@ export function createSenderHealth(deps: SenderHealthDeps) {
   const cacheMs = deps.cacheMs ?? 5 * 60_000;
   const limits = deps.limits ?? DEFAULT_SENDER_LIMITS;
   const browserLimits = deps.browserLimits ?? BROWSER_LANE_LIMITS;
+  const log = deps.log ?? silentLog;
   let cached: { at: number; status: SenderStatus } | null = null;
   let lastVerdict: Record<Lane, SenderHealth['verdict']> | null = null;
 
@@ -129,6 +133,16 @@ export function createSenderHealth(deps: SenderHealthDeps) {
     if (health.verdict === known[lane]) return;
     lastVerdict = { ...known, [lane]: health.verdict };
     const { paused, resumed } = TRANSITIONS[lane];
+    const fields = {
+      lane,
+      from: known[lane],
+      to: health.verdict,
+      reason: health.verdict === 'hold' ? health.reason : null,
+      bounceRate: health.bounceRate,
+      complaintRate: health.complaintRate,
+    };
+    if (health.verdict === 'hold') log.warn('sender_health.changed', fields);
+    else log.info('sender_health.changed', fields);
     if (health.verdict === 'hold') {
       await record(paused, SYSTEM, health.message, now);
       await deps.notify(health, lane);
@@ -176,7 +190,10 @@ export function createSenderHealth(deps: SenderHealthDeps) {
 
 export type SenderHealthMonitor = ReturnType<typeof createSenderHealth>;
 
-/** Tells the owners (CR_REPORT_TO, and the log) that every reminder is on hold, and how to resume. */
+/**
+ * Tells the owners (CR_REPORT_TO) that every reminder is on hold, and how to resume. The log line
+ * is the monitor's own (`sender_health.changed`), written whether or not anyone is mailed.
+ */
 export function notifyOwners(deps: {
   readonly mailer: () => Mailer;
   readonly clock: Clock;
@@ -192,7 +209,6 @@ export function notifyOwners(deps: {
     const message = browser
       ? `Storefront snippet: ${health.message.replace('reminders are on hold', 'its reminders are on hold')} Reminders for carts from your store's own webhooks go on.`
       : health.message;
-    console.warn(`[sender health] ${message}`);
     for (const to of deps.reportTo) {
       await deps.mailer().send({
         to,

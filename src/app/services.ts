@@ -9,7 +9,9 @@ import type { AddressBudget } from '../ports/address-budget.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { HealthTallies } from '../ports/health-tallies.ts';
+import type { Log } from '../ports/log.ts';
 import type { Mailer } from '../ports/mailer.ts';
+import type { Metrics } from '../ports/metrics.ts';
 import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
 import { createBrowserIntake } from './browser-intake.ts';
@@ -33,6 +35,8 @@ export interface ServicePorts {
   readonly clock: Clock;
   readonly links: LinkSigner;
   readonly templates: () => Templates;
+  readonly log: Log;
+  readonly metrics: Metrics;
 }
 
 export interface ServiceOptions {
@@ -46,7 +50,7 @@ export interface ServiceOptions {
 export type Services = ReturnType<typeof createServices>;
 
 export function createServices(ports: ServicePorts, config: Config, options: ServiceOptions = {}) {
-  const { store, unsubscribes, wakeups, clock } = ports;
+  const { store, unsubscribes, wakeups, clock, log, metrics } = ports;
   const { policy } = config;
   // A mailer that is built when the first message goes out, not when the use cases are.
   const mailer: Mailer = { send: (email) => ports.mailer().send(email) };
@@ -70,6 +74,7 @@ export function createServices(ports: ServicePorts, config: Config, options: Ser
       storeName: config.storeName,
       publicUrl: config.publicUrl,
     }),
+    log,
   });
   const wake = createWake({
     store,
@@ -81,6 +86,8 @@ export function createServices(ports: ServicePorts, config: Config, options: Ser
     compose,
     senderPaused: (now, lane) => senderHealth.isPaused(now, lane),
     snippetBudget: { budget: ports.addressBudget, dailyCap: config.snippetDailyCap },
+    log,
+    metrics,
     ...(options.soleSenderSince === undefined ? {} : { soleSenderSince: options.soleSenderSince }),
   });
   return {
@@ -89,10 +96,12 @@ export function createServices(ports: ServicePorts, config: Config, options: Ser
     store,
     unsubscribes,
     links: ports.links,
+    log,
+    metrics,
     compose,
-    ingest: createIntake({ store, wakeups, policy, clock }),
+    ingest: createIntake({ store, wakeups, policy, clock, log }),
     browserIngest: createBrowserIntake({ store, wakeups, policy, clock }),
-    stops: createStops({ store, unsubscribes, wakeups, clock, policy }),
+    stops: createStops({ store, unsubscribes, wakeups, clock, policy, log }),
     senderHealth,
     wake,
     reports: createReports({ store, policy, clock }),

@@ -11,6 +11,7 @@ import { giveUpAt, type Policy } from '../domain/policy.ts';
 import { retainUntil } from '../domain/retention.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import { type Log, silentLog } from '../ports/log.ts';
 import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
 
@@ -41,6 +42,8 @@ export interface StopsDeps {
   readonly wakeups: Wakeups;
   readonly clock: Clock;
   readonly policy: Policy;
+  /** A line for each stop (cart id, kind, actor; never the address); silent when absent. */
+  readonly log?: Log;
 }
 
 export class StopConflictError extends Error {
@@ -49,7 +52,9 @@ export class StopConflictError extends Error {
 
 const MAX_ATTEMPTS = 8;
 
-export function createStops({ store, unsubscribes, wakeups, clock, policy }: StopsDeps) {
+export function createStops(deps: StopsDeps) {
+  const { store, unsubscribes, wakeups, clock, policy } = deps;
+  const log = deps.log ?? silentLog;
   async function closeCart(
     cartId: string,
     closedReason: typeof ClosedReason.suppressed | typeof ClosedReason.written_off,
@@ -89,6 +94,7 @@ export function createStops({ store, unsubscribes, wakeups, clock, policy }: Sto
       });
       if (saved.kind === 'conflict') continue;
       await wakeups.set(cartId, saved.cart.wakeAt, before.wakeAt);
+      log.info('cart.stopped', { cartId, kind: audit.action, actor });
       return { kind: 'stopped', cart: saved.cart };
     }
     throw new StopConflictError(
@@ -146,6 +152,8 @@ export function createStops({ store, unsubscribes, wakeups, clock, policy }: Sto
         },
       );
       await parkOpenCarts(email);
+      // The address is the one thing this stop is about, and the one thing the log never holds.
+      if (added === 'added') log.info('cart.stopped', { cartId, kind: 'unsubscribe', actor });
       return { kind: added === 'added' ? 'unsubscribed' : 'already', email };
     },
 

@@ -8,8 +8,12 @@
  *
  * A waiter that dies between claim and record leaves the claim; claim-recovery.ts settles it
  * when the mailer can tell whether the step left, and otherwise the step stays unsent.
+ *
+ * A send the mail server refuses for good (SMTP 5xx, an SES rejection, a message that cannot be
+ * sent as built) is not retried: the step is audited as skipped with the server's reason and the
+ * cart is parked until its give-up time. Anything else (4xx, a dropped connection, a wrong
+ * password) gives the step back for a retry in SEND_RETRY_MS.
  */
-import { BlockKind } from '../domain/address.ts';
 import { AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
 import { localDay } from '../domain/calendar.ts';
 import { type Cart, CartStatus, ClosedReason, isFinal } from '../domain/cart.ts';
@@ -22,12 +26,16 @@ import { decide } from '../domain/waiter.ts';
 import type { AddressBudget } from '../ports/address-budget.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
-import { MailDeliveryError, type Mailer, type OutgoingEmail } from '../ports/mailer.ts';
+import { type Log, silentLog } from '../ports/log.ts';
+import type { Mailer, OutgoingEmail } from '../ports/mailer.ts';
+import { type Metrics, noMetrics } from '../ports/metrics.ts';
 import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
 import { CLAIM_STALE_MS, type ClaimRecovery, createClaimRecovery } from './claim-recovery.ts';
+import { createSendFailures, type SendFailureReport } from './send-failure.ts';
 
 export { CLAIM_STALE_MS } from './claim-recovery.ts';
+export { SEND_REFUSED, SEND_RETRY_MS } from './send-failure.ts';
 
 export interface WakeDeps {
   readonly store: CartStore;
@@ -57,6 +65,9 @@ export interface WakeDeps {
    * once instead of after claimStaleMs.
    */
   readonly soleSenderSince?: number;
+  /** Lines for each reminder sent and each send that failed; silent when absent. */
+  readonly log?: Log;
+  readonly metrics?: Metrics;
 }
 
 export type WakeReport =
@@ -64,14 +75,7 @@ export type WakeReport =
   | { readonly kind: 'moved'; readonly cartId: string; readonly move: Move }
   /** A final cart past CR_RETAIN_CARTS: its row is now a tombstone, and nothing is armed. */
   | { readonly kind: 'tombstoned'; readonly cartId: string }
-  /** The send failed: the claim was released and the cart retries at `retryAt`. */
-  | {
-      readonly kind: 'send_failed';
-      readonly cartId: string;
-      readonly step: number;
-      readonly retryAt: number;
-      readonly error: string;
-    };
+  | SendFailureReport;
 
 /** Reasons that mean "a step was due but this cart is not mailed": audited as skipped. */
 const SKIP_REASONS: ReadonlySet<string> = new Set([
@@ -86,7 +90,6 @@ const SKIP_REASONS: ReadonlySet<string> = new Set([
   StillShoppingReason.snippetDailyCap,
 ]);
 
-export const SEND_RETRY_MS = 15 * 60_000;
 const MAX_ATTEMPTS = 8;
 
 export class WakeConflictError extends Error {
@@ -108,6 +111,9 @@ function stepWasDue(move: Move): boolean {
 export function createWake(deps: WakeDeps) {
   const { store, unsubscribes, wakeups, mailer, clock, policy, compose } = deps;
   const senderPaused = deps.senderPaused ?? (async () => false);
+  const log = deps.log ?? silentLog;
+  const metrics = deps.metrics ?? noMetrics;
+  const sendFailed = createSendFailures({ store, unsubscribes, wakeups, policy, log, metrics });
   const wasSent = mailer.wasSent?.bind(mailer);
   /** Carts this process has claimed a step of and not yet recorded or released. */
   const sending = new Map<string, number>();
@@ -342,69 +348,19 @@ export function createWake(deps: WakeDeps) {
     try {
       receipt = (await mailer.send(email)).receipt;
     } catch (error) {
-      return releaseClaim(claimed.cart, move.step, now, error);
+      return sendFailed(claimed.cart, move.step, now, error);
     }
-    await recordSend(cart.id, move.step, email, receipt, clock.now(), move.wakeAtAfter);
+    const sentAt = clock.now();
+    await recordSend(cart.id, move.step, email, receipt, sentAt, move.wakeAtAfter);
+    const dueAt = cart.lastActivityAt + (policy.cadenceMs[move.step - 1] ?? 0);
+    metrics.reminderSent(move.step, sentAt - dueAt);
+    log.info('reminder.sent', {
+      cartId: cart.id,
+      step: move.step,
+      messageId: email.messageId,
+      lateSeconds: Math.round((sentAt - dueAt) / 1000),
+    });
     return { kind: 'moved', cartId: cart.id, move };
-  }
-
-  /**
-   * The mail server refused the address itself (a permanent rejection): that is a hard bounce.
-   * The address joins the never-send list, which also feeds sender health.
-   */
-  async function recordHardBounce(
-    cart: Cart,
-    error: MailDeliveryError,
-    now: number,
-  ): Promise<void> {
-    if (cart.email === null) return;
-    const reason = `rejected by the mail server: ${error.message.slice(0, 200)}`;
-    await unsubscribes.add(
-      { email: cart.email, kind: BlockKind.bounced, at: now, actor: SYSTEM },
-      audit(cart, null, AuditAction.bounced, reason, { code: error.responseCode }, now),
-    );
-  }
-
-  /** The mail never left: give the step back so a later wake-up can try it again. */
-  async function releaseClaim(
-    claimed: Cart,
-    step: number,
-    now: number,
-    error: unknown,
-  ): Promise<WakeReport> {
-    const retryAt = now + SEND_RETRY_MS;
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof MailDeliveryError && error.permanent && error.kind === 'rejected') {
-      await recordHardBounce(claimed, error, now);
-    }
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = attempt === 0 ? claimed : await store.get(claimed.id);
-      if (current === null || current.claimedStep !== step) break;
-      const after: Cart = {
-        ...current,
-        claimedStep: null,
-        claimedAt: null,
-        wakeAt: current.status === CartStatus.open ? retryAt : retainUntil(current, policy),
-      };
-      const entry = audit(
-        current,
-        after,
-        AuditAction.reminderHeld,
-        'send_failed',
-        { step, error: message.slice(0, 300) },
-        now,
-      );
-      const saved = await store.save({
-        cart: after,
-        expectedVersion: current.version,
-        audit: [entry],
-      });
-      if (saved.kind === 'saved') {
-        await wakeups.set(current.id, saved.cart.wakeAt, current.wakeAt);
-        break;
-      }
-    }
-    return { kind: 'send_failed', cartId: claimed.id, step, retryAt, error: message };
   }
 
   /** A live claim blocking its step: look again when it goes stale, in case its waiter died. */

@@ -5,8 +5,9 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCsvSheet } from '../adapters/local/csv-sheet.ts';
-import { openDataDir } from '../adapters/local/data-dir.ts';
+import { DATABASE_FILE, openDataDir } from '../adapters/local/data-dir.ts';
 import { createOutboxMailer } from '../adapters/local/outbox-mailer.ts';
+import { createPromMetrics } from '../adapters/local/prom-metrics.ts';
 import { createSmtpMailer } from '../adapters/local/smtp-mailer.ts';
 import { createSqliteAddressBudget } from '../adapters/local/sqlite-address-budget.ts';
 import { createSqliteHealthTallies } from '../adapters/local/sqlite-audit.ts';
@@ -24,6 +25,7 @@ import { composeApp } from '../http/compose-app.ts';
 import { createEventHandler } from '../http/events-route.ts';
 import type { Clock } from '../ports/clock.ts';
 import { systemClock } from '../ports/clock.ts';
+import { type Log, silentLog } from '../ports/log.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
 
@@ -35,6 +37,8 @@ export interface LocalRuntimeOptions {
   readonly mailer?: Mailer;
   /** The command that must own the data dir alone (serve, and the commands that write). */
   readonly lock?: string;
+  /** Where the service's log lines go: `serve` passes pino; one-shot commands and the demo none. */
+  readonly log?: Log;
 }
 
 export type LocalRuntime = Awaited<ReturnType<typeof openLocalRuntime>>;
@@ -78,6 +82,13 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   // Browser-lane cart ids stay keyed by the first link secret, so a rotation cannot split a
   // shopper's cart in two (the old row would keep reminding beside a new one).
   const cartIdSecret = stored.previousLinkSecrets?.at(-1) ?? stored.linkSecret;
+  // [logs+metrics, issue 14] The log, and the counters GET /metrics shows (gauges read on scrape).
+  const log = options.log ?? silentLog;
+  const metrics = createPromMetrics({
+    dueCarts: () => store.countDue(clock.now()),
+    sqlitePath: join(config.dataDir, DATABASE_FILE),
+  });
+  const observers = { log, metrics };
 
   // Locally the row's indexed due time *is* the timer: arming is the write itself. A poke makes
   // the loop look now instead of at its next poll, so a short cadence fires on time.
@@ -103,6 +114,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
       clock,
       links,
       templates: () => templates,
+      ...observers,
     },
     config,
     { soleSenderSince: clock.now() },
@@ -143,6 +155,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     webhookSecret,
     clock,
     storeHosts: config.storeHosts,
+    ...observers,
   });
 
   return {
@@ -169,6 +182,8 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     secrets: loaded,
     /** Start-up notices for the operator (low disk space, crash leftovers removed). */
     warnings: opened.warnings,
+    log,
+    metrics,
     async close() {
       await loop.stop();
       db.close();

@@ -1,24 +1,29 @@
 /** `cart-recovery serve` (= `npm start`): the HTTP app and the timer loop in one process. */
 
+import { createPinoLog } from '../adapters/local/pino-log.ts';
 import type { Config } from '../app/config.ts';
 import { sendMonthlySummary } from '../app/report.ts';
 import { createScheduledJobs } from '../app/scheduled-jobs.ts';
 import { AUDIT_RETAIN_MS } from '../domain/retention.ts';
 import { createNodeServer, listen } from '../http/node-server.ts';
+import { withoutAddresses } from '../ports/log.ts';
 import { openLocalRuntime } from './local-runtime.ts';
 
 export async function runServe(config: Config, log: (line: string) => void): Promise<number> {
+  // [logs, issue 14] JSON lines on stdout at CR_LOG_LEVEL, beside the banner below.
+  const events = createPinoLog({ level: config.logLevel });
   // Handlers first: a supervisor that sends SIGTERM the moment it reads "listening" must get a
   // clean stop, never the default kill.
   const stopRequested = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log(`${signal}: finishing wake-ups in flight and closing the database`);
+      events.info('service.stopping', { signal });
       resolve();
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  const runtime = openLocalRuntime(config, { lock: 'serve' });
+  const runtime = openLocalRuntime(config, { lock: 'serve', log: events });
   const server = createNodeServer(runtime.app, runtime.handleEvent);
   try {
     await listen(server, config.port, config.host);
@@ -43,10 +48,22 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
         storeName: config.storeName,
       }),
     runRetention: async (now) => runtime.store.deleteAuditBefore(now - AUDIT_RETAIN_MS),
-    onError: (job, error) => console.error(`[${job}] failed:`, error),
+    onError: (job, error) => {
+      console.error(`[${job}] failed:`, error);
+      const message = error instanceof Error ? error.message : String(error);
+      events.error('job.failed', { job, error: withoutAddresses(message).slice(0, 300) });
+    },
   });
   jobs.start();
 
+  // No secrets: the mail kind, never the SMTP URL (it holds the password).
+  events.info('service.started', {
+    port,
+    host: config.host,
+    dataDir: config.dataDir,
+    mail: config.mail.kind,
+    metrics: config.metricsToken !== undefined,
+  });
   log(`cart-recovery listening on http://${config.host}:${port}`);
   log(`  data       ${config.dataDir} (SQLite, outbox, exports)`);
   log(
@@ -77,6 +94,7 @@ export async function runServe(config: Config, log: (line: string) => void): Pro
   });
   await jobs.stop();
   await runtime.close();
+  events.info('service.stopped', {});
   log('stopped cleanly');
   return 0;
 }

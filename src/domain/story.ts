@@ -22,6 +22,7 @@ const REASON_WORDS: Readonly<Record<string, string>> = {
   nothing_to_recover: 'nothing to bring back: no items, a zero total or no link to the cart',
   snippet_daily_cap:
     "the storefront snippet had mailed its day's new addresses (CR_SNIPPET_DAILY_CAP)",
+  send_refused: 'the mail server refused it for good, so it is not tried again',
 };
 
 function reasonText(reason: string | null, fallback: string): string {

@@ -2,8 +2,10 @@
 import { Hono } from 'hono';
 import type { Cidr } from '../domain/client-address.ts';
 import { createSignInThrottle, type SignInThrottle } from '../domain/sign-in-throttle.ts';
+import { noMetrics } from '../ports/metrics.ts';
 import { HttpError, handleError } from './errors.ts';
 import { type EventsRouteDeps, eventsRoute } from './events-route.ts';
+import { metricsRoute } from './metrics-route.ts';
 import { type OwnerApiDeps, ownerApi } from './owner-api.ts';
 import { throttleOwnerTokens } from './owner-auth.ts';
 import { schemaRoute } from './schema-route.ts';
@@ -17,6 +19,8 @@ export interface AppDeps extends EventsRouteDeps, OwnerApiDeps {
   readonly extraRoutes?: readonly Hono<any>[];
   /** Wrong owner tokens: share one with the owner pages' sign-in, so both draw on one budget. */
   readonly ownerThrottle?: SignInThrottle;
+  /** CR_METRICS_TOKEN for GET /metrics (404 when absent); the counters are `metrics`. */
+  readonly metricsToken?: string;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -28,6 +32,10 @@ export function createApp(deps: AppDeps): Hono {
     c.json({ error: `no route ${c.req.method} ${c.req.path}`, details: [] }, 404),
   );
   app.get('/health', (c) => c.json({ ok: true }));
+  app.route(
+    '/',
+    metricsRoute({ metricsToken: deps.metricsToken, metrics: deps.metrics ?? noMetrics }),
+  );
   app.route('/', eventsRoute(deps));
   app.route('/', schemaRoute());
   app.use(

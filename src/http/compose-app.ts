@@ -33,6 +33,7 @@ export interface ComposeAppDeps {
 
 export function composeApp({ services, owners, signOuts, secrets }: ComposeAppDeps): Hono {
   const { config, clock, store, stops, ingest, reports } = services;
+  const observers = { log: services.log, metrics: services.metrics };
   const storeTimeZone = config.policy.storeTimeZone;
   // One budget of wrong owner tokens for the API and the sign-in form.
   const ownerThrottle = createSignInThrottle();
@@ -49,6 +50,8 @@ export function composeApp({ services, owners, signOuts, secrets }: ComposeAppDe
     summary: (month) => reports.summaryJson(month),
     trustProxy: config.trustProxy,
     ownerThrottle,
+    ...observers,
+    metricsToken: config.metricsToken,
     extraRoutes: [
       shopperRoutes({
         links: services.links,
@@ -59,13 +62,19 @@ export function composeApp({ services, owners, signOuts, secrets }: ComposeAppDe
         storeUrl: config.storeUrl,
         storeTimeZone,
       }),
-      shopifyRoute({ ingest, shopifySecret: secrets.shopify, storeHosts: config.storeHosts }),
+      shopifyRoute({
+        ingest,
+        shopifySecret: secrets.shopify,
+        storeHosts: config.storeHosts,
+        ...observers,
+      }),
       snippetRoute({
         ingest: services.browserIngest,
         store,
         clock,
         snippet: config.snippet,
         cartSecret: secrets.cart,
+        ...observers,
       }),
       ownerPages({
         store,

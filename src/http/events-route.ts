@@ -10,11 +10,13 @@ import { aheadOfClock, parseCartEvent } from '../domain/events.ts';
 import { linksOffHosts } from '../domain/store-hosts.ts';
 import { verifyWebhookSignature } from '../domain/webhook-signature.ts';
 import type { Clock } from '../ports/clock.ts';
+import { EventLane } from '../ports/metrics.ts';
 import { HttpError } from './errors.ts';
+import { type EventObservers, observeEvents } from './event-outcomes.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export interface EventsRouteDeps {
+export interface EventsRouteDeps extends EventObservers {
   readonly ingest: Ingest;
   readonly webhookSecret: string;
   /**
@@ -103,20 +105,28 @@ export interface EventAnswer {
   readonly duplicate: boolean;
 }
 
+/** The cart id a signed body names, for the log of its refusal; null when it names none. */
+function namedCartId(json: unknown): string | null {
+  const cart = (json as { cart?: { id?: unknown } } | null)?.cart;
+  const id = typeof cart === 'object' && cart !== null ? cart.id : undefined;
+  return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : null;
+}
+
 /**
  * The whole of POST /events after the body is read, independent of the HTTP framework: the Hono
  * route (Lambda, tests) and the Node fast path in `serve` both call this, so they cannot differ.
+ * Each call is counted and each refusal logged here; `rejected` is for refusals made before it
+ * is called (a body over the limit).
  */
-export function createEventHandler({
-  ingest,
-  webhookSecret,
-  clock,
-  storeHosts = [],
-}: EventsRouteDeps) {
-  return async function handleEvent(
+export function createEventHandler(deps: EventsRouteDeps) {
+  const { ingest, webhookSecret, clock, storeHosts = [] } = deps;
+  const observe = observeEvents(EventLane.events, deps);
+
+  async function handle(
     raw: Uint8Array,
     signatureHeader: string | undefined,
     contentType: string | undefined,
+    seen: { cartId: string | null },
   ): Promise<EventAnswer> {
     const signature = verifyWebhookSignature(webhookSecret, signatureHeader, raw, clock.now());
     if (!signature.ok) {
@@ -124,7 +134,10 @@ export function createEventHandler({
         { path: '(headers).x-cr-signature', problem: signature.problem },
       ]);
     }
-    const parsed = parseCartEvent(parseJsonBody(raw, contentType));
+    const json = parseJsonBody(raw, contentType);
+    // Signed, so the store's own id: it ties the refusal to the cart the store was sending.
+    seen.cartId = namedCartId(json);
+    const parsed = parseCartEvent(json);
     if (!parsed.ok) throw new HttpError(400, 'invalid event', parsed.details);
     const ahead = aheadOfClock(parsed.event, clock.now());
     if (ahead.length > 0) throw new HttpError(400, 'invalid event', ahead);
@@ -143,7 +156,26 @@ export function createEventHandler({
       cart: { id: parsed.event.cart.id, status: result.cart?.status ?? 'open' },
       duplicate: result.kind === 'duplicate',
     };
-  };
+  }
+
+  async function handleEvent(
+    raw: Uint8Array,
+    signatureHeader: string | undefined,
+    contentType: string | undefined,
+  ): Promise<EventAnswer> {
+    const seen = { cartId: null as string | null };
+    try {
+      const answer = await handle(raw, signatureHeader, contentType, seen);
+      observe.accepted();
+      return answer;
+    } catch (error) {
+      observe.rejected(error, seen.cartId);
+      throw error;
+    }
+  }
+  return Object.assign(handleEvent, {
+    rejected: (error: unknown) => observe.rejected(error, null),
+  });
 }
 
 export type EventHandler = ReturnType<typeof createEventHandler>;
@@ -152,7 +184,10 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
   const app = new Hono();
   const handleEvent = createEventHandler(deps);
   app.post('/events', async (c) => {
-    const raw = await readLimitedBody(c.req.raw);
+    const raw = await readLimitedBody(c.req.raw).catch((error: unknown) => {
+      handleEvent.rejected(error);
+      throw error;
+    });
     return c.json(
       await handleEvent(raw, c.req.header('x-cr-signature'), c.req.header('content-type')),
     );

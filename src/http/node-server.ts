@@ -99,9 +99,11 @@ export function createNodeServer(app: Hono, handleEvent: EventHandler): Server {
         if (raw === null) {
           // The rest of the body is still arriving: answer, then close rather than read it all.
           res.setHeader('connection', 'close');
-          throw new HttpError(413, `body is larger than ${MAX_BODY_BYTES / 1024} KiB`, [
+          const tooLarge = new HttpError(413, `body is larger than ${MAX_BODY_BYTES / 1024} KiB`, [
             { path: '(body)', problem: `at most ${MAX_BODY_BYTES} bytes` },
           ]);
+          handleEvent.rejected(tooLarge);
+          throw tooLarge;
         }
         const answer = await handleEvent(
           raw,

@@ -28,7 +28,9 @@ import { createRateLimiter } from '../domain/rate-limit.ts';
 import { linksOffHosts } from '../domain/store-hosts.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import { EventLane } from '../ports/metrics.ts';
 import { HttpError } from './errors.ts';
+import { type EventObservers, observeEvents } from './event-outcomes.ts';
 import { parseJsonBody, readLimitedBody } from './events-route.ts';
 import { SNIPPET_JS } from './snippet-script.ts';
 
@@ -88,7 +90,7 @@ export const DEFAULT_SNIPPET_LIMITS: SnippetLimits = {
   perAddress: 20,
 };
 
-export interface SnippetRouteDeps {
+export interface SnippetRouteDeps extends EventObservers {
   /** The browser lane's intake (app/browser-intake.ts). */
   readonly ingest: Ingest;
   /** To tell a new cart from a known one (per-client limit on new carts). */
@@ -115,6 +117,7 @@ const perHour = (n: number) => n / 60;
 export function snippetRoute(deps: SnippetRouteDeps): Hono {
   const { ingest, store, clock, snippet } = deps;
   const limits = { ...DEFAULT_SNIPPET_LIMITS, ...deps.limits };
+  const observe = observeEvents(EventLane.snippet, deps);
   const app = new Hono();
   const perClient = createRateLimiter({
     capacity: limits.perClient,
@@ -223,7 +226,7 @@ export function snippetRoute(deps: SnippetRouteDeps): Hono {
     }
   }
 
-  app.post('/snippet/events', async (c) => {
+  async function post(c: Context, seen: { cartId: string | null }) {
     const { key, origins } = enabled();
     cors(c, allowedOrigin(c));
     const now = clock.now();
@@ -232,6 +235,8 @@ export function snippetRoute(deps: SnippetRouteDeps): Hono {
     const raw = await readLimitedBody(c.req.raw);
     const body = checkedEnvelope(parseJsonBody(raw, c.req.header('content-type')), key);
     const event = browserEvent(body, now, origins);
+    // The row id derived for this browser, never the page's own cart id hint.
+    seen.cartId = event.cart.id;
     await withinLimits(event, client, now);
     const saved = (await ingest(event)).cart;
     return c.json({
@@ -239,6 +244,18 @@ export function snippetRoute(deps: SnippetRouteDeps): Hono {
       duplicate: false,
       ...ignoredFields(event.cart, saved),
     });
+  }
+
+  app.post('/snippet/events', async (c) => {
+    const seen = { cartId: null as string | null };
+    try {
+      const answer = await post(c, seen);
+      observe.accepted();
+      return answer;
+    } catch (error) {
+      observe.rejected(error, seen.cartId);
+      throw error;
+    }
   });
 
   return app;

@@ -8,11 +8,14 @@
  * Each Lambda gets only the variables it needs (infra/stack.ts), so every part is built on first
  * use: the waiter never asks for owner tokens. Secrets are read once per container.
  */
+import { createPinoLog } from '../adapters/local/pino-log.ts';
+import { createPromMetrics } from '../adapters/local/prom-metrics.ts';
 import { loadTemplates } from '../adapters/local/templates-loader.ts';
 import type { Config } from '../app/config.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { createLinkSigner } from '../domain/link-tokens.ts';
 import { composeApp } from '../http/compose-app.ts';
+import type { Log } from '../ports/log.ts';
 import { configFor } from './aws-config.ts';
 import { dynamoDbParts } from './aws-dynamodb.ts';
 import { clockOf, type Env, memo, once, type PartOptions, templatesDir } from './aws-env.ts';
@@ -26,6 +29,8 @@ export interface AwsRuntimeOptions extends PartOptions {
   readonly publicUrl?: string;
   /** Replaces the Secrets Manager reader (tests of caching use the real one over a mock). */
   readonly secrets?: SecretReader;
+  /** Replaces the log (pino JSON lines on stdout, which Lambda sends to CloudWatch Logs). */
+  readonly log?: Log;
 }
 
 export type AwsRuntime = ReturnType<typeof createAwsRuntime>;
@@ -41,6 +46,10 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
   const wakeups = schedulerWakeups(env, options);
   const mailer = sesMailer(env, options);
   const templates = once(() => loadTemplates(templatesDir(env)));
+  // [logs+metrics, issue 14] One log and one set of counters per container. The counters are
+  // this container's only (no due-carts gauge: Scheduler, not a table, holds the timers).
+  const log = options.log ?? createPinoLog({ level: config.logLevel });
+  const metrics = createPromMetrics();
 
   const links = memo(async () => createLinkSigner(await appSecrets.links()));
   const services = memo(
@@ -56,6 +65,8 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
           clock,
           links: await links(),
           templates,
+          log,
+          metrics,
         },
         config,
       ),
@@ -104,6 +115,8 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
     wake,
     owners,
     app,
+    log,
+    metrics,
   };
 }
 

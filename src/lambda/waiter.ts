@@ -54,11 +54,9 @@ export function createWaiterHandler(runtime: () => AwsRuntime) {
       return { kind: 'dropped', problem: input.problem };
     }
     const report = await (await wake())(input.cartId);
-    if (report.kind === 'send_failed') {
-      console.warn(
-        `[waiter] cart ${report.cartId} step ${report.step}: send failed, retrying at ${new Date(report.retryAt).toISOString()}: ${report.error}`,
-      );
-    } else if (report.kind === 'missing') {
+    // A failed send is logged by wake itself (reminder.send_failed), without the SES reply's
+    // quoted address that report.error may hold.
+    if (report.kind === 'missing') {
       console.warn(`[waiter] cart ${report.cartId} is not in the table; nothing to do`);
     }
     return { kind: 'woke', report };

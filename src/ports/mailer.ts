@@ -35,16 +35,24 @@ export type MailFailureKind = (typeof MailFailureKind)[keyof typeof MailFailureK
 
 /**
  * A send that did not happen (thrown by every adapter). `permanent` means sending the same message again will fail the same
- * way (SMTP 5xx, a malformed message); otherwise a later retry may succeed (4xx, network).
- * Only a permanent `rejected` failure says something about the recipient's address.
+ * way (SMTP 5xx, an SES rejection, a malformed message); otherwise a later retry may succeed (4xx,
+ * network, throttling). Only a permanent `rejected` failure says something about the recipient's
+ * address. `reason` is the other side's own words (the SMTP reply, the SES error), for the audit
+ * and the log; it may quote the recipient's address.
  */
 export class MailDeliveryError extends Error {
   readonly permanent: boolean;
   readonly kind: MailFailureKind;
   readonly responseCode: number | null;
+  readonly reason: string;
   constructor(
     message: string,
-    details: { permanent: boolean; kind: MailFailureKind; responseCode?: number | null },
+    details: {
+      permanent: boolean;
+      kind: MailFailureKind;
+      responseCode?: number | null;
+      reason?: string;
+    },
     options?: ErrorOptions,
   ) {
     super(message, options);
@@ -52,5 +60,18 @@ export class MailDeliveryError extends Error {
     this.permanent = details.permanent;
     this.kind = details.kind;
     this.responseCode = details.responseCode ?? null;
+    this.reason = details.reason ?? message;
   }
+}
+
+/**
+ * Whether a failure ends this reminder step for this cart: the same message would be refused
+ * again, so retrying it every 15 minutes until give-up only repeats the refusal. A refused login
+ * (`auth`) is permanent too, but it is the store's configuration, not this cart's: those sends
+ * are retried, so fixing the credentials resumes every cart.
+ */
+export function endsStep(error: unknown): error is MailDeliveryError {
+  return (
+    error instanceof MailDeliveryError && error.permanent && error.kind !== MailFailureKind.auth
+  );
 }

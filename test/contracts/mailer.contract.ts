@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadTemplates } from '../../src/adapters/local/templates-loader.ts';
 import { buildReminder } from '../../src/domain/copy.ts';
-import type { Mailer, OutgoingEmail } from '../../src/ports/mailer.ts';
+import { endsStep, type Mailer, type OutgoingEmail } from '../../src/ports/mailer.ts';
 import { makeCart } from '../support/cart-fixtures.ts';
 import type { ParsedMessage } from './mime-parse.ts';
 
@@ -123,11 +123,14 @@ export function runMailerContract({ name, make }: MailerContractOptions): void {
         { ...base, headers: { Bcc: 'evil@attacker.test' } },
       ];
       for (const email of broken) {
-        await expect(harness.mailer.send(email)).rejects.toMatchObject({
+        const error = await harness.mailer.send(email).catch((e: unknown) => e);
+        expect(error).toMatchObject({
           name: 'MailDeliveryError',
           permanent: true,
           kind: 'invalid',
         });
+        // Sending it again would be refused the same way: the waiter must not retry the step.
+        expect(endsStep(error)).toBe(true);
       }
       expect(await harness.received()).toEqual([]);
     });

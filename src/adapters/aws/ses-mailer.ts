@@ -109,9 +109,11 @@ export function sesFailure(error: unknown, attempts = 1): MailDeliveryError {
   const verdict = SES_ERRORS[name] ?? { permanent: false, kind: 'unavailable' };
   const detail = error instanceof Error ? error.message : String(error);
   const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
-  return new MailDeliveryError(`SES refused the message${tries}: ${name}: ${detail}`, verdict, {
-    cause: error,
-  });
+  return new MailDeliveryError(
+    `SES refused the message${tries}: ${name}: ${detail}`,
+    { ...verdict, reason: `${name}: ${detail}` },
+    { cause: error },
+  );
 }
 
 /**

@@ -57,6 +57,7 @@ function toDeliveryError(error: unknown, where: string): MailDeliveryError {
         permanent: code === undefined || code >= 500,
         kind: MailFailureKind.auth,
         responseCode: code,
+        reason: reply,
       },
       { cause: error },
     );
@@ -66,13 +67,13 @@ function toDeliveryError(error: unknown, where: string): MailDeliveryError {
     const permanent = failure.permanent ?? (code >= 500 && code !== 503);
     return new MailDeliveryError(
       `SMTP server ${where} ${permanent ? 'permanently' : 'temporarily'} refused the message: ${reply}`,
-      { permanent, kind: MailFailureKind.rejected, responseCode: code },
+      { permanent, kind: MailFailureKind.rejected, responseCode: code, reason: reply },
       { cause: error },
     );
   }
   return new MailDeliveryError(
     `could not deliver through SMTP server ${where}: ${reply}`,
-    { permanent: false, kind: MailFailureKind.unavailable },
+    { permanent: false, kind: MailFailureKind.unavailable, reason: reply },
     { cause: error },
   );
 }

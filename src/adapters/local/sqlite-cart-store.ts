@@ -47,6 +47,8 @@ export interface SqliteCartStore extends CartStore {
   /** Earliest armed wake-up, so the loop can sleep exactly until then. */
   nextDueAt(): number | null;
   countOpen(): number;
+  /** Carts whose wake-up is due at `now` and not yet run or leased (the metrics' due gauge). */
+  countDue(now: number): number;
   /**
    * Deletes audit rows dated before `before` (the nightly job passes now minus 400 days): they
    * hold addresses and cart snapshots. Returns how many went. Sender health's day tallies and
@@ -182,6 +184,10 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   );
   const nextDueStmt = db.prepare<[], { at: number | null }>(
     'SELECT MIN(wake_at) AS at FROM carts WHERE wake_at IS NOT NULL',
+  );
+  // A range over the carts_due partial index: no table rows are read.
+  const countDueStmt = db.prepare<[number], { n: number }>(
+    'SELECT COUNT(*) AS n FROM carts WHERE wake_at IS NOT NULL AND wake_at <= ?',
   );
   const countOpenStmt = db.prepare<[], { n: number }>(
     "SELECT COUNT(*) AS n FROM carts WHERE status = 'open'",
@@ -413,6 +419,9 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
       return nextDueStmt.get()?.at ?? null;
     },
 
+    countDue(now) {
+      return countDueStmt.get(now)?.n ?? 0;
+    },
     countOpen() {
       return countOpenStmt.get()?.n ?? 0;
     },
