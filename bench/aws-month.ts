@@ -171,7 +171,7 @@ async function measureRefresh(emulator: DynamoDbLocal, rows: number): Promise<Re
     clock: createManualClock(now),
   });
   meter.reset();
-  await runtime.senderHealth.isPaused(now);
+  await (await runtime.services()).senderHealth.isPaused(now);
   const t = meter.snapshot().totals;
   return { rowsInWindow: rows, requests: t.requests, readUnits: t.readUnits };
 }

@@ -164,7 +164,7 @@ export async function benchDynamoDb({ carts = 500 } = {}): Promise<DynamoDbResul
         usage,
       },
     );
-    const wake = await runtime.wake();
+    const { ingest, wake } = await runtime.services();
     const phases: PhaseUsage[] = [];
     const phase = async (name: string, run: (i: number) => Promise<void>) => {
       usage.reset();
@@ -174,13 +174,13 @@ export async function benchDynamoDb({ carts = 500 } = {}): Promise<DynamoDbResul
     const first = START - 5 * 60_000;
     const later = START - 60_000;
     await phase('first event of a cart', async (i) => {
-      await runtime.ingest(event(i, `e1_${i}`, 'cart.updated', first));
+      await ingest(event(i, `e1_${i}`, 'cart.updated', first));
     });
     await phase('update (timer still armed)', async (i) => {
-      await runtime.ingest(event(i, `e2_${i}`, 'cart.updated', later));
+      await ingest(event(i, `e2_${i}`, 'cart.updated', later));
     });
     await phase('duplicate delivery', async (i) => {
-      await runtime.ingest(event(i, `e2_${i}`, 'cart.updated', later));
+      await ingest(event(i, `e2_${i}`, 'cart.updated', later));
     });
     clock.set(later + HOUR + 1_000);
     // Scheduler has fired every schedule: ActionAfterCompletion DELETE removed them.
@@ -193,7 +193,7 @@ export async function benchDynamoDb({ carts = 500 } = {}): Promise<DynamoDbResul
     });
     clock.advance(10 * 60_000);
     await phase('checkout (timer armed)', async (i) => {
-      await runtime.ingest(event(i, `e3_${i}`, 'cart.checked_out', clock.now()));
+      await ingest(event(i, `e3_${i}`, 'cart.checked_out', clock.now()));
     });
     return { carts, phases };
   } finally {

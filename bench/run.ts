@@ -47,13 +47,17 @@ const BENCHES: Record<string, Bench> = {
     }
     return report.awsMonthMarkdown(result);
   },
+  'module-init': async () => {
+    const m = await import('./module-init.ts');
+    return m.moduleInitMarkdown(await m.benchModuleInit());
+  },
   dynamodb: async () => {
     const m = await import('./dynamodb.ts');
     return m.dynamoDbMarkdown(await m.benchDynamoDb());
   },
 };
 
-const ORDER = ['intake', 'waiter', 'dynamodb', 'aws-month', 'export', 'memory'];
+const ORDER = ['intake', 'waiter', 'dynamodb', 'aws-month', 'module-init', 'export', 'memory'];
 const RESULTS = join('bench', 'results');
 
 async function main() {

@@ -4,7 +4,7 @@
  * infra/grants.test.ts fails when an adapter starts calling something new, so this list is looked
  * at again. TransactWriteItems has no action of its own: IAM checks each item in it as the
  * PutItem, UpdateItem, DeleteItem or ConditionCheckItem it is. Query covers the table's indexes
- * (grants on a table with indexes include `<table>/index/*`), and no function may Scan.
+ * (grants on a table with indexes include `<table>/index/*`), and only rearm may Scan.
  *
  * What each table is used for, per function:
  *   http (intake, shopper links, owner API and pages, sign-outs, sender-health status)
@@ -28,6 +28,7 @@
  * address audit, the waiter's open carts, the export's day, the summary's month).
  *   sesFeedback: unsubscribe GetItem, PutItem (add or strengthen a block, never remove one);
  *                audit PutItem
+ *   rearm: state Scan (every open cart, after a restore; run by hand, it writes nothing)
  *
  * Sender health's day tallies are the one thing in the audit table that changes: each audit row
  * written by the cart store or the unsubscribe list updates its day's tally item in the same
@@ -37,9 +38,9 @@
  */
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { createTables } from './resources.ts';
+import type { FunctionKey } from './stack.ts';
 
 export type TableKey = 'state' | 'audit' | 'unsubscribe';
-type FunctionKey = 'http' | 'waiter' | 'nightlyExport' | 'monthlySummary' | 'sesFeedback';
 type Access = Partial<Record<TableKey, readonly string[]>>;
 
 export const TABLE_ACCESS: Readonly<Record<FunctionKey, Access>> = {
@@ -56,6 +57,7 @@ export const TABLE_ACCESS: Readonly<Record<FunctionKey, Access>> = {
   nightlyExport: { state: ['Query', 'BatchGetItem'] },
   monthlySummary: { state: ['Query', 'BatchGetItem'], audit: ['Query', 'BatchGetItem'] },
   sesFeedback: { unsubscribe: ['GetItem', 'PutItem'], audit: ['PutItem'] },
+  rearm: { state: ['Scan'] },
 };
 
 /** TALLY_PK of src/adapters/aws/dynamodb-tables.ts (grants.test.ts checks they agree). */

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AWS_PRICES_US_EAST_1 } from '../src/domain/aws-prices.ts';
+import { costForMonth, DEFAULT_STACK } from '../src/domain/cost.ts';
 import { ALARM_METRICS } from './alarms.ts';
 import { SettingsError, settingsFromContext } from './settings.ts';
 import type { FunctionKey } from './stack.ts';
@@ -133,10 +135,10 @@ describe('CartRecoveryStack bounded bursts', () => {
     expect(reserved(custom, 'waiter')).toBe(2);
   });
 
-  it('passes the wake-up window only when set, to the two functions that arm wake-ups', () => {
+  it('passes the wake-up window only when set, to the functions that arm wake-ups', () => {
     for (const key of KEYS) {
       expect(base.env(key).CR_WAKEUP_WINDOW_MINUTES, key).toBeUndefined();
-      const expected = key === 'http' || key === 'waiter' ? '15' : undefined;
+      const expected = ['http', 'waiter', 'rearm'].includes(key) ? '15' : undefined;
       expect(custom.env(key).CR_WAKEUP_WINDOW_MINUTES, key).toBe(expected);
     }
   });
@@ -165,7 +167,7 @@ describe('CartRecoveryStack safe to operate', () => {
       String(topic.Properties.DisplayName).includes('needs a look'),
     )?.[0];
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(alarms).toHaveLength(8);
+    expect(alarms).toHaveLength(7);
     for (const alarm of alarms) {
       const name = String(alarm.Properties.AlarmName);
       expect(alarm.Properties.AlarmActions, name).toEqual([{ Ref: alerts }]);
@@ -201,20 +203,10 @@ describe('CartRecoveryStack safe to operate', () => {
       has('AWS/Lambda', 'Errors', dims);
       has('AWS/Lambda', 'Throttles', dims);
     }
-    for (const table of Object.values(stack.tables)) {
-      const dims = [{ Name: 'TableName', Value: ref(table) }];
-      has('AWS/DynamoDB', 'ReadThrottleEvents', dims);
-      has('AWS/DynamoDB', 'WriteThrottleEvents', dims);
+    for (const table of [stack.tables.state, stack.tables.audit]) {
+      has('AWS/DynamoDB', 'WriteThrottleEvents', [{ Name: 'TableName', Value: ref(table) }]);
     }
-    const group = [{ Name: 'ScheduleGroup', Value: 'cr-wakeups' }];
-    for (const name of [
-      'TargetErrorCount',
-      'InvocationThrottleCount',
-      'InvocationDroppedCount',
-      'InvocationsFailedToBeSentToDeadLetterCount',
-    ]) {
-      has('AWS/Scheduler', name, group);
-    }
+    has('AWS/Scheduler', 'TargetErrorCount', [{ Name: 'ScheduleGroup', Value: 'cr-wakeups' }]);
     const queueId = Object.keys(template.findResources('AWS::SQS::Queue'))[0];
     const queue = [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }];
     has('AWS/SQS', 'ApproximateNumberOfMessagesVisible', queue);
@@ -240,8 +232,40 @@ describe('CartRecoveryStack safe to operate', () => {
         (m) => (m.Expression === undefined ? [] : [m.Expression]),
       ),
     );
-    expect(expressions).toHaveLength(4);
+    expect(expressions).toHaveLength(2);
     for (const expression of expressions)
       expect(expression).toMatch(/^FILL\(\w+, 0\)( \+ FILL\(\w+, 0\))+$/);
+  });
+});
+
+describe('the cost estimate describes the stack it deploys', () => {
+  it('prices exactly the secrets and alarm metrics the default stack synthesizes', () => {
+    const { template } = base;
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+    expect(DEFAULT_STACK).toEqual({
+      secrets: Object.keys(template.findResources('AWS::SecretsManager::Secret')).length,
+      alarmMetrics: alarms.flatMap(metricsOf).length,
+    });
+  });
+
+  it('keeps the secrets and alarms of the defaults under $1.50 a month, free tier or not', () => {
+    const none = {
+      lambdaInvocations: 0,
+      lambdaGbSeconds: 0,
+      dynamoWrites: 0,
+      dynamoReads: 0,
+      storageGb: 0,
+      schedulerInvocations: 0,
+      emailsSent: 0,
+      logGb: 0,
+      recoveredOrders: 0,
+    };
+    const fixed = costForMonth(none, AWS_PRICES_US_EAST_1, { freeTier: false });
+    expect(fixed.fixedLines.map((l) => [l.item, l.cost])).toEqual([
+      ['secrets', '0.4000'],
+      ['alarm metrics', '0.9000'],
+      ['point-in-time recovery', '0.0000'],
+    ]);
+    expect(fixed.fixedTotalMicros).toBeLessThanOrEqual(1_500_000);
   });
 });

@@ -19,7 +19,10 @@ export interface CartRecoverySettings {
   readonly publicUrl: string | undefined;
   /** CR_REPORT_TO: comma-separated addresses that get the monthly summary. */
   readonly reportTo: string | undefined;
-  /** Create the Shopify webhook secret and enable `POST /webhooks/shopify`. */
+  /**
+   * Accepted so existing cdk.json files still synthesize; it changes nothing now: the Shopify
+   * secret is the `shopify` field of the stack's one secret, and the route opens when it is set.
+   */
   readonly shopify: boolean;
   /** Google Drive folder of the nightly sheets (CR_GOOGLE_FOLDER_ID). */
   readonly googleFolderId: string | undefined;

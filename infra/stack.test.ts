@@ -27,7 +27,7 @@ describe('CartRecoveryStack resources', () => {
   it('has the expected resources, one of each kind the service uses', () => {
     const { template } = d;
     template.resourceCountIs('AWS::DynamoDB::Table', 3);
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+    template.resourceCountIs('AWS::Lambda::Function', 6);
     template.resourceCountIs('AWS::Lambda::Url', 1);
     template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
     template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
@@ -35,7 +35,7 @@ describe('CartRecoveryStack resources', () => {
     template.resourceCountIs('AWS::Events::Rule', 2);
     template.resourceCountIs('AWS::SNS::Topic', 2);
     template.resourceCountIs('AWS::SQS::Queue', 1);
-    template.resourceCountIs('AWS::SecretsManager::Secret', 4);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     template.hasOutput('FunctionUrl', {});
     template.hasOutput('WebhookUrl', {});
   });
@@ -214,19 +214,53 @@ describe('CartRecoveryStack environment and secrets', () => {
     }
   });
 
-  it('creates secrets generated at deploy time and passes only their names', () => {
+  it('creates one secret, its seed generated at deploy time, and passes only its name', () => {
     const { template, env, stackJson } = d;
-    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
-      expect(secret.Properties.SecretString).toBeUndefined();
-      expect(secret.Properties.GenerateSecretString).toBeDefined();
-    }
+    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0]?.Properties.Name).toBe('cr/secrets');
+    expect(secrets[0]?.Properties.SecretString).toBeUndefined();
+    expect(secrets[0]?.Properties.GenerateSecretString).toMatchObject({
+      SecretStringTemplate: '{}',
+      GenerateStringKey: 'seed',
+      PasswordLength: 64,
+    });
+    expect(secrets[0]?.DeletionPolicy).toBe('Retain');
     expect(stackJson).not.toMatch(/"SecretString"\s*:/);
     expect(stackJson).not.toMatch(/"(CR_WEBHOOK_SECRET|CR_OWNERS|CR_SHOPIFY_SECRET)"/);
-    expect(env('http').CR_WEBHOOK_SECRET_NAME).toBe('cr/webhook-secret');
-    expect(env('http').CR_OWNERS_SECRET_NAME).toBe('cr/owner-tokens');
-    expect(env('http').CR_LINK_SECRET_NAME).toBe('cr/link-secret');
-    expect(env('http').CR_SHOPIFY_SECRET_NAME).toBeUndefined();
-    expect(env('waiter').CR_WEBHOOK_SECRET_NAME).toBeUndefined();
+    for (const key of ['http', 'waiter', 'nightlyExport'] as const) {
+      expect(env(key).CR_SECRETS_NAME, key).toBe('cr/secrets');
+      expect(
+        Object.keys(env(key)).filter((name) => name.endsWith('_SECRET_NAME')),
+        key,
+      ).toEqual([]);
+    }
+    for (const key of ['monthlySummary', 'sesFeedback', 'rearm'] as const) {
+      expect(env(key).CR_SECRETS_NAME, key).toBeUndefined();
+    }
+  });
+
+  it('deploys rearm unscheduled, with the state table and the wake-up plumbing only', () => {
+    const { env, fn, template } = d;
+    expect(Object.keys(env('rearm')).sort()).toEqual([
+      'CR_SCHEDULER_ROLE_ARN',
+      'CR_SCHEDULE_DLQ_ARN',
+      'CR_SCHEDULE_GROUP',
+      'CR_TABLE_AUDIT',
+      'CR_TABLE_STATE',
+      'CR_WAITER_ARN',
+      'NODE_OPTIONS',
+    ]);
+    expect((fn('rearm').Properties as { Timeout: number }).Timeout).toBe(900);
+    const rearmArn = JSON.stringify(fn('rearm'));
+    expect(rearmArn).toContain('rearm');
+    for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) {
+      const targets = JSON.stringify(rule.Properties.Targets);
+      expect(targets).not.toContain(
+        d.stack.getLogicalId(d.stack.functions.rearm.node.defaultChild as never),
+      );
+    }
+    template.hasOutput('RearmFunctionName', {});
   });
 });
 
@@ -256,6 +290,7 @@ describe('CartRecoveryStack IAM', () => {
       nightlyExport: [state],
       monthlySummary: [state, audit],
       sesFeedback: [audit, unsubscribe],
+      rearm: [state],
     };
     for (const key of KEYS) {
       for (const table of [state, audit, unsubscribe]) {
@@ -269,6 +304,16 @@ describe('CartRecoveryStack IAM', () => {
         .flatMap(resourcesOf);
     expect(writes('nightlyExport')).toEqual([]);
     expect(writes('monthlySummary')).toEqual([]);
+    expect(writes('rearm')).toEqual([]);
+    const secretId = Object.keys(d.template.findResources('AWS::SecretsManager::Secret'))[0] ?? '';
+    for (const key of KEYS) {
+      const readsSecret = statementsOf(roleOf(key)).some(
+        (s) =>
+          actionsOf(s).includes('secretsmanager:GetSecretValue') &&
+          JSON.stringify(s.Resource).includes(secretId),
+      );
+      expect(readsSecret, key).toBe(['http', 'waiter', 'nightlyExport'].includes(key));
+    }
     const actions = (key: FunctionKey) => statementsOf(roleOf(key)).flatMap(actionsOf);
     expect(actions('nightlyExport')).not.toContain('ses:SendEmail');
     expect(actions('http')).not.toContain('ses:SendEmail');
@@ -283,7 +328,7 @@ describe('CartRecoveryStack IAM', () => {
     expect(JSON.stringify(ses?.Resource)).toContain(':configuration-set/');
   });
 
-  it('lets only http and the waiter manage schedules, in the group, passing only its role', () => {
+  it('lets only http and the waiter manage schedules and rearm create them, in the group, passing only its role', () => {
     const { statementsOf, roleOf, stack } = d;
     const roleId = stack.getLogicalId(stack.schedulerRole.node.defaultChild as never);
     for (const key of KEYS) {
@@ -292,15 +337,16 @@ describe('CartRecoveryStack IAM', () => {
         actionsOf(s).some((a) => a.startsWith('scheduler:')),
       );
       const passRole = statements.filter((s) => actionsOf(s).includes('iam:PassRole'));
-      if (key !== 'http' && key !== 'waiter') {
+      if (key !== 'http' && key !== 'waiter' && key !== 'rearm') {
         expect(schedule, key).toEqual([]);
         expect(passRole, key).toEqual([]);
         continue;
       }
-      expect(schedule.flatMap(actionsOf).sort()).toEqual([
-        'scheduler:CreateSchedule',
-        'scheduler:DeleteSchedule',
-      ]);
+      expect(schedule.flatMap(actionsOf).sort(), key).toEqual(
+        key === 'rearm'
+          ? ['scheduler:CreateSchedule']
+          : ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+      );
       expect(JSON.stringify(schedule.map((s) => s.Resource))).toContain(':schedule/cr-wakeups/*"');
       expect(passRole).toHaveLength(1);
       expect(passRole[0]?.Resource).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
@@ -367,7 +413,8 @@ describe('CartRecoveryStack failures', () => {
       const sends = statementsOf(roleOf(key)).filter((s) =>
         actionsOf(s).includes('sqs:SendMessage'),
       );
-      if (key === 'http') {
+      // http answers its callers, and rearm is invoked by hand: neither is invoked async.
+      if (key === 'http' || key === 'rearm') {
         expect(sends, key).toEqual([]);
         continue;
       }
@@ -423,8 +470,9 @@ describe('CartRecoveryStack settings from context', () => {
     expect(custom.env('http').CR_PUBLIC_URL).toBe('https://recover.myshop.com');
     expect(custom.env('waiter').CR_PUBLIC_URL).toBe('https://recover.myshop.com');
     expect(custom.env('waiter').CR_CADENCE).toBe('30m,1d');
-    expect(custom.env('http').CR_SHOPIFY_SECRET_NAME).toBe('shop1/shopify-secret');
-    custom.template.resourceCountIs('AWS::SecretsManager::Secret', 5);
+    // Shopify's secret is a field of the one secret: no fifth secret, no fifth $0.40.
+    expect(custom.env('http').CR_SECRETS_NAME).toBe('shop1/secrets');
+    custom.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     custom.template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'shop1-state' });
     expect(custom.stackJson).toContain(':identity/mail.myshop.com"');
     expect(custom.stackJson).toContain(':schedule/shop1-wakeups/*"');

@@ -28,19 +28,25 @@ import { createCrFunction, minutes, seconds } from './functions.ts';
 import { grantTableAccess } from './grants.ts';
 import {
   createMailFeedback,
-  createSecrets,
   createTables,
   createWakeupPlumbing,
   sendMailStatement,
   wakeupStatements,
 } from './resources.ts';
+import { createAppSecret } from './secrets.ts';
 import type { CartRecoverySettings } from './settings.ts';
 
 export interface CartRecoveryStackProps extends StackProps {
   readonly settings: CartRecoverySettings;
 }
 
-export type FunctionKey = 'http' | 'waiter' | 'nightlyExport' | 'monthlySummary' | 'sesFeedback';
+export type FunctionKey =
+  | 'http'
+  | 'waiter'
+  | 'nightlyExport'
+  | 'monthlySummary'
+  | 'sesFeedback'
+  | 'rearm';
 
 export class CartRecoveryStack extends Stack {
   readonly functions: Readonly<Record<FunctionKey, NodejsFunction>>;
@@ -55,7 +61,7 @@ export class CartRecoveryStack extends Stack {
 
     const tables = createTables(this, prefix);
     const wakeups = createWakeupPlumbing(this, prefix);
-    const secrets = createSecrets(this, prefix, settings.shopify);
+    const secrets = createAppSecret(this, prefix);
     const mail = createMailFeedback(this, prefix);
     const sendMail = sendMailStatement(
       this,
@@ -108,10 +114,7 @@ export class CartRecoveryStack extends Stack {
         ...wakeupEnv,
         ...storeEnv,
         ...(settings.publicUrl === undefined ? {} : { CR_PUBLIC_URL: settings.publicUrl }),
-        CR_WEBHOOK_SECRET_NAME: secrets.names.webhook,
-        CR_OWNERS_SECRET_NAME: secrets.names.owners,
-        CR_LINK_SECRET_NAME: secrets.names.links,
-        ...(secrets.shopify ? { CR_SHOPIFY_SECRET_NAME: secrets.names.shopify } : {}),
+        CR_SECRETS_NAME: secrets.name,
       },
     });
     const url = http.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
@@ -131,7 +134,7 @@ export class CartRecoveryStack extends Stack {
         ...storeEnv,
         ...mailEnv,
         CR_PUBLIC_URL: publicUrl,
-        CR_LINK_SECRET_NAME: secrets.names.links,
+        CR_SECRETS_NAME: secrets.name,
       },
     });
     wakeups.role.addToPolicy(
@@ -147,8 +150,7 @@ export class CartRecoveryStack extends Stack {
         ...tableEnv,
         ...storeEnv,
         CR_PUBLIC_URL: publicUrl,
-        CR_LINK_SECRET_NAME: secrets.names.links,
-        CR_GOOGLE_CREDENTIALS_SECRET_NAME: secrets.names.google,
+        CR_SECRETS_NAME: secrets.name,
         ...(settings.googleFolderId === undefined
           ? {}
           : { CR_GOOGLE_FOLDER_ID: settings.googleFolderId }),
@@ -180,21 +182,37 @@ export class CartRecoveryStack extends Stack {
       },
     });
 
-    // Data access, per function: exactly the DynamoDB actions each one's code calls.
-    grantTableAccess({ http, waiter, nightlyExport, monthlySummary, sesFeedback }, tables);
-    for (const fn of [http, waiter]) {
-      for (const statement of wakeupStatements(wakeups.schedulesArn, wakeups.role.roleArn)) {
-        fn.addToRolePolicy(statement);
-      }
-      secrets.links.grantRead(fn);
-    }
-    secrets.webhook.grantRead(http);
-    secrets.owners.grantRead(http);
-    secrets.shopify?.grantRead(http);
-    waiter.addToRolePolicy(sendMail);
+    // Run by hand after a restore (src/lambda/rearm.ts); never scheduled. 15 minutes, Lambda's
+    // limit, so a large table is walked in one invocation (a longer walk answers `next`).
+    const rearm = createCrFunction(this, 'Rearm', {
+      entry: 'rearm',
+      description: "cart-recovery rearm: re-creates every open cart's wake-up (after a restore)",
+      memorySize: 256,
+      timeout: minutes(15),
+      environment: {
+        CR_TABLE_STATE: tables.state.tableName,
+        CR_TABLE_AUDIT: tables.audit.tableName,
+        ...wakeupEnv,
+      },
+    });
 
-    secrets.links.grantRead(nightlyExport);
-    secrets.google.grantRead(nightlyExport);
+    // Data access, per function: exactly the DynamoDB actions each one's code calls.
+    grantTableAccess({ http, waiter, nightlyExport, monthlySummary, sesFeedback, rearm }, tables);
+    const [armStatement, passRole] = wakeupStatements(wakeups.schedulesArn, wakeups.role.roleArn);
+    for (const fn of [http, waiter]) {
+      for (const statement of [armStatement, passRole])
+        if (statement) fn.addToRolePolicy(statement);
+    }
+    // Rearm only creates: it passes no previous time, so it never deletes a schedule.
+    rearm.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['scheduler:CreateSchedule'],
+        resources: [wakeups.schedulesArn],
+      }),
+    );
+    if (passRole) rearm.addToRolePolicy(passRole);
+    for (const fn of [http, waiter, nightlyExport]) secrets.secret.grantRead(fn);
+    waiter.addToRolePolicy(sendMail);
     monthlySummary.addToRolePolicy(sendMail);
 
     // Triggers.
@@ -225,7 +243,7 @@ export class CartRecoveryStack extends Stack {
       wakeupGroup: wakeups.group,
     });
 
-    this.functions = { http, waiter, nightlyExport, monthlySummary, sesFeedback };
+    this.functions = { http, waiter, nightlyExport, monthlySummary, sesFeedback, rearm };
     this.tables = tables;
     this.schedulerRole = wakeups.role;
 
@@ -234,8 +252,14 @@ export class CartRecoveryStack extends Stack {
       value: Fn.join('', [url.url, 'events']),
       description: "Paste into the store's webhook settings",
     });
-    new CfnOutput(this, 'WebhookSecretName', { value: secrets.names.webhook });
-    new CfnOutput(this, 'OwnerTokensSecretName', { value: secrets.names.owners });
+    new CfnOutput(this, 'SecretsName', {
+      value: secrets.name,
+      description: 'The one JSON secret: webhook secret, owner tokens, Shopify and Google keys',
+    });
+    new CfnOutput(this, 'RearmFunctionName', {
+      value: rearm.functionName,
+      description: "Invoke after a point-in-time restore: re-creates every open cart's wake-up",
+    });
     new CfnOutput(this, 'SesFeedbackTopicArn', { value: mail.topic.topicArn });
     new CfnOutput(this, 'SesConfigurationSet', {
       value: mail.configurationSet.configurationSetName,

@@ -20,6 +20,7 @@ export const KEYS: FunctionKey[] = [
   'nightlyExport',
   'monthlySummary',
   'sesFeedback',
+  'rearm',
 ];
 export const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 export const resourcesOf = (s: Statement) =>

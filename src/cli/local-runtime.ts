@@ -17,24 +17,12 @@ import { createSqliteUnsubscribeList } from '../adapters/local/sqlite-unsubscrib
 import { loadTemplates } from '../adapters/local/templates-loader.ts';
 import { createTimerLoop, type TimerLoop } from '../adapters/local/timer-loop.ts';
 import { createXlsxSheet } from '../adapters/local/xlsx-sheet.ts';
-import { createBrowserIntake } from '../app/browser-intake.ts';
 import type { Config, OwnerToken } from '../app/config.ts';
 import { createExport } from '../app/export.ts';
-import { createIntake } from '../app/intake.ts';
-import { createReminderComposer } from '../app/reminder-composer.ts';
-import { createReports } from '../app/report.ts';
-import { createSenderHealth, notifyOwners } from '../app/sender-health.ts';
-import { createStops } from '../app/stops.ts';
-import { createWake } from '../app/wake.ts';
+import { createServices } from '../app/services.ts';
 import { createLinkSigner } from '../domain/link-tokens.ts';
-import { createSignInThrottle } from '../domain/sign-in-throttle.ts';
-import { createApp } from '../http/app.ts';
+import { composeApp } from '../http/compose-app.ts';
 import { createEventHandler } from '../http/events-route.ts';
-import { ownerPages } from '../http/owner-pages.ts';
-import { SafeHtml } from '../http/page.ts';
-import { shopifyRoute } from '../http/shopify-route.ts';
-import { shopperRoutes } from '../http/shopper-routes.ts';
-import { snippetRoute } from '../http/snippet-route.ts';
 import type { Clock } from '../ports/clock.ts';
 import { systemClock } from '../ports/clock.ts';
 import { type Log, silentLog } from '../ports/log.ts';
@@ -81,8 +69,6 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   const store = createSqliteCartStore(db);
   const unsubscribes = createSqliteUnsubscribeList(db);
   const signOuts = createSqliteOwnerSignOuts(db);
-  // One budget of wrong owner tokens for the API and the sign-in form.
-  const ownerThrottle = createSignInThrottle();
   const mailer = options.mailer ?? mailerFor(config);
   const templates = loadTemplates(config.templatesDir ?? join(PACKAGE_ROOT, 'templates'));
   // CR_LINK_SECRET signs; every link secret the data dir has known still verifies.
@@ -113,50 +99,27 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     },
   };
 
-  const compose = createReminderComposer({
-    links,
-    templates: () => templates,
-    publicUrl: config.publicUrl,
-    storeName: config.storeName,
-    storeAddress: config.storeAddress,
-    from: config.from,
-  });
-
-  const ingest = createIntake({ store, wakeups, policy: config.policy, clock, log });
-  const browserIngest = createBrowserIntake({ store, wakeups, policy: config.policy, clock });
-  const stops = createStops({ store, unsubscribes, wakeups, clock, policy: config.policy, log });
-  const senderHealth = createSenderHealth({
-    store,
-    tallies: createSqliteHealthTallies(db),
-    clock,
-    notify: notifyOwners({
-      mailer: () => mailer,
-      clock,
-      reportTo: config.reportTo,
-      from: config.from,
-      storeName: config.storeName,
-      publicUrl: config.publicUrl,
-    }),
-    log,
-  });
   // One process owns the database (serve holds the data dir's lock, data-dir-lock.ts), so a
   // claim from before this start was left by a process that is gone: recovered at once.
   // A start time and not a list of the claims found at start, because it needs no bookkeeping, and
   // wake's own in-flight set covers a wall clock stepped back below it.
-  const startedAt = clock.now();
-  const wake = createWake({
-    store,
-    unsubscribes,
-    wakeups,
-    mailer,
-    clock,
-    policy: config.policy,
-    compose,
-    senderPaused: (now, lane) => senderHealth.isPaused(now, lane),
-    snippetBudget: { budget: createSqliteAddressBudget(db), dailyCap: config.snippetDailyCap },
-    soleSenderSince: startedAt,
-    ...observers,
-  });
+  const services = createServices(
+    {
+      store,
+      unsubscribes,
+      wakeups,
+      mailer: () => mailer,
+      tallies: createSqliteHealthTallies(db),
+      addressBudget: createSqliteAddressBudget(db),
+      clock,
+      links,
+      templates: () => templates,
+      ...observers,
+    },
+    config,
+    { soleSenderSince: clock.now() },
+  );
+  const { ingest, stops, wake, senderHealth, reports } = services;
   const timerLoop = createTimerLoop({
     store,
     clock,
@@ -172,7 +135,6 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   const loop: TimerLoop = timerLoop;
   poke = (at) => loop.poke(at);
 
-  const reports = createReports({ store, policy: config.policy, clock });
   const exportsDir = join(config.dataDir, 'exports');
   const exporter = createExport({
     store,
@@ -181,57 +143,11 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     publicUrl: config.publicUrl,
   });
 
-  const app = createApp({
-    ingest,
-    webhookSecret,
-    storeHosts: config.storeHosts,
-    clock,
-    store,
-    stops,
+  const app = composeApp({
+    services,
     owners,
-    storeTimeZone: config.policy.storeTimeZone,
-    senderHealth,
-    summary: (month) => reports.summaryJson(month),
-    trustProxy: config.trustProxy,
-    ownerThrottle,
-    ...observers,
-    metricsToken: config.metricsToken,
-    extraRoutes: [
-      shopperRoutes({
-        links,
-        stops,
-        store,
-        clock,
-        storeName: config.storeName,
-        storeUrl: config.storeUrl,
-        storeTimeZone: config.policy.storeTimeZone,
-      }),
-      shopifyRoute({
-        ingest,
-        shopifySecret: config.shopifySecret,
-        storeHosts: config.storeHosts,
-        ...observers,
-      }),
-      snippetRoute({
-        ingest: browserIngest,
-        store,
-        clock,
-        snippet: config.snippet,
-        cartSecret: cartIdSecret,
-        ...observers,
-      }),
-      ownerPages({
-        store,
-        stops,
-        owners,
-        clock,
-        storeTimeZone: config.policy.storeTimeZone,
-        cookieSecure: config.publicUrl.startsWith('https:'),
-        signOuts,
-        signInThrottle: ownerThrottle,
-        summaryHtml: async (month) => new SafeHtml(await reports.summaryHtml(month)),
-      }),
-    ],
+    signOuts,
+    secrets: { webhook: webhookSecret, shopify: config.shopifySecret, cart: cartIdSecret },
   });
 
   const handleEvent = createEventHandler({
@@ -258,6 +174,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     senderHealth,
     loop,
     reports,
+    rearm: services.rearm,
     exporter,
     app,
     webhookSecret,

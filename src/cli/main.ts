@@ -27,6 +27,7 @@ export const extraCommands = new Map<string, () => Promise<CommandRunner>>([
   ['backup', async () => (await import('./backup-command.ts')).runBackup],
   ['restore', async () => (await import('./backup-command.ts')).runRestore],
   ['secrets', async () => (await import('./secrets-command.ts')).runSecrets],
+  ['rearm', async () => (await import('./rearm-command.ts')).runRearm],
 ]);
 
 function registered(name: string): CommandRunner {

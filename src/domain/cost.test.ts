@@ -202,13 +202,13 @@ describe('the stack’s fixed monthly lines', () => {
 
   it('prices the secrets, the alarm metrics and point-in-time recovery apart from usage', () => {
     const c = costForMonth(usage, AWS_PRICES_US_EAST_1, { freeTier: false });
-    // 4 secrets x $0.40 = $1.60; 16 alarm metrics x $0.10 = $1.60; 2.5 GB x $0.20 = $0.50.
+    // 1 secret x $0.40; 9 alarm metrics x $0.10 = $0.90; 2.5 GB x $0.20 = $0.50.
     expect(c.fixedLines.map((l) => [l.service, l.item, l.cost])).toEqual([
-      ['Secrets Manager', 'secrets', '1.6000'],
-      ['CloudWatch alarms', 'alarm metrics', '1.6000'],
+      ['Secrets Manager', 'secrets', '0.4000'],
+      ['CloudWatch alarms', 'alarm metrics', '0.9000'],
       ['DynamoDB', 'point-in-time recovery', '0.5000'],
     ]);
-    expect(c.fixedTotal).toBe('3.7000');
+    expect(c.fixedTotal).toBe('1.8000');
     // The usage total does not include them.
     expect(c.lines.some((l) => l.item === 'secrets')).toBe(false);
   });

@@ -5,10 +5,15 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+// Types only: each client is loaded by the module of the one function part that uses it
+// (aws-dynamodb.ts, aws-scheduler.ts, aws-ses.ts, secrets.ts), so a function's bundle holds only
+// the SDK clients it calls.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { UsageCounter } from '../adapters/aws/usage-counter.ts';
+import { type Clock, systemClock } from '../ports/clock.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -41,16 +46,26 @@ export interface AwsClients {
   readonly secretsManager?: SecretsManagerClient;
 }
 
-export function lazyClients(given: AwsClients = {}) {
-  let dynamodb = given.dynamodb;
-  let scheduler = given.scheduler;
-  let ses = given.ses;
-  let secretsManager = given.secretsManager;
-  return {
-    dynamodb: () => (dynamodb ??= new DynamoDBClient({})),
-    scheduler: () => (scheduler ??= new SchedulerClient({})),
-    ses: () => (ses ??= new SESv2Client({})),
-    secretsManager: () => (secretsManager ??= new SecretsManagerClient({})),
+/** What every function part is built with: its environment, clock, clients and meter. */
+export interface PartOptions {
+  readonly clients?: AwsClients;
+  readonly clock?: Clock;
+  /** Counts DynamoDB capacity and Scheduler/SES calls (the DynamoDB bench). */
+  readonly usage?: UsageCounter;
+}
+
+/** `usage` as an adapter option, or nothing. */
+export const withUsage = (usage: UsageCounter | undefined) =>
+  usage === undefined ? {} : { usage };
+
+export const clockOf = (options: PartOptions): Clock => options.clock ?? systemClock;
+
+/** A value made on first use and kept (a client, an adapter). */
+export function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
   };
 }
 

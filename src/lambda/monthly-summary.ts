@@ -2,15 +2,49 @@
  * The monthly summary on AWS: last month (store zone) as an email to each CR_REPORT_TO address,
  * through SES. Nobody to tell (CR_REPORT_TO unset): logged and skipped.
  */
+import type { Config } from '../app/config.ts';
 import { createReports } from '../app/report.ts';
-import { type AwsRuntime, containerRuntime } from './aws-runtime.ts';
+import type { CartStore } from '../ports/cart-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Mailer } from '../ports/mailer.ts';
+import { configFor } from './aws-config.ts';
+import { dynamoDbParts } from './aws-dynamodb.ts';
+import { clockOf, type Env, once, type PartOptions } from './aws-env.ts';
+import { sesMailer } from './aws-ses.ts';
 import { monthToSummarise } from './periods.ts';
+
+/** What the handler runs on; the AWS runtime (aws-runtime.ts) has it too. */
+export interface SummaryRuntime {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly store: CartStore;
+  readonly mailer: Mailer;
+}
+
+/** The cart store and SES: this function's bundle loads the DynamoDB and SES clients only. */
+export function summaryRuntime(env: Env, options: PartOptions = {}): SummaryRuntime {
+  const config = configFor(env, undefined);
+  const dynamo = dynamoDbParts(env, options, {
+    purchaseRetentionMs: config.policy.retainCartsMs,
+  });
+  const mailer = sesMailer(env, options);
+  return {
+    config,
+    clock: clockOf(options),
+    get store() {
+      return dynamo.store();
+    },
+    get mailer() {
+      return mailer();
+    },
+  };
+}
 
 export type MonthlySummaryResult =
   | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'sent'; readonly month: string; readonly to: readonly string[] };
 
-export function createMonthlySummaryHandler(runtime: () => AwsRuntime) {
+export function createMonthlySummaryHandler(runtime: () => SummaryRuntime) {
   return async (event: unknown): Promise<MonthlySummaryResult> => {
     const r = runtime();
     const { config } = r;
@@ -34,4 +68,4 @@ export function createMonthlySummaryHandler(runtime: () => AwsRuntime) {
   };
 }
 
-export const handler = createMonthlySummaryHandler(containerRuntime);
+export const handler = createMonthlySummaryHandler(once(() => summaryRuntime(process.env)));

@@ -4,11 +4,46 @@
  * (CR_GOOGLE_FOLDER_ID unset): logged and skipped, the deploy simply has no sheet yet.
  */
 import { createGoogleSheet, type GoogleSheetOptions } from '../adapters/aws/google-sheet.ts';
+import type { Config } from '../app/config.ts';
 import { createExport, type DayExport } from '../app/export.ts';
-import { optional } from './aws-env.ts';
-import { type AwsRuntime, containerRuntime } from './aws-runtime.ts';
+import type { CartStore } from '../ports/cart-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import { configFor } from './aws-config.ts';
+import { dynamoDbParts } from './aws-dynamodb.ts';
+import { clockOf, type Env, once, optional, type PartOptions } from './aws-env.ts';
 import { dayToExport } from './periods.ts';
-import { parseGoogleCredentials, requiredSecret } from './secrets.ts';
+import {
+  type AppSecretSource,
+  createAppSecrets,
+  defaultSecretReader,
+  parseGoogleCredentials,
+} from './secrets.ts';
+
+/** What the handler runs on; the AWS runtime (aws-runtime.ts) has it too. */
+export interface ExportRuntime {
+  readonly env: Env;
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly store: CartStore;
+  readonly appSecrets: AppSecretSource;
+}
+
+/** The cart store and the secret: this bundle loads the DynamoDB and Secrets Manager clients. */
+export function exportRuntime(env: Env, options: PartOptions = {}): ExportRuntime {
+  const config = configFor(env, undefined);
+  const dynamo = dynamoDbParts(env, options, {
+    purchaseRetentionMs: config.policy.retainCartsMs,
+  });
+  return {
+    env,
+    config,
+    clock: clockOf(options),
+    get store() {
+      return dynamo.store();
+    },
+    appSecrets: createAppSecrets(env, defaultSecretReader(options.clients?.secretsManager)),
+  };
+}
 
 export type NightlyExportResult =
   | { readonly kind: 'skipped'; readonly reason: string }
@@ -18,7 +53,7 @@ export type NightlyExportResult =
 export type GoogleOverrides = Omit<GoogleSheetOptions, 'credentials' | 'folderId'>;
 
 export function createNightlyExportHandler(
-  runtime: () => AwsRuntime,
+  runtime: () => ExportRuntime,
   google: GoogleOverrides = {},
 ) {
   return async (event: unknown): Promise<NightlyExportResult> => {
@@ -30,9 +65,8 @@ export function createNightlyExportHandler(
       return { kind: 'skipped', reason };
     }
     const day = dayToExport(event, r.clock.now(), r.config.policy.storeTimeZone);
-    const name = 'CR_GOOGLE_CREDENTIALS_SECRET_NAME';
-    const key = await requiredSecret(r.env, r.secrets, 'CR_GOOGLE_CREDENTIALS', name);
-    const credentials = parseGoogleCredentials(key, r.env[name] ?? 'CR_GOOGLE_CREDENTIALS');
+    const key = await r.appSecrets.google();
+    const credentials = parseGoogleCredentials(key, 'the Google service account key');
     const sheet = createGoogleSheet({ ...google, credentials, folderId });
     const exporter = createExport({
       store: r.store,
@@ -46,4 +80,4 @@ export function createNightlyExportHandler(
   };
 }
 
-export const handler = createNightlyExportHandler(containerRuntime);
+export const handler = createNightlyExportHandler(once(() => exportRuntime(process.env)));

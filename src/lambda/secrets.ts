@@ -2,8 +2,22 @@
  * Secrets for the Lambdas: read by name from Secrets Manager once per container (the stack hands
  * out names, never values), unless a variable carries the value itself, which wins (tests, and
  * operators who prefer plain environment variables).
+ *
+ * The stack keeps every value in ONE JSON secret (CR_SECRETS_NAME, `cr/secrets`): Secrets
+ * Manager bills $0.40 a month per secret, and four secrets cost more than the rest of a small
+ * shop's stack. Its fields (all optional but `seed`):
+ *
+ *   {"seed": "<generated at deploy>", "webhook": "...", "links": "...",
+ *    "owners": {"sam": "<token>"}, "shopify": "...", "google": {<service account key>}}
+ *
+ * Secrets Manager generates one random value per secret, so the deploy generates `seed` and the
+ * webhook secret, the link secret and the `owner` token are derived from it (HMAC-SHA256 of the
+ * seed and the field's name, hex) until the operator writes a field of their own. The per-value
+ * secret names of earlier deploys (CR_WEBHOOK_SECRET_NAME, ...) are still read when no bundle is
+ * named.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createHmac } from 'node:crypto';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { OwnerToken } from '../app/config.ts';
 
 export class SecretsError extends Error {
@@ -135,4 +149,136 @@ export function parseGoogleCredentials(json: string, secretName = 'google creden
     );
   }
   return { clientEmail: key.client_email, privateKey: key.private_key } as GoogleCredentials;
+}
+
+/** A reader over the given client, or over a default one made on the first read. */
+export function defaultSecretReader(client?: SecretsManagerClient): SecretReader {
+  let reader: SecretReader | undefined;
+  return {
+    read(name) {
+      reader ??= createSecretReader(client ?? new SecretsManagerClient({}));
+      return reader.read(name);
+    },
+  };
+}
+
+/** The value the stack's one secret derives for `field` from its seed (see the top of the file). */
+export function derivedSecret(seed: string, field: 'webhook' | 'links' | 'owner'): string {
+  return createHmac('sha256', seed).update(`cart-recovery:${field}`).digest('hex');
+}
+
+interface SecretBundle {
+  readonly seed: string | undefined;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly name: string;
+}
+
+function parseBundle(json: string, name: string): SecretBundle {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new SecretsError(`${name}: not JSON; expected {"seed":"...","webhook":"...",...}`, {
+      cause: error,
+    });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SecretsError(`${name}: expected a JSON object {"seed":"...",...}`);
+  }
+  const fields = parsed as Record<string, unknown>;
+  const seed =
+    typeof fields.seed === 'string' && fields.seed.trim() !== '' ? fields.seed : undefined;
+  return { seed, fields, name };
+}
+
+/** Every secret a function may need, each from the first place that has it. */
+export interface AppSecretSource {
+  webhook(): Promise<string>;
+  links(): Promise<string>;
+  owners(): Promise<OwnerToken[]>;
+  /** undefined: no Shopify secret anywhere (the route answers 404). */
+  shopify(): Promise<string | undefined>;
+  /** The Google service account's key file, as JSON text. */
+  google(): Promise<string>;
+}
+
+export function createAppSecrets(env: Env, reader: SecretReader): AppSecretSource {
+  const bundleName = present(env.CR_SECRETS_NAME);
+  let bundle: Promise<SecretBundle> | undefined;
+  const readBundle = (name: string) => {
+    bundle ??= reader.read(name).then((json) => parseBundle(json, name));
+    // A failed read is retried by the next invocation, as the reader's own cache does.
+    bundle.catch(() => {
+      bundle = undefined;
+    });
+    return bundle;
+  };
+  /** A string field of the bundle, else the seed's derivation when there is one. */
+  async function field(
+    key: string,
+    derive: 'webhook' | 'links' | undefined,
+  ): Promise<string | undefined> {
+    if (bundleName === undefined) return undefined;
+    const b = await readBundle(bundleName);
+    const value = b.fields[key];
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      throw new SecretsError(`${b.name}: "${key}" must be a string`);
+    }
+    return derive !== undefined && b.seed !== undefined ? derivedSecret(b.seed, derive) : undefined;
+  }
+  const missing = (what: string, valueVar: string) =>
+    new SecretsError(`no ${what}: set CR_SECRETS_NAME (the stack's JSON secret) or ${valueVar}`);
+  return {
+    async webhook() {
+      const value = present(env.CR_WEBHOOK_SECRET) ?? (await field('webhook', 'webhook'));
+      if (value !== undefined) return value;
+      if (bundleName !== undefined) throw missing('webhook secret', 'CR_WEBHOOK_SECRET');
+      return requiredSecret(env, reader, 'CR_WEBHOOK_SECRET', 'CR_WEBHOOK_SECRET_NAME');
+    },
+    async links() {
+      const value = present(env.CR_LINK_SECRET) ?? (await field('links', 'links'));
+      if (value !== undefined) return value;
+      if (bundleName !== undefined) throw missing('link secret', 'CR_LINK_SECRET');
+      return requiredSecret(env, reader, 'CR_LINK_SECRET', 'CR_LINK_SECRET_NAME');
+    },
+    async owners() {
+      if (bundleName === undefined) {
+        const name = present(env.CR_OWNERS_SECRET_NAME);
+        if (name === undefined) throw missing('owner tokens', 'CR_OWNERS');
+        return parseOwnerTokens(await reader.read(name), name);
+      }
+      const b = await readBundle(bundleName);
+      const given = b.fields.owners;
+      if (given !== undefined && given !== null) {
+        return parseOwnerTokens(JSON.stringify(given), `${b.name} "owners"`);
+      }
+      if (b.seed === undefined) throw missing('owner tokens', 'CR_OWNERS');
+      return [{ name: 'owner', token: derivedSecret(b.seed, 'owner') }];
+    },
+    async shopify() {
+      const value = present(env.CR_SHOPIFY_SECRET) ?? (await field('shopify', undefined));
+      if (value !== undefined || bundleName !== undefined) return value;
+      return optionalSecret(env, reader, 'CR_SHOPIFY_SECRET', 'CR_SHOPIFY_SECRET_NAME');
+    },
+    async google() {
+      const value = present(env.CR_GOOGLE_CREDENTIALS);
+      if (value !== undefined) return value;
+      if (bundleName === undefined) {
+        return requiredSecret(
+          env,
+          reader,
+          'CR_GOOGLE_CREDENTIALS',
+          'CR_GOOGLE_CREDENTIALS_SECRET_NAME',
+        );
+      }
+      const key = (await readBundle(bundleName)).fields.google;
+      if (key === undefined || key === null) {
+        throw new SecretsError(
+          `${bundleName}: no "google" field; put the service account's JSON key under "google"`,
+        );
+      }
+      return typeof key === 'string' ? key : JSON.stringify(key);
+    },
+  };
 }

@@ -20,7 +20,8 @@ import { browserCartOfMessageId } from '../domain/copy.ts';
 import { blockedBy, parseSesNotification } from '../domain/ses-feedback.ts';
 import type { Clock } from '../ports/clock.ts';
 import { BlockKind, type UnsubscribeList } from '../ports/unsubscribe-list.ts';
-import { type AwsRuntime, containerRuntime } from './aws-runtime.ts';
+import { dynamoDbParts } from './aws-dynamodb.ts';
+import { clockOf, once, type PartOptions } from './aws-env.ts';
 
 export interface FeedbackOutcome {
   readonly added: string[];
@@ -120,11 +121,26 @@ export async function applySesFeedback(
   return { added, upgraded, already, invalid, ignored };
 }
 
-export function createSesFeedbackHandler(runtime: () => AwsRuntime) {
+/** What the handler runs on; the AWS runtime (aws-runtime.ts) has it too. */
+export interface FeedbackRuntime {
+  readonly unsubscribes: UnsubscribeList;
+  readonly clock: Clock;
+}
+
+export function createSesFeedbackHandler(runtime: () => FeedbackRuntime) {
   return async (event: SNSEvent): Promise<FeedbackOutcome> => {
     const r = runtime();
     return applySesFeedback(event, { unsubscribes: r.unsubscribes, clock: r.clock });
   };
 }
 
-export const handler = createSesFeedbackHandler(containerRuntime);
+/** The unsubscribe list and nothing else: this function's bundle loads only the DynamoDB client. */
+export function feedbackRuntime(
+  env: Readonly<Record<string, string | undefined>>,
+  options: PartOptions = {},
+): FeedbackRuntime {
+  const dynamo = dynamoDbParts(env, options);
+  return { unsubscribes: dynamo.unsubscribes(), clock: clockOf(options) };
+}
+
+export const handler = createSesFeedbackHandler(once(() => feedbackRuntime(process.env)));

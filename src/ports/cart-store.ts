@@ -35,6 +35,12 @@ export interface SaveCart {
   readonly newAliases?: readonly string[];
 }
 
+/** One page of open carts, in a stable order; `next` resumes after it (null: no more). */
+export interface OpenCartsPage {
+  readonly carts: readonly Cart[];
+  readonly next: string | null;
+}
+
 export interface CartStore {
   get(cartId: string): Promise<Cart | null>;
 
@@ -66,6 +72,13 @@ export interface CartStore {
 
   /** Carts whose last shopper activity is in [from, to), oldest first. */
   listByActivity(from: number, to: number): AsyncIterable<Cart>;
+
+  /**
+   * Every open cart, a page at a time (re-arming wake-ups after a restore). `after` is a page's
+   * `next`, or null to start; a page may hold fewer than `limit` carts (even none) and still
+   * have a `next`. Walks the whole table: for rare operations, never a request path.
+   */
+  openCarts(after: string | null, limit: number): Promise<OpenCartsPage>;
 
   /** Every open cart of one address (the gate chases only the newest). */
   openCartsFor(email: string): Promise<Cart[]>;

@@ -51,15 +51,18 @@ const DLQ_ARN = 'arn:aws:sqs:eu-west-1:123456789012:cr-wakeup-dlq';
 
 const googleKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
+/** The stack's one secret, with the fields an operator writes into it. */
 const SECRETS: Record<string, string> = {
-  'cr/google-service-account': JSON.stringify({
-    type: 'service_account',
-    client_email: 'sheets@cr-e2e.iam.gserviceaccount.com',
-    private_key: googleKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  'cr/secrets': JSON.stringify({
+    seed: 'seed_e2e_0123456789abcdef0123456789abcdef',
+    webhook: WEBHOOK_SECRET,
+    owners: { owner: OWNER_TOKEN },
+    google: {
+      type: 'service_account',
+      client_email: 'sheets@cr-e2e.iam.gserviceaccount.com',
+      private_key: googleKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    },
   }),
-  'cr/webhook-secret': WEBHOOK_SECRET,
-  'cr/owner-tokens': JSON.stringify({ owner: OWNER_TOKEN }),
-  'cr/link-secret': 'link_secret_e2e_0123456789abcdef',
 };
 
 let emulator: DynamoDbLocal;
@@ -109,9 +112,7 @@ function envs() {
       ...tableEnv,
       ...wakeupEnv,
       ...storeEnv,
-      CR_WEBHOOK_SECRET_NAME: 'cr/webhook-secret',
-      CR_OWNERS_SECRET_NAME: 'cr/owner-tokens',
-      CR_LINK_SECRET_NAME: 'cr/link-secret',
+      CR_SECRETS_NAME: 'cr/secrets',
     },
     waiter: {
       ...tableEnv,
@@ -120,14 +121,13 @@ function envs() {
       CR_MAIL: 'ses',
       CR_SES_CONFIGURATION_SET: 'cr-mail',
       CR_PUBLIC_URL: `https://${DOMAIN}/`,
-      CR_LINK_SECRET_NAME: 'cr/link-secret',
+      CR_SECRETS_NAME: 'cr/secrets',
     },
     nightlyExport: {
       ...tableEnv,
       ...storeEnv,
       CR_PUBLIC_URL: `https://${DOMAIN}`,
-      CR_LINK_SECRET_NAME: 'cr/link-secret',
-      CR_GOOGLE_CREDENTIALS_SECRET_NAME: 'cr/google-service-account',
+      CR_SECRETS_NAME: 'cr/secrets',
       CR_GOOGLE_FOLDER_ID: 'folder-e2e',
     },
     monthlySummary: {

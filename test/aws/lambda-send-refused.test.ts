@@ -74,7 +74,7 @@ describe('a permanent SES rejection on AWS', () => {
     );
     const parsed = parseCartEvent(cartEvent({ occurredAt: '2026-11-23T10:00:00Z' }));
     if (!parsed.ok) throw new Error('the test event does not parse');
-    await runtime.ingest(parsed.event);
+    await (await runtime.services()).ingest(parsed.event);
     const waiter = createWaiterHandler(() => runtime);
     const kinds: string[] = [];
     // The cart's life up to give-up (7 days) and a day more; its retention wake-up is later.

@@ -361,6 +361,54 @@ export function runCartStoreContract({ name, make }: CartStoreContractOptions): 
         );
       });
 
+      it('pages through every open cart exactly once, whatever the page size', async () => {
+        const open = Array.from({ length: 23 }, (_, i) =>
+          makeCart({ id: `c_open_${i}`, wakeAt: i % 4 === 0 ? null : T0 + i * HOUR }),
+        );
+        await saveAll(store, [
+          ...open,
+          makeCart({ id: 'c_bought', status: 'bought', boughtAt: T0, wakeAt: null }),
+          makeCart({ id: 'c_closed', status: 'closed', closedReason: 'written_off', wakeAt: null }),
+        ]);
+        // Other kinds of rows (aliases, seen events) share the table on DynamoDB: never listed.
+        await store.save({
+          cart: makeCart({ id: 'c_aliased', aliases: ['chk_1'] }),
+          expectedVersion: null,
+          audit: [],
+          newAliases: ['chk_1'],
+        });
+        await store.recordEvent('evt_seen', null, 'c_open_0');
+        const expected = [...open.map((c) => c.id), 'c_aliased'].sort();
+        for (const limit of [1, 5, 100]) {
+          const seen: Cart[] = [];
+          let after: string | null = null;
+          for (let pages = 0; pages < 500; pages++) {
+            const page = await store.openCarts(after, limit);
+            expect(page.carts.length).toBeLessThanOrEqual(limit);
+            seen.push(...page.carts);
+            after = page.next;
+            if (after === null) break;
+          }
+          expect(after).toBeNull();
+          expect(seen.map((c) => c.id).sort()).toEqual(expected);
+          expect(seen.find((c) => c.id === 'c_open_3')).toEqual(
+            makeCart({ id: 'c_open_3', wakeAt: T0 + 3 * HOUR, version: 1 }),
+          );
+        }
+      });
+
+      it('lists no open carts in an empty table, and drops a cart once it is bought', async () => {
+        expect(await store.openCarts(null, 10)).toEqual({ carts: [], next: null });
+        const v1 = await create(makeCart({ id: 'c_soon_bought' }));
+        await store.save({
+          cart: { ...v1, status: 'bought', boughtAt: T0, wakeAt: null },
+          expectedVersion: 1,
+          audit: [],
+        });
+        const page = await store.openCarts(null, 10);
+        expect(page.carts).toEqual([]);
+      });
+
       it("lists only an address's open carts, newest first", async () => {
         await saveAll(store, [
           makeCart({ id: 'c_old', lastActivityAt: T0 }),

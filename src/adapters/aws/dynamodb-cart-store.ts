@@ -18,6 +18,7 @@ import {
   GetCommand,
   PutCommand,
   type QueryCommandInput,
+  ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -29,6 +30,7 @@ import { type Clock, systemClock } from '../../ports/clock.ts';
 import {
   aliasKey,
   batchGetAll,
+  CART_SK,
   cartItem,
   cartKey,
   eventKey,
@@ -441,6 +443,10 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       return last;
     },
 
+    openCarts: dynamoDbOpenCarts(doc, stateTable, fail, (consumed) =>
+      count('cart.openCarts', 'read', consumed),
+    ),
+
     async openCartsFor(email) {
       const keys = await all(
         query('cart.openCartsFor', {
@@ -560,5 +566,54 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       }));
       await writeAudit('audit.append', [...rows, ...tallyWrites(entries, auditTable)]);
     },
+  };
+}
+
+/**
+ * Open carts, a Scan page at a time. A Scan, not a Query: no index holds every open cart (byEmail
+ * holds only those with an address, and byDay is by activity), and one made for this would be
+ * written on every cart change to serve an operation run after a restore. Its cost: a Scan is
+ * billed on every item it reads, filtered or not, so one walk reads the whole state table, about
+ * 0.5 read units per 4 KB of table (eventually consistent): $0.125 per million units, a few cents
+ * for a large shop. `limit` bounds the items read per page, before the filter.
+ */
+function dynamoDbOpenCarts(
+  doc: ReturnType<typeof toDocumentClient>,
+  stateTable: string,
+  fail: (operation: string, table: string, error: unknown) => never,
+  counted: (consumed: ConsumedCapacity | undefined) => void,
+): CartStore['openCarts'] {
+  const decode = (cursor: string): Item => {
+    try {
+      return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Item;
+    } catch (error) {
+      throw new CartStoreError(`open carts: "${cursor.slice(0, 40)}" is not a page cursor`, {
+        cause: error,
+      });
+    }
+  };
+  return async (after, limit) => {
+    try {
+      const out = await doc.send(
+        new ScanCommand({
+          TableName: stateTable,
+          FilterExpression: 'sk = :cart AND #status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':cart': CART_SK, ':open': CartStatus.open },
+          Limit: limit,
+          ReturnConsumedCapacity: 'TOTAL',
+          ...(after === null ? {} : { ExclusiveStartKey: decode(after) }),
+        }),
+      );
+      counted(out.ConsumedCapacity);
+      const next = out.LastEvaluatedKey;
+      return {
+        carts: (out.Items ?? []).map(toCart),
+        next: next === undefined ? null : Buffer.from(JSON.stringify(next)).toString('base64url'),
+      };
+    } catch (error) {
+      if (error instanceof CartStoreError) throw error;
+      fail('Scan (openCarts)', stateTable, error);
+    }
   };
 }

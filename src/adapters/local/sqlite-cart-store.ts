@@ -368,6 +368,8 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
       return openForEmail.all(email).map(toCart);
     },
 
+    openCarts: sqliteOpenCarts(db),
+
     async sendsTo(email, since) {
       return sendsStmt.all(email, since).map((row) => row.at);
     },
@@ -436,5 +438,21 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
         if (changes < PAGE * 5) return deleted;
       }
     },
+  };
+}
+
+/**
+ * Open carts by id, `after` the last id of the page before. The status filter reads the table
+ * (no index leads with it), which is fine for an operation run by hand after a restore.
+ */
+function sqliteOpenCarts(db: SqliteDatabase): CartStore['openCarts'] {
+  const page = db.prepare<[string, number], CartRow>(
+    `SELECT id, wake_at, version, data FROM carts WHERE status = 'open' AND id > ?
+     ORDER BY id LIMIT ?`,
+  );
+  return async (after, limit) => {
+    const carts = page.all(after ?? '', limit).map(toCart);
+    const last = carts.at(-1);
+    return { carts, next: carts.length < limit || last === undefined ? null : last.id };
   };
 }

@@ -1,0 +1,93 @@
+/**
+ * Every route and owner page, mounted from the use cases (src/app/services.ts) in one place: the
+ * local runtime and the AWS runtime both serve exactly this app, so a route or page that works
+ * under `serve` works behind the Function URL (test/http/compose-parity.test.ts holds them to it).
+ */
+import type { Hono } from 'hono';
+import type { OwnerToken } from '../app/config.ts';
+import type { Services } from '../app/services.ts';
+import { createSignInThrottle } from '../domain/sign-in-throttle.ts';
+import type { OwnerSignOuts } from '../ports/owner-sign-outs.ts';
+import { createApp } from './app.ts';
+import { ownerPages } from './owner-pages.ts';
+import { SafeHtml } from './page.ts';
+import { shopifyRoute } from './shopify-route.ts';
+import { shopperRoutes } from './shopper-routes.ts';
+import { snippetRoute } from './snippet-route.ts';
+
+export interface AppSecrets {
+  /** Signs POST /events. */
+  readonly webhook: string;
+  /** The Shopify app's webhook secret; undefined: POST /webhooks/shopify answers 404. */
+  readonly shopify: string | undefined;
+  /** Signs the snippet's cart tokens (the link secret). */
+  readonly cart: string;
+}
+
+export interface ComposeAppDeps {
+  readonly services: Services;
+  readonly owners: readonly OwnerToken[];
+  readonly signOuts: OwnerSignOuts;
+  readonly secrets: AppSecrets;
+}
+
+export function composeApp({ services, owners, signOuts, secrets }: ComposeAppDeps): Hono {
+  const { config, clock, store, stops, ingest, reports } = services;
+  const observers = { log: services.log, metrics: services.metrics };
+  const storeTimeZone = config.policy.storeTimeZone;
+  // One budget of wrong owner tokens for the API and the sign-in form.
+  const ownerThrottle = createSignInThrottle();
+  return createApp({
+    ingest,
+    webhookSecret: secrets.webhook,
+    storeHosts: config.storeHosts,
+    clock,
+    store,
+    stops,
+    owners,
+    storeTimeZone,
+    senderHealth: services.senderHealth,
+    summary: (month) => reports.summaryJson(month),
+    trustProxy: config.trustProxy,
+    ownerThrottle,
+    ...observers,
+    metricsToken: config.metricsToken,
+    extraRoutes: [
+      shopperRoutes({
+        links: services.links,
+        stops,
+        store,
+        clock,
+        storeName: config.storeName,
+        storeUrl: config.storeUrl,
+        storeTimeZone,
+      }),
+      shopifyRoute({
+        ingest,
+        shopifySecret: secrets.shopify,
+        storeHosts: config.storeHosts,
+        ...observers,
+      }),
+      snippetRoute({
+        ingest: services.browserIngest,
+        store,
+        clock,
+        snippet: config.snippet,
+        cartSecret: secrets.cart,
+        ...observers,
+      }),
+      ownerPages({
+        store,
+        stops,
+        owners,
+        clock,
+        storeTimeZone,
+        cookieSecure: config.publicUrl.startsWith('https:'),
+        signOuts,
+        signInThrottle: ownerThrottle,
+        // The monthly email links here: the page answers the same on every runtime.
+        summaryHtml: async (month) => new SafeHtml(await reports.summaryHtml(month)),
+      }),
+    ],
+  });
+}
