@@ -89,11 +89,14 @@ const withStoredAfter = (entries: readonly AuditEntry[], stored: Cart) =>
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
-/** Audit actions written in one transaction with the row they describe (sends and stops). */
+/**
+ * Audit actions written in one transaction with the row they describe: sends (the frequency cap
+ * and sender health count them from these rows) and stops. A let-go (`expired`) may trail its
+ * row: the row itself says closed and why, so a crash between them loses a line of history only.
+ */
 const KEPT_WITH_CHANGE: ReadonlySet<string> = new Set<string>([
   AuditAction.reminderSent,
   AuditAction.checkout,
-  AuditAction.expired,
   AuditAction.suppress,
   AuditAction.writeOff,
   AuditAction.unsubscribe,
@@ -174,13 +177,13 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       ]),
     ];
     const entries = withStoredAfter(audit, stored);
-    const auditWrites: TransactItems = [
-      ...entries.map((entry) => ({
-        Put: { TableName: auditTable, Item: auditItem(entry, retention) },
-      })),
-      // Sender health counts sends as they are recorded (domain/health-tally.ts).
-      ...tallyWrites(entries, auditTable),
-    ];
+    const auditWrites: TransactItems = entries.map((entry) => ({
+      Put: { TableName: auditTable, Item: auditItem(entry, retention) },
+    }));
+    // Sender health counts sends as they are recorded (domain/health-tally.ts). Counters, written
+    // after the change in every case: a crash between loses one count (the rate it feeds is a
+    // 30-day ratio), and a counter outside the transaction costs half.
+    const tallies = tallyWrites(entries, auditTable);
     const needed = 1 + atomic.length + auditWrites.length;
     // A send or a stop is on record with the change or not at all: the frequency cap and sender
     // health count sends from these rows, and "every stop and send is audited" must survive a
@@ -192,7 +195,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
         `one change of cart ${cart.id} needs ${needed} transaction items (audit rows, aliases, purchases): at most ${MAX_TRANSACT_ITEMS}`,
       );
     }
-    return { stored, row, atomic, auditWrites, together };
+    return { stored, row, atomic, auditWrites, tallies, together };
   }
 
   async function transact(op: string, TransactItems: TransactItems) {
@@ -235,17 +238,18 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
 
   /** Writes one change: the row (alone or in its transaction), then whatever audit is left. */
   async function write(op: string, change: SaveCart): Promise<Written> {
-    const { stored, row, atomic, auditWrites, together } = changeItems(change);
+    const { stored, row, atomic, auditWrites, tallies, together } = changeItems(change);
     if (together) {
       try {
-        // Already a transaction: the audit rows ride in it and are atomic with the change.
+        // A transaction: the audit rows ride in it and are atomic with the change.
         await transact(op, [{ Put: row }, ...atomic, ...auditWrites]);
-        return { kind: 'saved', cart: stored };
       } catch (error) {
         const codes = cancellationCodes(error);
         if (codes?.some(lostRace)) return { kind: 'conflict' };
         fail(`TransactWriteItems (${op})`, `${stateTable}+${auditTable}`, error);
       }
+      await writeAudit(`${op}.tally`, tallies);
+      return { kind: 'saved', cart: stored };
     }
     try {
       const out = await doc.send(new PutCommand({ ...row, ReturnConsumedCapacity: 'TOTAL' }));
@@ -257,7 +261,7 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
     }
     // After the row, never before: an audit row always describes a change that happened. A
     // crash between the two leaves an update or a held step without its row; never a send or stop.
-    await writeAudit(`${op}.audit`, auditWrites);
+    await writeAudit(`${op}.audit`, [...auditWrites, ...tallies]);
     return { kind: 'saved', cart: stored };
   }
 
