@@ -28,8 +28,12 @@ export interface ServicePorts {
   readonly store: CartStore;
   readonly unsubscribes: UnsubscribeList;
   readonly wakeups: Wakeups;
-  /** Asked for on the first send only: an HTTP container that never mails never builds one. */
-  readonly mailer: () => Mailer;
+  /**
+   * The mailer, or a factory asked on the first send only (an HTTP container that never mails
+   * never builds one). Only a mailer given as itself can offer wasSent, which claim recovery needs:
+   * whether a lazily built one would is not known until it is built.
+   */
+  readonly mailer: Mailer | (() => Mailer);
   readonly tallies: HealthTallies;
   readonly addressBudget: AddressBudget;
   readonly clock: Clock;
@@ -52,8 +56,10 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(ports: ServicePorts, config: Config, options: ServiceOptions = {}) {
   const { store, unsubscribes, wakeups, clock, log, metrics } = ports;
   const { policy } = config;
-  // A mailer that is built when the first message goes out, not when the use cases are.
-  const mailer: Mailer = { send: (email) => ports.mailer().send(email) };
+  const given = ports.mailer;
+  // A factory: the mailer is built when the first message goes out, not when the use cases are.
+  const mailer: Mailer =
+    typeof given === 'function' ? { send: (email) => given().send(email) } : given;
   const compose = createReminderComposer({
     links: ports.links,
     templates: ports.templates,
@@ -67,7 +73,7 @@ export function createServices(ports: ServicePorts, config: Config, options: Ser
     tallies: ports.tallies,
     clock,
     notify: notifyOwners({
-      mailer: ports.mailer,
+      mailer: () => mailer,
       clock,
       reportTo: config.reportTo,
       from: config.from,

@@ -108,7 +108,8 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
       store,
       unsubscribes,
       wakeups,
-      mailer: () => mailer,
+      // Itself, not a factory: the outbox answers wasSent, so a claim left at a kill is settled.
+      mailer,
       tallies: createSqliteHealthTallies(db),
       addressBudget: createSqliteAddressBudget(db),
       clock,

@@ -146,8 +146,8 @@ describe('formatSummaryTable', () => {
     expect(table).toContain(`$${cost.total}`);
     // The stack's own lines are shown apart from what the month's volume cost.
     expect(table).toMatch(/Fixed each month/);
-    expect(table).toMatch(/Secrets Manager\s+secrets\s+4/);
-    expect(table).toMatch(/CloudWatch alarms\s+alarm metrics\s+16/);
+    expect(table).toMatch(/Secrets Manager\s+secrets\s+1/);
+    expect(table).toMatch(/CloudWatch alarms\s+alarm metrics\s+9/);
     expect(table).toContain(`Fixed total`);
     expect(table).toContain(`$${cost.fixedTotal}`);
     expect(table).not.toMatch(/NaN|undefined/);
