@@ -3,7 +3,7 @@
  * cart change and its audit row are written in one transaction: a stop that is not audited, or an
  * audit row for a change that did not happen, cannot exist.
  */
-import type { AuditAction, AuditEntry, StoredAuditEntry } from '../domain/audit.ts';
+import type { AuditEntry, StoredAuditEntry } from '../domain/audit.ts';
 import type { Cart } from '../domain/cart.ts';
 
 export type SaveResult =
@@ -94,18 +94,6 @@ export interface CartStore {
 
   /** Every audit row in [from, to), oldest first: the monthly summary's source. */
   auditBetween(from: number, to: number): AsyncIterable<StoredAuditEntry>;
-
-  /**
-   * Just the times of one kind of audit row in [from, to), oldest first: counting sends or finding
-   * the last hold without reading every row's snapshots (sender health asks every few minutes).
-   * With `cartIdPrefix`, only rows of carts whose id starts with it (one lane's: `web_`).
-   */
-  auditTimes(
-    action: AuditAction,
-    from: number,
-    to: number,
-    cartIdPrefix?: string,
-  ): Promise<number[]>;
 
   /** Writes audit rows that change no cart (e.g. an unsubscribe with no cart attached). */
   appendAudit(entries: readonly AuditEntry[]): Promise<void>;

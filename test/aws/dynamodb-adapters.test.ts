@@ -47,6 +47,24 @@ async function setup() {
   return { client, tables, usage, store, raw };
 }
 
+/** A store whose every request is priced by the billing meter, as the month bench prices it. */
+async function meteredSetup() {
+  const client = emulator.client();
+  const probe = emulator.client();
+  const tables = await createTables(probe);
+  const meter = createDynamoDbMeter({
+    tables: [stateTableDefinition(tables.state), auditTableDefinition(tables.audit)],
+    probe,
+  });
+  meter.attach(client);
+  const store = createDynamoDbCartStore({
+    client,
+    stateTable: tables.state,
+    auditTable: tables.audit,
+  });
+  return { tables, meter, store };
+}
+
 describe('DynamoDB cart store, beyond the contract', () => {
   it('lays out the cart item for the byEmail (open carts only) and byDay indexes', async () => {
     const { tables, store, raw } = await setup();
@@ -154,19 +172,7 @@ describe('DynamoDB cart store, beyond the contract', () => {
   });
 
   it('writes an update of the row alone as one plain Put, touching only the byDay time', async () => {
-    const client = emulator.client();
-    const probe = emulator.client();
-    const tables = await createTables(probe);
-    const meter = createDynamoDbMeter({
-      tables: [stateTableDefinition(tables.state), auditTableDefinition(tables.audit)],
-      probe,
-    });
-    meter.attach(client);
-    const store = createDynamoDbCartStore({
-      client,
-      stateTable: tables.state,
-      auditTable: tables.audit,
-    });
+    const { tables, meter, store } = await meteredSetup();
     await store.save({ cart: makeCart(), expectedVersion: null, audit: [] });
     meter.reset();
     // Later the same day: new activity, a new wake-up. Address and day unchanged.
@@ -185,19 +191,7 @@ describe('DynamoDB cart store, beyond the contract', () => {
   });
 
   it('records a send or a stop in one transaction with its audit row; an update row follows', async () => {
-    const client = emulator.client();
-    const probe = emulator.client();
-    const tables = await createTables(probe);
-    const meter = createDynamoDbMeter({
-      tables: [stateTableDefinition(tables.state), auditTableDefinition(tables.audit)],
-      probe,
-    });
-    meter.attach(client);
-    const store = createDynamoDbCartStore({
-      client,
-      stateTable: tables.state,
-      auditTable: tables.audit,
-    });
+    const { meter, store } = await meteredSetup();
     await store.save({ cart: makeCart(), expectedVersion: null, audit: [] });
     const apis = () => Object.keys(meter.snapshot().byOperation).map((op) => op.split(' ')[0]);
     // A held step may trail its row: a crash between them loses only a note.

@@ -3,11 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { AWS_PRICES_US_EAST_1 } from '../../src/domain/aws-prices.ts';
 import { costForMonth, DEFAULT_ASSUMPTIONS, usageFromSummary } from '../../src/domain/cost.ts';
 import { openTestRuntime, RT_OWNER, RT_SECRET } from '../support/runtime.ts';
 import { cartEvent } from '../support/signed-event.ts';
+import { runCli } from './run-cli.ts';
 
 type Runtime = ReturnType<typeof openTestRuntime>;
 const open: Runtime[] = [];
@@ -15,25 +15,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   for (const rt of open.splice(0)) await rt.shutdown();
 });
-
-async function runCli(argv: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(argv, env), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 function envFor(dataDir: string): Record<string, string> {
   return {

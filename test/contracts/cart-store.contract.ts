@@ -243,44 +243,6 @@ export function runCartStoreContract({ name, make }: CartStoreContractOptions): 
         );
         expect(await collect(store.auditBetween(to, to))).toEqual([]);
       });
-
-      it('gives just the times of one action in [from, to), across months, oldest first', async () => {
-        const nov = Date.UTC(2026, 10, 1);
-        await store.appendAudit([
-          makeAudit({ action: 'reminder_sent', at: nov - HOUR }), // October
-          makeAudit({ action: 'reminder_sent', at: nov + HOUR }),
-          makeAudit({ action: 'reminder_held', at: nov + 2 * HOUR }),
-          makeAudit({ cartId: null, email: null, action: 'sender_cleared', at: nov + 3 * HOUR }),
-          makeAudit({ action: 'reminder_sent', at: nov + 4 * HOUR }), // == to: excluded
-        ]);
-        expect(await store.auditTimes('reminder_sent', nov - 2 * HOUR, nov + 4 * HOUR)).toEqual([
-          nov - HOUR,
-          nov + HOUR,
-        ]);
-        expect(await store.auditTimes('sender_cleared', nov - 2 * HOUR, nov + 5 * HOUR)).toEqual([
-          nov + 3 * HOUR,
-        ]);
-        expect(await store.auditTimes('expired', nov - 2 * HOUR, nov + 5 * HOUR)).toEqual([]);
-      });
-
-      it("gives one lane's times: only rows of carts whose id starts with the prefix, case and all", async () => {
-        const nov = Date.UTC(2026, 10, 1);
-        await store.appendAudit([
-          makeAudit({ cartId: 'web_a', action: 'reminder_sent', at: nov + HOUR }),
-          makeAudit({ cartId: 'c_1', action: 'reminder_sent', at: nov + 2 * HOUR }),
-          makeAudit({ cartId: 'WEB_b', action: 'reminder_sent', at: nov + 3 * HOUR }),
-          makeAudit({ cartId: null, action: 'reminder_sent', at: nov + 4 * HOUR }),
-          makeAudit({ cartId: 'web_c', action: 'bounced', at: nov + 5 * HOUR }),
-          makeAudit({ cartId: 'web_d', action: 'reminder_sent', at: nov + 6 * HOUR }),
-        ]);
-        const range = [nov, nov + 24 * HOUR] as const;
-        expect(await store.auditTimes('reminder_sent', ...range, 'web_')).toEqual([
-          nov + HOUR,
-          nov + 6 * HOUR,
-        ]);
-        expect(await store.auditTimes('bounced', ...range, 'web_')).toEqual([nov + 5 * HOUR]);
-        expect(await store.auditTimes('reminder_sent', ...range)).toHaveLength(5);
-      });
     });
 
     describe('recordEvent', () => {

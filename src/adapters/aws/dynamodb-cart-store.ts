@@ -531,37 +531,6 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       }
     },
 
-    async auditTimes(action, from, to, cartIdPrefix) {
-      const times: number[] = [];
-      if (to <= from) return times;
-      // A cart's audit rows are keyed CART#<id>, so one lane's rows are a key prefix.
-      const lane = cartIdPrefix === undefined ? {} : { ':cartPk': `CART#${cartIdPrefix}` };
-      for (const month of monthsIn(from, to)) {
-        for (const shard of shards()) {
-          const items = auditQuery('audit.auditTimes', {
-            IndexName: Index.byMonth,
-            KeyConditionExpression: 'gsi2pk = :month AND sk BETWEEN :lo AND :hi',
-            // The index holds action and time: nothing else is read.
-            FilterExpression: `#action = :action AND #at < :to${
-              cartIdPrefix === undefined ? '' : ' AND begins_with(pk, :cartPk)'
-            }`,
-            ProjectionExpression: '#at',
-            ExpressionAttributeNames: { '#action': 'action', '#at': 'at' },
-            ExpressionAttributeValues: {
-              ':month': shardedKey(monthKey(month), shard),
-              ':lo': padTime(from),
-              ':hi': padTime(to),
-              ':action': action,
-              ':to': to,
-              ...lane,
-            },
-          });
-          for await (const item of items) times.push(Number(item.at));
-        }
-      }
-      return times.sort((a, b) => a - b);
-    },
-
     async appendAudit(entries) {
       // Rows that change no cart: each Put on its own, with its days' tallies (callers append a
       // handful at a time).

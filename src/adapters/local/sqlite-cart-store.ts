@@ -158,14 +158,6 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     `SELECT * FROM audit WHERE at >= ? AND at < ? AND (at > ? OR (at = ? AND seq > ?))
      ORDER BY at, seq LIMIT ${PAGE}`,
   );
-  const auditTimesStmt = db.prepare<[string, number, number], { at: number }>(
-    'SELECT at FROM audit WHERE action = ? AND at >= ? AND at < ? ORDER BY at',
-  );
-  // substr, not LIKE: LIKE ignores case for ASCII, and cart ids are case-sensitive.
-  const laneTimesStmt = db.prepare<[string, number, number, number, string], { at: number }>(
-    `SELECT at FROM audit WHERE action = ? AND at >= ? AND at < ? AND substr(cart_id, 1, ?) = ?
-     ORDER BY at`,
-  );
   const dueStmt = db.prepare<[number, number], { id: string }>(
     'SELECT id FROM carts WHERE wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT ?',
   );
@@ -393,14 +385,6 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
         lastAt = last.at;
         lastSeq = last.seq;
       }
-    },
-
-    async auditTimes(action, from, to, cartIdPrefix) {
-      const rows =
-        cartIdPrefix === undefined
-          ? auditTimesStmt.all(action, from, to)
-          : laneTimesStmt.all(action, from, to, cartIdPrefix.length, cartIdPrefix);
-      return rows.map((row) => row.at);
     },
 
     async appendAudit(entries) {
