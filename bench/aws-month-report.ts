@@ -106,7 +106,7 @@ export function writeAssumptionsFile(
   const body = `/**
  * AWS usage per unit of work, MEASURED by bench/aws-month.ts (\`npm run bench -- aws-month --write-assumptions\`):
  * ${r.carts} carts through the real Lambda handlers on DynamoDB Local over ${r.auditRows} pre-filled audit rows,
- * every DynamoDB request priced by AWS's billing rules (src/adapters/aws/dynamodb-meter.ts). Generated; do not edit
+ * every DynamoDB request priced by AWS's billing rules (src/adapters/dynamodb/dynamodb-meter.ts). Generated; do not edit
  * by hand, run the bench again. Lambda duration is not measurable on DynamoDB Local and stays a stated guess in cost.ts.
  */
 export const MEASURED_AWS_USAGE = {
@@ -182,7 +182,7 @@ export function awsMonthMarkdown(r: MonthResult): string {
   return [
     '## A simulated month on AWS, metered by the billing rules (aws-month)',
     '',
-    `${r.carts} carts arriving over 30 days (3 items with store-length product, image and restore URLs; 85% with an email; about a third buy, half before the first reminder, half after one or two), through the real Lambda handlers: POST /events as Function URL events, the waiter as Scheduler invokes it (a stand-in firing schedules in time order on a simulated clock, keeping Scheduler's rules), SES feedback as SNS delivers it (about 1% of reminders bounce, 0.2% complain). DynamoDB Local holds the data, over an audit table pre-filled with ${r.auditRows.toLocaleString('en-US')} rows of a year of earlier months. Every DynamoDB request is priced by AWS's documented on-demand rules at the SDK boundary (\`src/adapters/aws/dynamodb-meter.ts\`), never by DynamoDB Local's ConsumedCapacity. Run time ${n2(r.seconds)} s.`,
+    `${r.carts} carts arriving over 30 days (3 items with store-length product, image and restore URLs; 85% with an email; about a third buy, half before the first reminder, half after one or two), through the real Lambda handlers: POST /events as Function URL events, the waiter as Scheduler invokes it (a stand-in firing schedules in time order on a simulated clock, keeping Scheduler's rules), SES feedback as SNS delivers it (about 1% of reminders bounce, 0.2% complain). DynamoDB Local holds the data, over an audit table pre-filled with ${r.auditRows.toLocaleString('en-US')} rows of a year of earlier months. Every DynamoDB request is priced by AWS's documented on-demand rules at the SDK boundary (\`src/adapters/dynamodb/dynamodb-meter.ts\`), never by DynamoDB Local's ConsumedCapacity. Run time ${n2(r.seconds)} s.`,
     '',
     '| per unit of work | count | DynamoDB requests | RRU | WRU | of which GSI WRU |',
     '|---|---:|---:|---:|---:|---:|',

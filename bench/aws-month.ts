@@ -1,5 +1,5 @@
 /**
- * A simulated month on AWS, metered by AWS's billing rules (src/adapters/aws/dynamodb-meter.ts),
+ * A simulated month on AWS, metered by AWS's billing rules (src/adapters/dynamodb/dynamodb-meter.ts),
  * not by DynamoDB Local's ConsumedCapacity: carts arrive over 30 days and go through the real
  * Lambda handlers (POST /events as Function URL events, the waiter as Scheduler invokes it, SES
  * feedback as SNS delivers it) on DynamoDB Local, with a Scheduler stand-in firing schedules in
@@ -21,14 +21,14 @@ import {
   createDynamoDbMeter,
   type MeterSnapshot,
   measureStorage,
-} from '../src/adapters/aws/dynamodb-meter.ts';
+} from '../src/adapters/dynamodb/dynamodb-meter.ts';
 import {
   auditItem,
   auditTableDefinition,
   DAY_MS,
   stateTableDefinition,
   unsubscribeTableDefinition,
-} from '../src/adapters/aws/dynamodb-tables.ts';
+} from '../src/adapters/dynamodb/dynamodb-tables.ts';
 import { createAwsRuntime } from '../src/lambda/aws-runtime.ts';
 import { createHttpHandler } from '../src/lambda/http.ts';
 import { createSesFeedbackHandler } from '../src/lambda/ses-feedback.ts';

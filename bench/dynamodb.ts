@@ -22,8 +22,8 @@ import {
   auditTableDefinition,
   stateTableDefinition,
   unsubscribeTableDefinition,
-} from '../src/adapters/aws/dynamodb-tables.ts';
-import { createUsageCounter, type UsageSnapshot } from '../src/adapters/aws/usage-counter.ts';
+} from '../src/adapters/dynamodb/dynamodb-tables.ts';
+import { createUsageCounter, type UsageSnapshot } from '../src/adapters/usage/usage-counter.ts';
 import { parseCartEvent } from '../src/domain/events.ts';
 import { createAwsRuntime } from '../src/lambda/aws-runtime.ts';
 import { createManualClock } from '../src/ports/clock.ts';

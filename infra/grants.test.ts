@@ -133,21 +133,24 @@ describe('CartRecoveryStack table grants, action by action', () => {
  * the new call, then this inventory.
  */
 const INVENTORY: Record<string, { commands: string[]; transactItems: string[] }> = {
-  'src/adapters/aws/dynamodb-address-budget.ts': {
+  'src/adapters/dynamodb/dynamodb-address-budget.ts': {
     commands: ['Get', 'TransactWrite'],
     transactItems: ['Put', 'Update'],
   },
-  'src/adapters/aws/dynamodb-cart-rows.ts': { commands: ['BatchGet'], transactItems: [] },
+  'src/adapters/dynamodb/dynamodb-cart-rows.ts': { commands: ['BatchGet'], transactItems: [] },
   // A tally Update outside a transaction follows an audit row the row write did not carry.
-  'src/adapters/aws/dynamodb-cart-store.ts': {
+  'src/adapters/dynamodb/dynamodb-cart-store.ts': {
     // Scan: only openCarts, which only rearm calls.
     commands: ['Get', 'Put', 'Scan', 'TransactWrite', 'Update'],
     transactItems: ['ConditionCheck', 'Put'],
   },
-  'src/adapters/aws/dynamodb-owner-sign-outs.ts': { commands: ['Get', 'Put'], transactItems: [] },
+  'src/adapters/dynamodb/dynamodb-owner-sign-outs.ts': {
+    commands: ['Get', 'Put'],
+    transactItems: [],
+  },
   // The tally Update rides in the cart store's and the unsubscribe list's transactions.
-  'src/adapters/aws/dynamodb-tables.ts': { commands: ['Query'], transactItems: ['Update'] },
-  'src/adapters/aws/dynamodb-unsubscribe-list.ts': {
+  'src/adapters/dynamodb/dynamodb-tables.ts': { commands: ['Query'], transactItems: ['Update'] },
+  'src/adapters/dynamodb/dynamodb-unsubscribe-list.ts': {
     commands: ['Get', 'TransactWrite'],
     transactItems: ['Delete', 'Put'],
   },
@@ -192,7 +195,7 @@ describe('the DynamoDB calls behind the grants', () => {
 
   it('put the sender-health tallies in the partition the conditional grant names', () => {
     const tables = readFileSync(
-      path.join(REPO_ROOT, 'src/adapters/aws/dynamodb-tables.ts'),
+      path.join(REPO_ROOT, 'src/adapters/dynamodb/dynamodb-tables.ts'),
       'utf8',
     );
     expect(/export const TALLY_PK = '([^']+)'/.exec(tables)?.[1]).toBe(TALLY_PARTITION);

@@ -1,6 +1,6 @@
 /**
  * Exactly the DynamoDB actions each function's code calls, table by table, and nothing else.
- * Read off the adapters (src/adapters/aws/dynamodb-*.ts) and the use cases each function runs;
+ * Read off the adapters (src/adapters/dynamodb/dynamodb-*.ts) and the use cases each function runs;
  * infra/grants.test.ts fails when an adapter starts calling something new, so this list is looked
  * at again. TransactWriteItems has no action of its own: IAM checks each item in it as the
  * PutItem, UpdateItem, DeleteItem or ConditionCheckItem it is. Query covers the table's indexes
@@ -60,7 +60,7 @@ export const TABLE_ACCESS: Readonly<Record<FunctionKey, Access>> = {
   rearm: { state: ['Scan'] },
 };
 
-/** TALLY_PK of src/adapters/aws/dynamodb-tables.ts (grants.test.ts checks they agree). */
+/** TALLY_PK of src/adapters/dynamodb/dynamodb-tables.ts (grants.test.ts checks they agree). */
 export const TALLY_PARTITION = 'HEALTH';
 /** The functions whose audit writes carry tally updates. */
 export const TALLY_WRITERS: readonly FunctionKey[] = ['http', 'waiter', 'sesFeedback'];

@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 const S = AttributeType.STRING;
 export const TTL_ATTRIBUTE = 'expiresAt';
 
-/** Key names shared with src/adapters/aws/dynamodb-tables.ts: change both or neither. */
+/** Key names shared with src/adapters/dynamodb/dynamodb-tables.ts: change both or neither. */
 function table(scope: Construct, id: string, tableName: string, withSortKeyAndTtl: boolean) {
   return new Table(scope, id, {
     tableName,
@@ -34,7 +34,7 @@ function table(scope: Construct, id: string, tableName: string, withSortKeyAndTt
 }
 
 /**
- * Index projections as src/adapters/aws/dynamodb-tables.ts `Projections` declares them: each index
+ * Index projections as src/adapters/dynamodb/dynamodb-tables.ts `Projections` declares them: each index
  * keeps what its queries read, and the rows themselves are fetched by key.
  */
 const keysOnly = { projectionType: ProjectionType.KEYS_ONLY };

@@ -6,7 +6,7 @@ import {
   auditTableDefinition,
   stateTableDefinition,
   unsubscribeTableDefinition,
-} from '../src/adapters/aws/dynamodb-tables.ts';
+} from '../src/adapters/dynamodb/dynamodb-tables.ts';
 import type { FunctionKey } from './stack.ts';
 import {
   actionsOf,
@@ -42,7 +42,7 @@ describe('CartRecoveryStack resources', () => {
 
   it('defines the three tables with the key schema the DynamoDB adapter expects', () => {
     const { template } = d;
-    // Projections match the adapter's (src/adapters/aws/dynamodb-tables.ts): each index holds
+    // Projections match the adapter's (src/adapters/dynamodb/dynamodb-tables.ts): each index holds
     // only what its queries read, so a write that changes nothing else writes nothing there.
     const gsi = (name: string, pk: string, sk: string, Projection: Json) =>
       Match.objectLike({

@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/adapters/local/sqlite.ts';
-import { createSqliteCartStore } from '../src/adapters/local/sqlite-cart-store.ts';
+import { openDatabase } from '../src/adapters/sqlite/sqlite.ts';
+import { createSqliteCartStore } from '../src/adapters/sqlite/sqlite-cart-store.ts';
 import { createIntake } from '../src/app/intake.ts';
 import { type CartEvent, EventType } from '../src/domain/events.ts';
 import { DEFAULT_POLICY } from '../src/domain/policy.ts';

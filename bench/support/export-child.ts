@@ -7,10 +7,10 @@
  * run is the floor the others are compared with.
  */
 import { statSync } from 'node:fs';
-import { createCsvSheet } from '../../src/adapters/local/csv-sheet.ts';
-import { openDatabase } from '../../src/adapters/local/sqlite.ts';
-import { createSqliteCartStore } from '../../src/adapters/local/sqlite-cart-store.ts';
-import { createXlsxSheet } from '../../src/adapters/local/xlsx-sheet.ts';
+import { createCsvSheet } from '../../src/adapters/sheets/csv-sheet.ts';
+import { createXlsxSheet } from '../../src/adapters/sheets/xlsx-sheet.ts';
+import { openDatabase } from '../../src/adapters/sqlite/sqlite.ts';
+import { createSqliteCartStore } from '../../src/adapters/sqlite/sqlite-cart-store.ts';
 import { createExport, ownerCartLink } from '../../src/app/export.ts';
 import { dayRange } from '../../src/domain/calendar.ts';
 import { toSheetRow } from '../../src/domain/sheet-row.ts';

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { openDatabase } from '../../src/adapters/local/sqlite.ts';
+import { openDatabase } from '../../src/adapters/sqlite/sqlite.ts';
 import { seededRandom } from '../../src/cli/demo/plan.ts';
 import { type Cart, type CartItem, CartStatus, type ClosedReason } from '../../src/domain/cart.ts';
 

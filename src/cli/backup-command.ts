@@ -8,12 +8,12 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { DATABASE_FILE } from '../adapters/local/data-dir.ts';
-import { lockDataDir } from '../adapters/local/data-dir-lock.ts';
-import { readSecrets, SECRETS_FILE, secretsPath } from '../adapters/local/secrets.ts';
-import { countCarts, DatabaseFileError, openDatabase } from '../adapters/local/sqlite.ts';
+import { readSecrets, SECRETS_FILE, secretsPath } from '../adapters/secrets-file/secrets-file.ts';
+import { lockDataDir } from '../adapters/sqlite/data-dir-lock.ts';
+import { countCarts, DatabaseFileError, openDatabase } from '../adapters/sqlite/sqlite.ts';
 import { parseConfig } from '../app/config.ts';
 import { type ParsedArgs, UsageError } from './args.ts';
+import { DATABASE_FILE } from './data-dir.ts';
 import type { CommandRunner } from './main.ts';
 
 type Io = Parameters<CommandRunner>[1];

@@ -9,7 +9,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createOutboxMailer } from '../adapters/local/outbox-mailer.ts';
+import { createOutboxMailer } from '../adapters/outbox/outbox-mailer.ts';
 import { parseConfig } from '../app/config.ts';
 import { localDay } from '../domain/calendar.ts';
 import type { QuietHours } from '../domain/policy.ts';

@@ -4,19 +4,18 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCsvSheet } from '../adapters/local/csv-sheet.ts';
-import { DATABASE_FILE, openDataDir } from '../adapters/local/data-dir.ts';
-import { createOutboxMailer } from '../adapters/local/outbox-mailer.ts';
-import { createPromMetrics } from '../adapters/local/prom-metrics.ts';
-import { createSmtpMailer } from '../adapters/local/smtp-mailer.ts';
-import { createSqliteAddressBudget } from '../adapters/local/sqlite-address-budget.ts';
-import { createSqliteHealthTallies } from '../adapters/local/sqlite-audit.ts';
-import { createSqliteCartStore } from '../adapters/local/sqlite-cart-store.ts';
-import { createSqliteOwnerSignOuts } from '../adapters/local/sqlite-owner-sign-outs.ts';
-import { createSqliteUnsubscribeList } from '../adapters/local/sqlite-unsubscribe-list.ts';
-import { loadTemplates } from '../adapters/local/templates-loader.ts';
-import { createTimerLoop, type TimerLoop } from '../adapters/local/timer-loop.ts';
-import { createXlsxSheet } from '../adapters/local/xlsx-sheet.ts';
+import { createOutboxMailer } from '../adapters/outbox/outbox-mailer.ts';
+import { createPromMetrics } from '../adapters/prometheus/prom-metrics.ts';
+import { createCsvSheet } from '../adapters/sheets/csv-sheet.ts';
+import { createXlsxSheet } from '../adapters/sheets/xlsx-sheet.ts';
+import { createSmtpMailer } from '../adapters/smtp/smtp-mailer.ts';
+import { createSqliteAddressBudget } from '../adapters/sqlite/sqlite-address-budget.ts';
+import { createSqliteHealthTallies } from '../adapters/sqlite/sqlite-audit.ts';
+import { createSqliteCartStore } from '../adapters/sqlite/sqlite-cart-store.ts';
+import { createSqliteOwnerSignOuts } from '../adapters/sqlite/sqlite-owner-sign-outs.ts';
+import { createSqliteUnsubscribeList } from '../adapters/sqlite/sqlite-unsubscribe-list.ts';
+import { loadTemplates } from '../adapters/templates/templates-loader.ts';
+import { createTimerLoop, type TimerLoop } from '../adapters/timer/timer-loop.ts';
 import type { Config, OwnerToken } from '../app/config.ts';
 import { createExport } from '../app/export.ts';
 import { createServices } from '../app/services.ts';
@@ -28,6 +27,7 @@ import { systemClock } from '../ports/clock.ts';
 import { type Log, silentLog } from '../ports/log.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
+import { DATABASE_FILE, openDataDir } from './data-dir.ts';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 

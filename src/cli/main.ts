@@ -246,7 +246,7 @@ const ONE_LINE_ERRORS = new Map([
   ['ListenError', 2],
   ['TemplateFilesError', 2],
   ['SendTestEventError', 1],
-  // The data dir's lock and files (the ops branch's src/adapters/local/data-dir*.ts).
+  // The data dir's lock and files (the ops branch's src/adapters/sqlite/data-dir-lock.ts and cli/data-dir.ts).
   ['DataDirLockedError', 2],
   ['SecretsFileError', 2],
   ['DatabaseFileError', 2],

@@ -6,8 +6,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATABASE_FILE } from '../adapters/local/data-dir.ts';
-import { lockDataDir } from '../adapters/local/data-dir-lock.ts';
 import {
   newSecrets,
   readSecrets,
@@ -17,9 +15,11 @@ import {
   type StoredSecrets,
   secretsPath,
   writeSecrets,
-} from '../adapters/local/secrets.ts';
+} from '../adapters/secrets-file/secrets-file.ts';
+import { lockDataDir } from '../adapters/sqlite/data-dir-lock.ts';
 import { type Config, parseConfig } from '../app/config.ts';
 import { type ParsedArgs, UsageError } from './args.ts';
+import { DATABASE_FILE } from './data-dir.ts';
 import type { CommandRunner } from './main.ts';
 
 type Io = Parameters<CommandRunner>[1];

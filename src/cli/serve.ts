@@ -1,6 +1,6 @@
 /** `cart-recovery serve` (= `npm start`): the HTTP app and the timer loop in one process. */
 
-import { createPinoLog } from '../adapters/local/pino-log.ts';
+import { createPinoLog } from '../adapters/pino/pino-log.ts';
 import type { Config } from '../app/config.ts';
 import { sendMonthlySummary } from '../app/report.ts';
 import { createScheduledJobs } from '../app/scheduled-jobs.ts';

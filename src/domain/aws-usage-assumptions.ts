@@ -1,7 +1,7 @@
 /**
  * AWS usage per unit of work, MEASURED by bench/aws-month.ts (`npm run bench -- aws-month --write-assumptions`):
  * 200 carts through the real Lambda handlers on DynamoDB Local over 20000 pre-filled audit rows,
- * every DynamoDB request priced by AWS's billing rules (src/adapters/aws/dynamodb-meter.ts). Generated; do not edit
+ * every DynamoDB request priced by AWS's billing rules (src/adapters/dynamodb/dynamodb-meter.ts). Generated; do not edit
  * by hand, run the bench again. Lambda duration is not measurable on DynamoDB Local and stays a stated guess in cost.ts.
  */
 export const MEASURED_AWS_USAGE = {

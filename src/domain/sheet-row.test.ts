@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BARE, makeCart } from '../../test/support/cart-fixtures.ts';
-import type { SheetRow } from '../ports/sheet.ts';
 import type { Cart } from './cart.ts';
+import type { SheetRow } from './sheet-row.ts';
 import {
   isSheetDay,
   neutraliseForCsv,

@@ -2,9 +2,28 @@
  * The nightly sheet's row and its text encodings. Shared by every sheet adapter so the CSV, the
  * XLSX and the Google Sheet carry the same columns in the same order.
  */
-import type { SheetRow } from '../ports/sheet.ts';
 import type { Cart } from './cart.ts';
 import { currencyExponent, toDecimalString } from './money.ts';
+
+/** One cart as a row of the nightly sheet (the Sheet port writes them). */
+export interface SheetRow {
+  readonly cartId: string;
+  readonly email: string | null;
+  /** "2 x Linen shirt; 1 x Candle" */
+  readonly items: string;
+  /** In currency units, a number for the sheet to sum. */
+  readonly total: number;
+  readonly currency: string;
+  readonly status: string;
+  readonly closedReason: string | null;
+  readonly remindersSent: number;
+  readonly savedLink: boolean;
+  readonly lastActivityAt: Date;
+  readonly recovered: boolean;
+  readonly recoveredAt: Date | null;
+  /** Owner page link for this cart, where the three actions are buttons. */
+  readonly link: string;
+}
 
 export function toSheetRow(cart: Cart, ownerLink: string): SheetRow {
   return {

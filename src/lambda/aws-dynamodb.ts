@@ -5,11 +5,11 @@
  * client, so a function that needs nothing else (ses-feedback) loads no other SDK.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoDbAddressBudget } from '../adapters/aws/dynamodb-address-budget.ts';
-import { createDynamoDbCartStore } from '../adapters/aws/dynamodb-cart-store.ts';
-import { createDynamoDbHealthTallies } from '../adapters/aws/dynamodb-health-tallies.ts';
-import { createDynamoDbOwnerSignOuts } from '../adapters/aws/dynamodb-owner-sign-outs.ts';
-import { createDynamoDbUnsubscribeList } from '../adapters/aws/dynamodb-unsubscribe-list.ts';
+import { createDynamoDbAddressBudget } from '../adapters/dynamodb/dynamodb-address-budget.ts';
+import { createDynamoDbCartStore } from '../adapters/dynamodb/dynamodb-cart-store.ts';
+import { createDynamoDbHealthTallies } from '../adapters/dynamodb/dynamodb-health-tallies.ts';
+import { createDynamoDbOwnerSignOuts } from '../adapters/dynamodb/dynamodb-owner-sign-outs.ts';
+import { createDynamoDbUnsubscribeList } from '../adapters/dynamodb/dynamodb-unsubscribe-list.ts';
 import { clockOf, type Env, need, once, type PartOptions, withUsage } from './aws-env.ts';
 
 export type DynamoDbParts = ReturnType<typeof dynamoDbParts>;

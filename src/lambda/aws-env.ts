@@ -12,8 +12,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { UsageCounter } from '../adapters/aws/usage-counter.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
+import type { UsageCounter } from '../ports/usage-counter.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -8,9 +8,9 @@
  * Each Lambda gets only the variables it needs (infra/stack.ts), so every part is built on first
  * use: the waiter never asks for owner tokens. Secrets are read once per container.
  */
-import { createPinoLog } from '../adapters/local/pino-log.ts';
-import { createPromMetrics } from '../adapters/local/prom-metrics.ts';
-import { loadTemplates } from '../adapters/local/templates-loader.ts';
+import { createPinoLog } from '../adapters/pino/pino-log.ts';
+import { createPromMetrics } from '../adapters/prometheus/prom-metrics.ts';
+import { loadTemplates } from '../adapters/templates/templates-loader.ts';
 import type { Config } from '../app/config.ts';
 import { createServices, type Services } from '../app/services.ts';
 import { createLinkSigner } from '../domain/link-tokens.ts';

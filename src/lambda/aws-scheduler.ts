@@ -4,7 +4,10 @@
  * Scheduler client.
  */
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { createSchedulerWakeups, parseFlexibleWindow } from '../adapters/aws/scheduler-wakeups.ts';
+import {
+  createSchedulerWakeups,
+  parseFlexibleWindow,
+} from '../adapters/scheduler/scheduler-wakeups.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
 import { clockOf, type Env, need, once, optional, type PartOptions, withUsage } from './aws-env.ts';
 

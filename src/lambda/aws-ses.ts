@@ -4,7 +4,7 @@
  * src/lambda/ that loads the SES client.
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createSesMailer } from '../adapters/aws/ses-mailer.ts';
+import { createSesMailer } from '../adapters/ses/ses-mailer.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import { clockOf, type Env, once, optional, type PartOptions, withUsage } from './aws-env.ts';
 

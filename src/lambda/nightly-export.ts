@@ -3,7 +3,7 @@
  * owner's Drive folder, with the service account from Secrets Manager. No folder configured
  * (CR_GOOGLE_FOLDER_ID unset): logged and skipped, the deploy simply has no sheet yet.
  */
-import { createGoogleSheet, type GoogleSheetOptions } from '../adapters/aws/google-sheet.ts';
+import { createGoogleSheet, type GoogleSheetOptions } from '../adapters/sheets/google-sheet.ts';
 import type { Config } from '../app/config.ts';
 import { createExport, type DayExport } from '../app/export.ts';
 import type { CartStore } from '../ports/cart-store.ts';

@@ -1,7 +1,7 @@
 /**
  * The operator's log: one structured line per thing that happened (a start, a rejected event, a
  * reminder sent or refused, a stop, a sender-health change). Adapters: pino JSON lines
- * (adapters/local/pino-log.ts); `silentLog` where nothing is wired (tests, one-shot CLI commands).
+ * (adapters/pino/pino-log.ts); `silentLog` where nothing is wired (tests, one-shot CLI commands).
  *
  * Fields never carry a shopper's email address, a cart's items or an event body, nor a token or
  * secret: a cart id is how a line is traced back to the audit, which holds the rest.

@@ -1,6 +1,6 @@
 /**
  * Counters the use cases and routes move, and their Prometheus exposition for `GET /metrics`.
- * Adapter: prom-client over its own registry (adapters/local/prom-metrics.ts); `noMetrics` where
+ * Adapter: prom-client over its own registry (adapters/prometheus/prom-metrics.ts); `noMetrics` where
  * nothing is wired. Labels are small closed sets (lane, reason code, step): never a cart id.
  */
 

@@ -4,8 +4,8 @@
  * retry sees the claim.
  */
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/adapters/local/sqlite.ts';
-import { createSqliteCartStore } from '../../src/adapters/local/sqlite-cart-store.ts';
+import { openDatabase } from '../../src/adapters/sqlite/sqlite.ts';
+import { createSqliteCartStore } from '../../src/adapters/sqlite/sqlite-cart-store.ts';
 import { createBrowserIntake } from '../../src/app/browser-intake.ts';
 import type { CartEvent } from '../../src/domain/events.ts';
 import { DEFAULT_POLICY } from '../../src/domain/policy.ts';

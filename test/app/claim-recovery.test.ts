@@ -8,9 +8,9 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type SqliteDatabase } from '../../src/adapters/local/sqlite.ts';
-import { createSqliteCartStore } from '../../src/adapters/local/sqlite-cart-store.ts';
-import { createSqliteUnsubscribeList } from '../../src/adapters/local/sqlite-unsubscribe-list.ts';
+import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/sqlite.ts';
+import { createSqliteCartStore } from '../../src/adapters/sqlite/sqlite-cart-store.ts';
+import { createSqliteUnsubscribeList } from '../../src/adapters/sqlite/sqlite-unsubscribe-list.ts';
 import { CLAIM_STALE_MS, createWake, type WakeDeps } from '../../src/app/wake.ts';
 import type { Cart } from '../../src/domain/cart.ts';
 import { reminderMessageId } from '../../src/domain/copy.ts';

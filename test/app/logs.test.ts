@@ -3,7 +3,7 @@
  * change, JSON with a level, and never a shopper's address, items or body.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPinoLog } from '../../src/adapters/local/pino-log.ts';
+import { createPinoLog } from '../../src/adapters/pino/pino-log.ts';
 import { BlockKind } from '../../src/domain/address.ts';
 import { observeEvents } from '../../src/http/event-outcomes.ts';
 import { MailDeliveryError, type Mailer } from '../../src/ports/mailer.ts';

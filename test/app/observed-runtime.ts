@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPinoLog } from '../../src/adapters/local/pino-log.ts';
+import { createPinoLog } from '../../src/adapters/pino/pino-log.ts';
 import { parseConfig } from '../../src/app/config.ts';
 import { openLocalRuntime } from '../../src/cli/local-runtime.ts';
 import { createManualClock } from '../../src/ports/clock.ts';

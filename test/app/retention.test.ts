@@ -5,11 +5,11 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbCartStore } from '../../src/adapters/aws/dynamodb-cart-store.ts';
-import { createDynamoDbUnsubscribeList } from '../../src/adapters/aws/dynamodb-unsubscribe-list.ts';
-import { openDatabase } from '../../src/adapters/local/sqlite.ts';
-import { createSqliteCartStore } from '../../src/adapters/local/sqlite-cart-store.ts';
-import { createSqliteUnsubscribeList } from '../../src/adapters/local/sqlite-unsubscribe-list.ts';
+import { createDynamoDbCartStore } from '../../src/adapters/dynamodb/dynamodb-cart-store.ts';
+import { createDynamoDbUnsubscribeList } from '../../src/adapters/dynamodb/dynamodb-unsubscribe-list.ts';
+import { openDatabase } from '../../src/adapters/sqlite/sqlite.ts';
+import { createSqliteCartStore } from '../../src/adapters/sqlite/sqlite-cart-store.ts';
+import { createSqliteUnsubscribeList } from '../../src/adapters/sqlite/sqlite-unsubscribe-list.ts';
 import { createIntake } from '../../src/app/intake.ts';
 import { createStops } from '../../src/app/stops.ts';
 import { createWake } from '../../src/app/wake.ts';

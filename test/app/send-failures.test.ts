@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSmtpMailer } from '../../src/adapters/local/smtp-mailer.ts';
+import { createSmtpMailer } from '../../src/adapters/smtp/smtp-mailer.ts';
 import { describeEntry } from '../../src/domain/story.ts';
 import { cartEvent } from '../support/signed-event.ts';
 import { type LogLine, openObservedRuntime } from './observed-runtime.ts';

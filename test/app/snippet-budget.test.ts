@@ -4,10 +4,10 @@
  * whose admission comes back "full" sends nothing and audits the cart as skipped.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type SqliteDatabase } from '../../src/adapters/local/sqlite.ts';
-import { createSqliteAddressBudget } from '../../src/adapters/local/sqlite-address-budget.ts';
-import { createSqliteCartStore } from '../../src/adapters/local/sqlite-cart-store.ts';
-import { createSqliteUnsubscribeList } from '../../src/adapters/local/sqlite-unsubscribe-list.ts';
+import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/sqlite.ts';
+import { createSqliteAddressBudget } from '../../src/adapters/sqlite/sqlite-address-budget.ts';
+import { createSqliteCartStore } from '../../src/adapters/sqlite/sqlite-cart-store.ts';
+import { createSqliteUnsubscribeList } from '../../src/adapters/sqlite/sqlite-unsubscribe-list.ts';
 import { createWake } from '../../src/app/wake.ts';
 import type { Cart } from '../../src/domain/cart.ts';
 import { reminderMessageId } from '../../src/domain/copy.ts';

@@ -8,15 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CartStoreError,
   createDynamoDbCartStore,
-} from '../../src/adapters/aws/dynamodb-cart-store.ts';
-import { createDynamoDbMeter } from '../../src/adapters/aws/dynamodb-meter.ts';
+} from '../../src/adapters/dynamodb/dynamodb-cart-store.ts';
+import { createDynamoDbMeter } from '../../src/adapters/dynamodb/dynamodb-meter.ts';
 import {
   auditTableDefinition,
   shardOf,
   stateTableDefinition,
   toDocumentClient,
-} from '../../src/adapters/aws/dynamodb-tables.ts';
-import { createUsageCounter } from '../../src/adapters/aws/usage-counter.ts';
+} from '../../src/adapters/dynamodb/dynamodb-tables.ts';
+import { createUsageCounter } from '../../src/adapters/usage/usage-counter.ts';
 import { collect, HOUR, makeAudit, makeCart, T0 } from '../support/cart-fixtures.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
 

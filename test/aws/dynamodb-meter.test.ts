@@ -1,6 +1,6 @@
 /**
  * The billing meter on DynamoDB Local, through the document client as the adapters use it: each
- * figure is worked by hand from AWS's rules (see src/adapters/aws/dynamodb-billing.test.ts), so a
+ * figure is worked by hand from AWS's rules (see src/adapters/dynamodb/dynamodb-billing.test.ts), so a
  * meter that read DynamoDB Local's ConsumedCapacity, or missed an index, a filter or a projection,
  * fails here.
  */
@@ -14,7 +14,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbMeter, type DynamoDbMeter } from '../../src/adapters/aws/dynamodb-meter.ts';
+import {
+  createDynamoDbMeter,
+  type DynamoDbMeter,
+} from '../../src/adapters/dynamodb/dynamodb-meter.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
 
 const TABLE = {

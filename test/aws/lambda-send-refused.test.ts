@@ -7,7 +7,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPinoLog } from '../../src/adapters/local/pino-log.ts';
+import { createPinoLog } from '../../src/adapters/pino/pino-log.ts';
 import { parseCartEvent } from '../../src/domain/events.ts';
 import { createAwsRuntime } from '../../src/lambda/aws-runtime.ts';
 import { createWaiterHandler } from '../../src/lambda/waiter.ts';

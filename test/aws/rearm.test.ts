@@ -7,7 +7,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDynamoDbCartStore } from '../../src/adapters/aws/dynamodb-cart-store.ts';
+import { createDynamoDbCartStore } from '../../src/adapters/dynamodb/dynamodb-cart-store.ts';
 import { main } from '../../src/cli/main.ts';
 import type { Cart } from '../../src/domain/cart.ts';
 import { createRearmHandler, RearmInputError, rearmRuntime } from '../../src/lambda/rearm.ts';

@@ -20,7 +20,7 @@ import {
   fireTime,
   PAST_DUE_DELAY_MS,
   scheduleName,
-} from '../../src/adapters/aws/scheduler-wakeups.ts';
+} from '../../src/adapters/scheduler/scheduler-wakeups.ts';
 
 const scheduler = mockClient(SchedulerClient);
 const START = Date.UTC(2026, 10, 23, 7, 58, 0, 123);

@@ -17,8 +17,8 @@ import {
   scheduleName,
   schedulePrefix,
   WakeupsError,
-} from '../../src/adapters/aws/scheduler-wakeups.ts';
-import { createUsageCounter } from '../../src/adapters/aws/usage-counter.ts';
+} from '../../src/adapters/scheduler/scheduler-wakeups.ts';
+import { createUsageCounter } from '../../src/adapters/usage/usage-counter.ts';
 
 const scheduler = mockClient(SchedulerClient);
 const NOW = Date.UTC(2026, 10, 23, 7, 58, 0);

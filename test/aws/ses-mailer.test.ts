@@ -14,8 +14,8 @@ import {
   DEFAULT_THROTTLE_RETRY,
   MailDeliveryError,
   type SesThrottleRetry,
-} from '../../src/adapters/aws/ses-mailer.ts';
-import { createUsageCounter } from '../../src/adapters/aws/usage-counter.ts';
+} from '../../src/adapters/ses/ses-mailer.ts';
+import { createUsageCounter } from '../../src/adapters/usage/usage-counter.ts';
 import type { OutgoingEmail } from '../../src/ports/mailer.ts';
 
 const ses = mockClient(SESv2Client);

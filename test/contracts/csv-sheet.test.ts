@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCsvSheet } from '../../src/adapters/local/csv-sheet.ts';
+import { createCsvSheet } from '../../src/adapters/sheets/csv-sheet.ts';
 import { rowsOf, runSheetContract, sampleRow } from './sheet.contract.ts';
 
 /** RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks. */

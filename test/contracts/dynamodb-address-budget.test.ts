@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createDynamoDbAddressBudget } from '../../src/adapters/aws/dynamodb-address-budget.ts';
+import { createDynamoDbAddressBudget } from '../../src/adapters/dynamodb/dynamodb-address-budget.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
 import { runAddressBudgetContract } from './address-budget.contract.ts';
 

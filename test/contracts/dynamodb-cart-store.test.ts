@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createDynamoDbCartStore } from '../../src/adapters/aws/dynamodb-cart-store.ts';
+import { createDynamoDbCartStore } from '../../src/adapters/dynamodb/dynamodb-cart-store.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
 import { runCartIdentitiesContract } from './cart-identities.contract.ts';
 import { type CartStoreContractOptions, runCartStoreContract } from './cart-store.contract.ts';

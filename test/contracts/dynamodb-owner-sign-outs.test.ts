@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createDynamoDbOwnerSignOuts } from '../../src/adapters/aws/dynamodb-owner-sign-outs.ts';
+import { createDynamoDbOwnerSignOuts } from '../../src/adapters/dynamodb/dynamodb-owner-sign-outs.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
 import { runOwnerSignOutsContract } from './owner-sign-outs.contract.ts';
 

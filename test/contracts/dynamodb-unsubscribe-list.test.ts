@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createDynamoDbCartStore } from '../../src/adapters/aws/dynamodb-cart-store.ts';
-import { createDynamoDbUnsubscribeList } from '../../src/adapters/aws/dynamodb-unsubscribe-list.ts';
+import { createDynamoDbCartStore } from '../../src/adapters/dynamodb/dynamodb-cart-store.ts';
+import { createDynamoDbUnsubscribeList } from '../../src/adapters/dynamodb/dynamodb-unsubscribe-list.ts';
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
 import { runUnsubscribeListContract } from './unsubscribe-list.contract.ts';
 

@@ -5,7 +5,7 @@ import {
   GOOGLE_SCOPES,
   GoogleApiError,
   type GoogleSheetOptions,
-} from '../../src/adapters/aws/google-sheet.ts';
+} from '../../src/adapters/sheets/google-sheet.ts';
 import { SHEET_HEADER } from '../../src/domain/sheet-row.ts';
 import { type SheetsStandin, startSheetsStandin } from '../support/sheets-standin.ts';
 import { rowsOf, runSheetContract, sampleRow } from './sheet.contract.ts';

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadTemplates } from '../../src/adapters/local/templates-loader.ts';
+import { loadTemplates } from '../../src/adapters/templates/templates-loader.ts';
 import { buildReminder } from '../../src/domain/copy.ts';
 import { endsStep, type Mailer, type OutgoingEmail } from '../../src/ports/mailer.ts';
 import { makeCart } from '../support/cart-fixtures.ts';

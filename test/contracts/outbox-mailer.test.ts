@@ -6,7 +6,7 @@ import {
   createOutboxMailer,
   fsyncDirectory,
   outboxFileName,
-} from '../../src/adapters/local/outbox-mailer.ts';
+} from '../../src/adapters/outbox/outbox-mailer.ts';
 import type { OutgoingEmail } from '../../src/ports/mailer.ts';
 import { runMailerContract } from './mailer.contract.ts';
 import { parseMime } from './mime-parse.ts';

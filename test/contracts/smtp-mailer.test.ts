@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
-import { createSmtpMailer, MailDeliveryError } from '../../src/adapters/local/smtp-mailer.ts';
+import { createSmtpMailer, MailDeliveryError } from '../../src/adapters/smtp/smtp-mailer.ts';
 import type { OutgoingEmail } from '../../src/ports/mailer.ts';
 import { runMailerContract } from './mailer.contract.ts';
 import { type ParsedMessage, parseMime } from './mime-parse.ts';

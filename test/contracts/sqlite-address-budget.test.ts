@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../src/adapters/local/sqlite.ts';
-import { createSqliteAddressBudget } from '../../src/adapters/local/sqlite-address-budget.ts';
+import { openDatabase } from '../../src/adapters/sqlite/sqlite.ts';
+import { createSqliteAddressBudget } from '../../src/adapters/sqlite/sqlite-address-budget.ts';
 import { runAddressBudgetContract } from './address-budget.contract.ts';
 
 runAddressBudgetContract({

@@ -1,5 +1,5 @@
-import { openDatabase } from '../../src/adapters/local/sqlite.ts';
-import { createSqliteCartStore } from '../../src/adapters/local/sqlite-cart-store.ts';
+import { openDatabase } from '../../src/adapters/sqlite/sqlite.ts';
+import { createSqliteCartStore } from '../../src/adapters/sqlite/sqlite-cart-store.ts';
 import { runCartIdentitiesContract } from './cart-identities.contract.ts';
 import { type CartStoreContractOptions, runCartStoreContract } from './cart-store.contract.ts';
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../src/adapters/local/sqlite.ts';
-import { createSqliteOwnerSignOuts } from '../../src/adapters/local/sqlite-owner-sign-outs.ts';
+import { openDatabase } from '../../src/adapters/sqlite/sqlite.ts';
+import { createSqliteOwnerSignOuts } from '../../src/adapters/sqlite/sqlite-owner-sign-outs.ts';
 import { runOwnerSignOutsContract } from './owner-sign-outs.contract.ts';
 
 runOwnerSignOutsContract({

@@ -10,7 +10,7 @@ import {
   ownerLinkFormula,
   XLSX_DATE_FORMAT,
   XLSX_HYPERLINK_MAX,
-} from '../../src/adapters/local/xlsx-sheet.ts';
+} from '../../src/adapters/sheets/xlsx-sheet.ts';
 import { SHEET_COLUMNS, SHEET_HEADER } from '../../src/domain/sheet-row.ts';
 import { rowsOf, runSheetContract, sampleRow } from './sheet.contract.ts';
 import { expectWellFormed, unzip } from './xlsx-package.ts';

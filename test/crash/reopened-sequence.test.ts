@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOutboxMailer } from '../../src/adapters/local/outbox-mailer.ts';
+import { createOutboxMailer } from '../../src/adapters/outbox/outbox-mailer.ts';
 import { parseConfig } from '../../src/app/config.ts';
 import { openLocalRuntime } from '../../src/cli/local-runtime.ts';
 import { createManualClock, type ManualClock } from '../../src/ports/clock.ts';

@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirError, openDataDir } from '../../src/adapters/local/data-dir.ts';
-import { DatabaseFileError, openDatabase } from '../../src/adapters/local/sqlite.ts';
+import { DatabaseFileError, openDatabase } from '../../src/adapters/sqlite/sqlite.ts';
+import { DataDirError, openDataDir } from '../../src/cli/data-dir.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

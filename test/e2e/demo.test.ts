@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditRow } from '../../src/adapters/local/sqlite-audit.ts';
+import type { AuditRow } from '../../src/adapters/sqlite/sqlite-audit.ts';
 import { parseCommandArgs } from '../../src/cli/args.ts';
 import { COMMANDS } from '../../src/cli/main.ts';
 import { parseMime } from '../contracts/mime-parse.ts';

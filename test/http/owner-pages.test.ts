@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSqliteOwnerSignOuts } from '../../src/adapters/local/sqlite-owner-sign-outs.ts';
+import { createSqliteOwnerSignOuts } from '../../src/adapters/sqlite/sqlite-owner-sign-outs.ts';
 import { tombstoneOf } from '../../src/domain/retention.ts';
 import { createApp } from '../../src/http/app.ts';
 import { type OwnerPagesDeps, ownerPages } from '../../src/http/owner-pages.ts';

@@ -13,7 +13,7 @@ import {
   auditTableDefinition,
   stateTableDefinition,
   unsubscribeTableDefinition,
-} from '../../src/adapters/aws/dynamodb-tables.ts';
+} from '../../src/adapters/dynamodb/dynamodb-tables.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const EMULATOR = join(here, '../../node_modules/amplify-dynamodb-simulator/emulator');

@@ -4,13 +4,13 @@
  * `useStoreBackends()` starts DynamoDB Local for the calling test file and stops it after.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { createDynamoDbCartStore } from '../../src/adapters/aws/dynamodb-cart-store.ts';
-import { createDynamoDbHealthTallies } from '../../src/adapters/aws/dynamodb-health-tallies.ts';
-import { createDynamoDbUnsubscribeList } from '../../src/adapters/aws/dynamodb-unsubscribe-list.ts';
-import { openDatabase } from '../../src/adapters/local/sqlite.ts';
-import { createSqliteHealthTallies } from '../../src/adapters/local/sqlite-audit.ts';
-import { createSqliteCartStore } from '../../src/adapters/local/sqlite-cart-store.ts';
-import { createSqliteUnsubscribeList } from '../../src/adapters/local/sqlite-unsubscribe-list.ts';
+import { createDynamoDbCartStore } from '../../src/adapters/dynamodb/dynamodb-cart-store.ts';
+import { createDynamoDbHealthTallies } from '../../src/adapters/dynamodb/dynamodb-health-tallies.ts';
+import { createDynamoDbUnsubscribeList } from '../../src/adapters/dynamodb/dynamodb-unsubscribe-list.ts';
+import { openDatabase } from '../../src/adapters/sqlite/sqlite.ts';
+import { createSqliteHealthTallies } from '../../src/adapters/sqlite/sqlite-audit.ts';
+import { createSqliteCartStore } from '../../src/adapters/sqlite/sqlite-cart-store.ts';
+import { createSqliteUnsubscribeList } from '../../src/adapters/sqlite/sqlite-unsubscribe-list.ts';
 import type { CartStore } from '../../src/ports/cart-store.ts';
 import type { HealthTallies } from '../../src/ports/health-tallies.ts';
 import type { UnsubscribeList } from '../../src/ports/unsubscribe-list.ts';

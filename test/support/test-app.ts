@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../src/adapters/local/sqlite.ts';
-import { createSqliteCartStore } from '../../src/adapters/local/sqlite-cart-store.ts';
-import { createSqliteUnsubscribeList } from '../../src/adapters/local/sqlite-unsubscribe-list.ts';
+import { openDatabase } from '../../src/adapters/sqlite/sqlite.ts';
+import { createSqliteCartStore } from '../../src/adapters/sqlite/sqlite-cart-store.ts';
+import { createSqliteUnsubscribeList } from '../../src/adapters/sqlite/sqlite-unsubscribe-list.ts';
 import { createIntake } from '../../src/app/intake.ts';
 import { createStops } from '../../src/app/stops.ts';
 import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy.ts';

@@ -6,9 +6,9 @@
  */
 import { createTransport } from 'nodemailer';
 import type { Mailer, OutgoingEmail, SentEmail } from '../../ports/mailer.ts';
-import { MailDeliveryError, MailFailureKind, toMessageOptions } from './mail-message.ts';
+import { MailDeliveryError, MailFailureKind, toMessageOptions } from '../mime/mail-message.ts';
 
-export { MailDeliveryError, MailFailureKind } from './mail-message.ts';
+export { MailDeliveryError, MailFailureKind } from '../mime/mail-message.ts';
 
 export interface SmtpMailerOptions {
   /** smtp:// or smtps:// URL; user and password percent-encoded. nodemailer query options work. */

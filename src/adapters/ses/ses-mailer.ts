@@ -14,14 +14,10 @@ import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import type { Mailer } from '../../ports/mailer.ts';
-import {
-  MailDeliveryError,
-  type MailFailureKind,
-  toMessageOptions,
-} from '../local/mail-message.ts';
-import type { UsageCounter } from './usage-counter.ts';
+import type { UsageCounter } from '../../ports/usage-counter.ts';
+import { MailDeliveryError, type MailFailureKind, toMessageOptions } from '../mime/mail-message.ts';
 
-export { MailDeliveryError } from '../local/mail-message.ts';
+export { MailDeliveryError } from '../mime/mail-message.ts';
 
 /** How long and how often a throttled send is tried again within one call of `send`. */
 export interface SesThrottleRetry {

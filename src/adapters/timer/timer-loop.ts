@@ -4,10 +4,10 @@
  * mid-wake, the cart falls due again after the lease and the waiter (idempotent) runs once more.
  */
 import type { Clock } from '../../ports/clock.ts';
-import type { SqliteCartStore } from './sqlite-cart-store.ts';
+import type { DueIndex } from '../../ports/due-index.ts';
 
 export interface TimerLoopOptions {
-  readonly store: Pick<SqliteCartStore, 'claimDue' | 'nextDueAt'>;
+  readonly store: DueIndex;
   readonly clock: Clock;
   readonly onWake: (cartId: string) => Promise<void>;
   /** How many due carts one claim takes. */

@@ -13,9 +13,9 @@ import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promi
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Mailer, OutgoingEmail, SentEmail } from '../../ports/mailer.ts';
-import { MailDeliveryError, toMessageOptions } from './mail-message.ts';
+import { MailDeliveryError, toMessageOptions } from '../mime/mail-message.ts';
 
-export { MailDeliveryError } from './mail-message.ts';
+export { MailDeliveryError } from '../mime/mail-message.ts';
 
 export interface OutboxMailerOptions {
   readonly dir: string;

@@ -4,44 +4,17 @@
  * reports capacity when asked (ReturnConsumedCapacity: 'TOTAL'); Scheduler and SES are billed or
  * throttled per call, so those are counted as calls.
  */
-import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type {
+  CapacityKind,
+  DynamoDbUsage,
+  ReportedCapacity,
+  UsageCounter,
+  UsageSnapshot,
+} from '../../ports/usage-counter.ts';
 
-export interface DynamoDbUsage {
-  readonly calls: number;
-  readonly readUnits: number;
-  readonly writeUnits: number;
-}
+export type { CapacityKind, UsageCounter, UsageSnapshot } from '../../ports/usage-counter.ts';
 
-export interface UsageSnapshot {
-  /** By adapter operation (e.g. "cart.save", "cart.get"). */
-  readonly dynamodb: Readonly<Record<string, DynamoDbUsage>>;
-  /** By API call (e.g. "CreateSchedule"), failed calls included: they count against quotas too. */
-  readonly scheduler: Readonly<Record<string, number>>;
-  readonly ses: Readonly<Record<string, number>>;
-  readonly totals: {
-    readonly readUnits: number;
-    readonly writeUnits: number;
-    readonly schedulerCalls: number;
-    readonly sesCalls: number;
-  };
-}
-
-export type CapacityKind = 'read' | 'write';
-export type CallService = 'scheduler' | 'ses';
-
-export interface UsageCounter {
-  /** `kind` says how to book a bare CapacityUnits figure (DynamoDB omits the read/write split for single-item calls). */
-  recordDynamoDb(
-    operation: string,
-    kind: CapacityKind,
-    consumed: ConsumedCapacity | readonly ConsumedCapacity[] | undefined,
-  ): void;
-  recordCall(service: CallService, operation: string): void;
-  snapshot(): UsageSnapshot;
-  reset(): void;
-}
-
-function unitsOf(kind: CapacityKind, consumed: ConsumedCapacity): { read: number; write: number } {
+function unitsOf(kind: CapacityKind, consumed: ReportedCapacity): { read: number; write: number } {
   const read = consumed.ReadCapacityUnits;
   const write = consumed.WriteCapacityUnits;
   if (read !== undefined || write !== undefined) return { read: read ?? 0, write: write ?? 0 };
@@ -60,7 +33,7 @@ export function createUsageCounter(): UsageCounter {
       const list = consumed === undefined ? [] : Array.isArray(consumed) ? consumed : [consumed];
       const prev = dynamodb.get(operation) ?? { calls: 0, readUnits: 0, writeUnits: 0 };
       let { readUnits, writeUnits } = prev;
-      for (const item of list as readonly ConsumedCapacity[]) {
+      for (const item of list as readonly ReportedCapacity[]) {
         const units = unitsOf(kind, item);
         readUnits += units.read;
         writeUnits += units.write;

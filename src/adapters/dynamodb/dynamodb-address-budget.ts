@@ -11,6 +11,7 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AddressBudget, BudgetAdmit, BudgetPeek } from '../../ports/address-budget.ts';
+import type { CapacityKind, UsageCounter } from '../../ports/usage-counter.ts';
 import {
   type AnyDynamoDbClient,
   cancellationCodes,
@@ -18,7 +19,6 @@ import {
   TTL_ATTRIBUTE,
   toDocumentClient,
 } from './dynamodb-tables.ts';
-import type { CapacityKind, UsageCounter } from './usage-counter.ts';
 
 export class AddressBudgetError extends Error {
   override readonly name = 'AddressBudgetError';

@@ -39,8 +39,8 @@ import {
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { type Clock, systemClock } from '../../ports/clock.ts';
+import type { UsageCounter } from '../../ports/usage-counter.ts';
 import type { Wakeups } from '../../ports/wakeups.ts';
-import type { UsageCounter } from './usage-counter.ts';
 
 export class WakeupsError extends Error {
   override name = 'WakeupsError';

@@ -27,6 +27,7 @@ import { AuditAction, type AuditEntry } from '../../domain/audit.ts';
 import { type Cart, CartStatus } from '../../domain/cart.ts';
 import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../ports/cart-store.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
+import type { CapacityKind, UsageCounter } from '../../ports/usage-counter.ts';
 import {
   aliasKey,
   batchGetAll,
@@ -59,7 +60,6 @@ import {
   tallyWrites,
   toDocumentClient,
 } from './dynamodb-tables.ts';
-import type { CapacityKind, UsageCounter } from './usage-counter.ts';
 
 export class CartStoreError extends Error {
   override name = 'CartStoreError';

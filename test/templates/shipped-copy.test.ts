@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeCart } from '../../test/support/cart-fixtures.ts';
-import { loadTemplates } from '../adapters/local/templates-loader.ts';
-import type { CartItem } from './cart.ts';
+import { makeCart } from '../support/cart-fixtures.ts';
+import { loadTemplates } from '../../src/adapters/templates/templates-loader.ts';
+import type { CartItem } from '../../src/domain/cart.ts';
 import {
   browserCartOfMessageId,
   buildReminder,
@@ -14,8 +14,8 @@ import {
   reminderMessageId,
   safeHttpUrl,
   type Templates,
-} from './copy.ts';
-import { compileTemplate } from './template.ts';
+} from '../../src/domain/copy.ts';
+import { compileTemplate } from '../../src/domain/template.ts';
 
 const templates = loadTemplates(fileURLToPath(new URL('../../templates', import.meta.url)));
 

@@ -5,8 +5,8 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OwnerSignOuts } from '../../ports/owner-sign-outs.ts';
+import type { UsageCounter } from '../../ports/usage-counter.ts';
 import { type AnyDynamoDbClient, errorName, toDocumentClient } from './dynamodb-tables.ts';
-import type { UsageCounter } from './usage-counter.ts';
 
 export class OwnerSignOutsError extends Error {
   override name = 'OwnerSignOutsError';

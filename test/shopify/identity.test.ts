@@ -4,10 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventOf, fixture, input, problemsOf } from '../../test/fixtures/shopify/load.ts';
-import { parseShopifyJson } from '../http/shopify-json.ts';
-import { eventSchema } from './events.ts';
-import { mapShopifyWebhook } from './shopify.ts';
+import { eventSchema } from '../../src/domain/events.ts';
+import { mapShopifyWebhook } from '../../src/domain/shopify.ts';
+import { parseShopifyJson } from '../../src/http/shopify-json.ts';
+import { eventOf, fixture, input, problemsOf } from '../fixtures/shopify/load.ts';
 
 const TOKEN = 'b7e4c1d09a3f4e2b8c6d5a1f0e9d8c7b';
 const CART_TOKEN = 'Z2NwLXVzLWVhc3QxOjAxSkZBS0VDQVJUVE9LRU4wMDAx';

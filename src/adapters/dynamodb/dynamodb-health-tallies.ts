@@ -7,6 +7,7 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DayTally } from '../../domain/health-tally.ts';
 import type { HealthTallies } from '../../ports/health-tallies.ts';
+import type { UsageCounter } from '../../ports/usage-counter.ts';
 import {
   type AnyDynamoDbClient,
   errorName,
@@ -14,7 +15,6 @@ import {
   TALLY_PK,
   toDocumentClient,
 } from './dynamodb-tables.ts';
-import type { UsageCounter } from './usage-counter.ts';
 
 export class HealthTalliesError extends Error {
   override name = 'HealthTalliesError';

@@ -17,6 +17,7 @@ import {
   mergeBlock,
   type UnsubscribeList,
 } from '../../ports/unsubscribe-list.ts';
+import type { CapacityKind, UsageCounter } from '../../ports/usage-counter.ts';
 import {
   type AnyDynamoDbClient,
   auditItem,
@@ -32,7 +33,6 @@ import {
   tallyWrites,
   toDocumentClient,
 } from './dynamodb-tables.ts';
-import type { CapacityKind, UsageCounter } from './usage-counter.ts';
 
 export class UnsubscribeListError extends Error {
   override name = 'UnsubscribeListError';

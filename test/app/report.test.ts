@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DAY, HOUR, makeAudit, makeCart } from '../../test/support/cart-fixtures.ts';
-import { openDatabase, type SqliteDatabase } from '../adapters/local/sqlite.ts';
-import { createSqliteCartStore } from '../adapters/local/sqlite-cart-store.ts';
-import type { Cart } from '../domain/cart.ts';
-import { DEFAULT_ASSUMPTIONS } from '../domain/cost.ts';
-import { DEFAULT_POLICY, type Policy } from '../domain/policy.ts';
-import { createManualClock } from '../ports/clock.ts';
-import type { OutgoingEmail } from '../ports/mailer.ts';
-import { createReports, sendMonthlySummary, summaryPageUrl } from './report.ts';
+import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/sqlite.ts';
+import { createSqliteCartStore } from '../../src/adapters/sqlite/sqlite-cart-store.ts';
+import { createReports, sendMonthlySummary, summaryPageUrl } from '../../src/app/report.ts';
+import type { Cart } from '../../src/domain/cart.ts';
+import { DEFAULT_ASSUMPTIONS } from '../../src/domain/cost.ts';
+import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy.ts';
+import { createManualClock } from '../../src/ports/clock.ts';
+import type { OutgoingEmail } from '../../src/ports/mailer.ts';
+import { DAY, HOUR, makeAudit, makeCart } from '../support/cart-fixtures.ts';
 
 const NOV = Date.UTC(2026, 10, 1);
 const DEC = Date.UTC(2026, 11, 1);

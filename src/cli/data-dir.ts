@@ -6,15 +6,15 @@
  */
 import { existsSync, mkdirSync, statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
-import { removeOutboxLeftovers } from './outbox-mailer.ts';
+import { removeOutboxLeftovers } from '../adapters/outbox/outbox-mailer.ts';
 import {
   FRESH_START_HINT,
   type LoadedSecrets,
   loadOrCreateSecrets,
   SecretsFileError,
   secretsPath,
-} from './secrets.ts';
+} from '../adapters/secrets-file/secrets-file.ts';
+import { type DataDirLock, lockDataDir } from '../adapters/sqlite/data-dir-lock.ts';
 import {
   checkpointWal,
   countCarts,
@@ -22,7 +22,7 @@ import {
   isExclusive,
   openDatabase,
   type SqliteDatabase,
-} from './sqlite.ts';
+} from '../adapters/sqlite/sqlite.ts';
 
 export const DATABASE_FILE = 'cart-recovery.sqlite';
 
