@@ -1,0 +1,76 @@
+/**
+ * The store-platform seam: everything that differs between Shopify, Stripe Checkout, WooCommerce
+ * (or the next one) in one definition, so adding a platform is its own folder plus one line in
+ * the registry (registry.ts). Config, both runtimes and the stack loop over the registered
+ * platforms; the one generic webhook route (http/) reads the body within `maxBodyBytes`, asks the
+ * platform to verify and map it, and feeds the events to the same intake as `POST /events`.
+ *
+ * A platform is pure where it can be: `verify` and `map` see the raw bytes and the headers, never
+ * a socket or the environment. What needs I/O (Stripe's line items live behind its API) comes in
+ * through `create`'s options as a port-like dependency, so tests hand it a stand-in.
+ */
+import type { CartEvent } from '../domain/events.ts';
+import type { FieldProblem } from '../domain/field-problems.ts';
+
+/** One webhook delivery as the platform sees it. */
+export interface PlatformDelivery {
+  /** The body exactly as received: every platform signs these bytes, not a re-serialisation. */
+  readonly body: Uint8Array;
+  /** A request header by name, case-insensitive; undefined when absent. */
+  header(name: string): string | undefined;
+  /** When it arrived (epoch ms, from the Clock port): Stripe's signature has a time tolerance. */
+  readonly receivedAt: number;
+}
+
+export type PlatformVerdict =
+  | { readonly ok: true }
+  /** Answered 401, naming the header that failed (never which secret, never the expected value). */
+  | { readonly ok: false; readonly problem: FieldProblem };
+
+export type PlatformMapping =
+  /** Stored through intake, in order; usually one. */
+  | { readonly kind: 'events'; readonly events: readonly CartEvent[] }
+  /** Acknowledged (200) and dropped: a topic we do not use, a delivery ping. Never retried. */
+  | { readonly kind: 'ignored'; readonly reason: string }
+  /** Answered 400 with every bad field named: a payload we cannot trust. */
+  | { readonly kind: 'invalid'; readonly details: readonly FieldProblem[] };
+
+/** A configured platform: what the generic route calls for each delivery. */
+export interface PlatformLane {
+  verify(delivery: PlatformDelivery): PlatformVerdict;
+  map(delivery: PlatformDelivery): PlatformMapping | Promise<PlatformMapping>;
+}
+
+/** A setting a platform reads besides its secret (e.g. CR_STRIPE_API_KEY), as config lists it. */
+export interface PlatformSetting {
+  /** The environment variable, as SPEC section 7 names it. */
+  readonly variable: string;
+  /** One line for the README's configuration table. */
+  readonly doc: string;
+  /** A secret value: never logged, held in the stack's one secret on AWS. */
+  readonly secret: boolean;
+}
+
+export interface PlatformOptions {
+  /** The webhook secret(s): the first signs nothing, all verify, so a rotation loses no delivery. */
+  readonly secrets: readonly string[];
+  /** The values of `settings`, by variable; undefined when not set. */
+  readonly settings: Readonly<Record<string, string | undefined>>;
+  /** HTTP for platforms that must call their API (Stripe's line items); tests pass a stand-in. */
+  readonly fetch?: typeof fetch;
+  /** CR_STORE_HOSTS: links off these hosts are dropped from the mapped carts (empty: any). */
+  readonly storeHosts: readonly string[];
+}
+
+export interface StorePlatform {
+  /** Lower-case, stable: the route's last segment, the metrics lane, the log field. */
+  readonly name: string;
+  /** `/webhooks/<name>`. Without its secret configured the route answers 404. */
+  readonly route: `/webhooks/${string}`;
+  /** Largest body accepted (413 above it); whole orders can pass 64 KiB. */
+  readonly maxBodyBytes: number;
+  /** The webhook secret's variable (CR_SHOPIFY_SECRET); comma-separated values verify in turn. */
+  readonly secretVariable: string;
+  readonly settings: readonly PlatformSetting[];
+  create(options: PlatformOptions): PlatformLane;
+}
