@@ -5,5 +5,7 @@
  * line here.
  */
 import type { StorePlatform } from './platform.ts';
+import { stripePlatform } from './stripe/stripe-platform.ts';
+import { wooCommercePlatform } from './woocommerce/woocommerce-platform.ts';
 
-export const PLATFORMS: readonly StorePlatform[] = [];
+export const PLATFORMS: readonly StorePlatform[] = [stripePlatform, wooCommercePlatform];
