@@ -5,17 +5,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Hono } from 'hono';
 import { parseConfig } from '../../src/app/config.ts';
 import { type LocalRuntime, openLocalRuntime } from '../../src/cli/local-runtime.ts';
 import { parseReminderMessageId, reminderCartKey } from '../../src/domain/copy.ts';
+import { stripePlatform } from '../../src/platforms/stripe/stripe-platform.ts';
+import { wooCommercePlatform } from '../../src/platforms/woocommerce/woocommerce-platform.ts';
 import { createManualClock, type ManualClock } from '../../src/ports/clock.ts';
 import type { Mailer, OutgoingEmail } from '../../src/ports/mailer.ts';
+import { mountPlatforms } from '../platforms/platform-route.ts';
 import { signedRequest } from '../support/signed-event.ts';
+import { LANE_ENV, type LaneDelivery, signLane } from './lanes.ts';
 
 export const SECRET = 'whsec_model_test_0123456789abcdef';
 export const OWNER_TOKEN = 'own_model_test_0123456789abcdef';
 export const OWNER_NAME = 'sam';
-export const CART_IDS = ['c_a', 'c_b', 'c_c', 'c_d'] as const;
+// Two carts arrive through POST /events and two through the Stripe Checkout and WooCommerce
+// lanes (test/model/lanes.ts), so a purchase on one lane must stop reminders on the others. Four
+// in all, as before the lanes came, so a run costs what it did.
+export const CART_IDS = ['c_a', 'c_b', 'stripe_cs_test_m1', 'woocommerce_901'] as const;
 export const EMAILS = ['ann@example.com', 'bob@example.com', 'cy@example.com'] as const;
 /** The Message-ID domain: the hostname of CR_PUBLIC_URL. */
 const PUBLIC_URL = 'http://shop-recovery.test';
@@ -48,6 +56,8 @@ export class ModelSystem {
   runtime: LocalRuntime;
   private readonly mailer: Mailer;
   private readonly env: Record<string, string>;
+  /** The platform routes, until the seam's generic route is in the composed app. */
+  private readonly platformRoutes: Hono;
 
   constructor(parent: string, options: SystemOptions) {
     this.dir = mkdtempSync(join(parent, 'run-'));
@@ -70,8 +80,14 @@ export class ModelSystem {
       CR_QUIET_HOURS: options.quietZone === null ? 'off' : '21:00-08:00',
       CR_TIMEZONE: options.quietZone ?? 'UTC',
       CR_FREQUENCY_CAP: options.frequencyCap ? '20h' : 'off',
+      ...LANE_ENV,
     };
     this.runtime = this.open();
+    this.platformRoutes = mountPlatforms(
+      [stripePlatform, wooCommercePlatform],
+      () => this.runtime,
+      this.env,
+    );
   }
 
   private open(): LocalRuntime {
@@ -85,6 +101,17 @@ export class ModelSystem {
 
   async postEvent(body: string): Promise<Response> {
     return this.runtime.app.request('/events', signedRequest(SECRET, body, this.clock.now()));
+  }
+
+  /** A delivery on any lane, signed now as its platform signs it. */
+  async deliver(delivery: LaneDelivery): Promise<Response> {
+    if (delivery.path === '/events') return this.postEvent(delivery.body);
+    const init = {
+      method: 'POST',
+      headers: signLane(delivery, this.clock.now()),
+      body: delivery.body,
+    };
+    return this.platformRoutes.request(delivery.path, init);
   }
 
   async owner(path: string, body: unknown): Promise<Response> {

@@ -7,14 +7,17 @@
  * seam lands, `deliver` sends to `rt.app` and nothing else changes.
  */
 import { Hono } from 'hono';
+import type { Ingest } from '../../src/app/intake.ts';
 import type { PlatformDelivery, StorePlatform } from '../../src/platforms/platform.ts';
 import { openTestRuntime } from '../support/runtime.ts';
 
 export type TestRuntime = ReturnType<typeof openTestRuntime>;
 
-export interface Delivered {
-  readonly status: number;
-  readonly json: Record<string, unknown>;
+/** What a mounted platform feeds: read on every delivery, so a restarted runtime is followed. */
+export interface PlatformTarget {
+  readonly ingest: Ingest;
+  readonly config: { readonly storeHosts: readonly string[] };
+  readonly clock: { now(): number };
 }
 
 export function openPlatformRuntime(
@@ -24,22 +27,33 @@ export function openPlatformRuntime(
   fetchStandIn?: typeof fetch,
 ) {
   const rt = openTestRuntime(env, start);
-  const app = new Hono();
-  for (const platform of platforms) mount(app, platform, rt, env, fetchStandIn);
+  const routes = mountPlatforms(platforms, () => rt, env, fetchStandIn);
   async function deliver(path: string, body: string, headers: Record<string, string>) {
     const init = { method: 'POST', headers, body };
     const res = await (path.startsWith('/webhooks/') && path !== '/webhooks/shopify'
-      ? app.request(path, init)
+      ? routes.request(path, init)
       : rt.app.request(path, init));
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   }
   return { rt, deliver };
 }
 
+/** A Hono app serving each platform's route over the target's intake, as the seam's route does. */
+export function mountPlatforms(
+  platforms: readonly StorePlatform[],
+  target: () => PlatformTarget,
+  env: Record<string, string>,
+  fetchStandIn?: typeof fetch,
+): Hono {
+  const app = new Hono();
+  for (const platform of platforms) mount(app, platform, target, env, fetchStandIn);
+  return app;
+}
+
 function mount(
   app: Hono,
   platform: StorePlatform,
-  rt: TestRuntime,
+  target: () => PlatformTarget,
   env: Record<string, string>,
   fetchStandIn: typeof fetch | undefined,
 ) {
@@ -51,7 +65,7 @@ function mount(
   const lane = platform.create({
     secrets,
     settings,
-    storeHosts: rt.config.storeHosts,
+    storeHosts: target().config.storeHosts,
     ...(fetchStandIn ? { fetch: fetchStandIn } : {}),
   });
   app.post(platform.route, async (c) => {
@@ -62,7 +76,7 @@ function mount(
     const delivery: PlatformDelivery = {
       body,
       header: (name) => c.req.header(name),
-      receivedAt: rt.clock.now(),
+      receivedAt: target().clock.now(),
     };
     const verdict = lane.verify(delivery);
     if (!verdict.ok) return c.json({ error: 'unauthorized', details: [verdict.problem] }, 401);
@@ -75,7 +89,7 @@ function mount(
       case 'events': {
         let answer: Record<string, unknown> = {};
         for (const event of mapped.events) {
-          const result = await rt.ingest(event);
+          const result = await target().ingest(event);
           if (result.kind === 'id_reused') return c.json({ error: 'event id reused' }, 409);
           answer = {
             cart: { id: result.cart?.id ?? event.cart.id, status: result.cart?.status ?? 'open' },
