@@ -59,46 +59,53 @@ export async function mapStripeEvent(body: unknown, deps: StripeMapDeps): Promis
     }));
     return { kind: 'invalid', details };
   }
-  const s = session.data;
-  if (!s.currency || s.amount_total == null) {
+  const { currency, amount_total: amount } = session.data;
+  if (!currency || amount == null) {
     // A setup-mode session saves a card and sells nothing: there is no cart to chase or stop.
     return { kind: 'ignored', reason: 'the session has no amount (setup mode): no cart' };
   }
-  const purchase = type !== StripeEventType.expired;
-  const items = purchase ? [] : await itemsOf(s, s.currency, s.amount_total, deps);
-  const cartEvent: CartEvent = {
-    id: boundedId('stripe_', event.data.id),
-    type: purchase ? EventType.checkedOut : EventType.updated,
-    occurredAt: event.data.created * 1000,
-    orderId: purchase ? s.id : null,
+  const priced = { ...session.data, currency, amount_total: amount };
+  const cartEvent = await toCartEvent(event.data, priced, type === StripeEventType.expired, deps);
+  return { kind: 'events', events: [onStoreHostsOnly(cartEvent, deps.storeHosts)] };
+}
+
+type PricedSession = StripeSession & { currency: string; amount_total: number };
+
+async function toCartEvent(
+  event: { readonly id: string; readonly created: number },
+  s: PricedSession,
+  abandoned: boolean,
+  deps: StripeMapDeps,
+): Promise<CartEvent> {
+  return {
+    id: boundedId('stripe_', event.id),
+    type: abandoned ? EventType.updated : EventType.checkedOut,
+    occurredAt: event.created * 1000,
+    orderId: abandoned ? null : s.id,
     cart: {
       id: cartIdOf(s.id),
       email: firstEmail([s.customer_details?.email, s.customer_email]),
       currency: s.currency,
       totalMinor: fromStripeAmount(s.amount_total, s.currency),
-      items,
+      // A purchase stops reminders; its lines would only cost an API call.
+      items: abandoned ? await itemsOf(s, deps) : [],
       // Only an expired session with recovery enabled has one; without it the cart stays linkless
       // and is never mailed (nothing_to_recover).
-      restoreUrl: purchase ? null : (s.after_expiration?.recovery?.url ?? null),
+      restoreUrl: abandoned ? (s.after_expiration?.recovery?.url ?? null) : null,
       savedLink: false,
       timezone: null,
       consent: consentOf(s),
     },
     ...(s.recovered_from ? { aliases: [cartIdOf(s.recovered_from)] } : {}),
   };
-  return { kind: 'events', events: [onStoreHostsOnly(cartEvent, deps.storeHosts)] };
 }
 
 function isHandled(type: string): boolean {
   return (Object.values(StripeEventType) as string[]).includes(type);
 }
 
-async function itemsOf(
-  session: StripeSession,
-  currency: string,
-  amountTotal: number,
-  deps: StripeMapDeps,
-): Promise<CartItem[]> {
+async function itemsOf(session: PricedSession, deps: StripeMapDeps): Promise<CartItem[]> {
+  const { currency, amount_total: amountTotal } = session;
   const totalOnly: CartItem[] = [
     {
       sku: TOTAL_ONLY_SKU,
