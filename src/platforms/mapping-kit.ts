@@ -64,23 +64,27 @@ export function onStoreHostsOnly(event: CartEvent, storeHosts: readonly string[]
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const INTEGER = /^-?\d+$/;
 
+/**
+ * JSON text as JSON.parse would give it except for integers past 2^53: those come through as
+ * their digits (a string), since JSON.parse would silently round an id like 9007199254740993 to
+ * one that names another order. A repeated key keeps its last value, as with JSON.parse.
+ */
+export function parseLosslessJson(text: string): unknown {
+  return parse(text, null, {
+    parseNumber: (digits: string) => {
+      const value = Number(digits);
+      return INTEGER.test(digits) && !Number.isSafeInteger(value) ? digits : value;
+    },
+    onDuplicateKey: ({ newValue }) => newValue,
+  });
+}
+
 export type JsonRead = { ok: true; value: unknown } | { ok: false; problem: string };
 
-/**
- * The raw body as JSON, as JSON.parse would give it except for integers past 2^53: those come
- * through as their digits (a string), since JSON.parse would silently round an id like
- * 9007199254740993 to one that names another order. A repeated key keeps its last value.
- */
+/** The raw body through parseLosslessJson; what is not UTF-8 JSON is a problem, not a throw. */
 export function readJson(body: Uint8Array): JsonRead {
   try {
-    const value = parse(utf8.decode(body), null, {
-      parseNumber: (text: string) => {
-        const value = Number(text);
-        return INTEGER.test(text) && !Number.isSafeInteger(value) ? text : value;
-      },
-      onDuplicateKey: ({ newValue }) => newValue,
-    });
-    return { ok: true, value };
+    return { ok: true, value: parseLosslessJson(utf8.decode(body)) };
   } catch (error) {
     return { ok: false, problem: `is not JSON: ${(error as Error).message.slice(0, 200)}` };
   }
