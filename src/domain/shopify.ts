@@ -20,6 +20,7 @@ import {
   otherIds,
   stripFormatCharacters,
 } from './events.ts';
+import { isCartId, LIMIT } from './input-rules.ts';
 import {
   type Checkout,
   type Common,
@@ -53,12 +54,6 @@ export type ShopifyMapResult =
   | { readonly kind: 'event'; readonly event: CartEvent }
   | { readonly kind: 'ignored'; readonly reason: string }
   | { readonly kind: 'invalid'; readonly details: readonly FieldProblem[] };
-
-// The same rule as the cart/event ids in events.ts: ids become keys, schedule names, URL parts.
-const ID = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
-// Bounds of the store lane's item schema, so a Shopify cart looks like any other downstream.
-const MAX_SKU = 128;
-const MAX_NAME = 300;
 
 export function mapShopifyWebhook(input: ShopifyWebhookInput): ShopifyMapResult {
   const topic = input.topic?.trim();
@@ -241,8 +236,8 @@ function lineItems(
     // Invisible format characters (bidi overrides, zero-width) out, as on the store lane.
     const title = stripFormatCharacters(line.title).trim() || sku;
     items.push({
-      sku: stripFormatCharacters(sku).slice(0, MAX_SKU) || `line_${index + 1}`,
-      name: `${title}${suffix}`.slice(0, MAX_NAME),
+      sku: stripFormatCharacters(sku).slice(0, LIMIT.sku) || `line_${index + 1}`,
+      name: `${title}${suffix}`.slice(0, LIMIT.name),
       quantity: line.quantity,
       priceMinor: price.money.minor,
       url: null,
@@ -301,7 +296,7 @@ function eventId(
 /** Keeps an id inside the id rule: a foreign value that would break it is hashed, not rejected. */
 function boundedId(prefix: string, raw: string): string {
   const id = `${prefix}${raw}`;
-  return ID.test(id) ? id : `${prefix}h_${sha256(raw).slice(0, 40)}`;
+  return isCartId(id) ? id : `${prefix}h_${sha256(raw).slice(0, 40)}`;
 }
 
 function sha256(text: string): string {
@@ -325,5 +320,5 @@ function firstEmail(candidates: ReadonlyArray<string | null | undefined>): strin
 /** Only a real IANA zone is kept; Shopify's display names ("(GMT-05:00) Eastern Time") are not. */
 function zoneOrNull(zone: string | null | undefined): string | null {
   const trimmed = zone?.trim();
-  return trimmed && trimmed.length <= 64 && isTimeZone(trimmed) ? trimmed : null;
+  return trimmed && trimmed.length <= LIMIT.timezone && isTimeZone(trimmed) ? trimmed : null;
 }

@@ -10,12 +10,8 @@
  * JSON.parse, its ids being strings already.
  */
 import { parse } from 'lossless-json';
-import { HttpError } from './errors.ts';
+import { parseJsonText } from './request-body.ts';
 
-// Without `stream`, decode() keeps no state between calls, so one decoder serves every request.
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-// The same media types as parseJsonBody in events-route.ts accepts.
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 const INTEGER = /^-?\d+$/;
 
 /** A JSON number's text as a value: its digits when a double would round them, else a number. */
@@ -40,16 +36,5 @@ export function parseShopifyJson(text: string): unknown {
  * POST /events: 415 naming the Content-Type, or the body with the parser's reason.
  */
 export function parseShopifyBody(raw: Uint8Array, contentType: string | undefined): unknown {
-  if (contentType === undefined || !JSON_MEDIA_TYPE.test(contentType)) {
-    throw new HttpError(415, 'body must be JSON (Content-Type: application/json)', [
-      { path: '(headers).content-type', problem: `got ${contentType ?? 'none'}` },
-    ]);
-  }
-  try {
-    return parseShopifyJson(utf8.decode(raw));
-  } catch (error) {
-    throw new HttpError(415, 'body is not valid JSON', [
-      { path: '(body)', problem: (error as Error).message.slice(0, 200) },
-    ]);
-  }
+  return parseJsonText(raw, contentType, parseShopifyJson);
 }
