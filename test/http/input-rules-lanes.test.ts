@@ -4,9 +4,9 @@
  */
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signShopifyBody } from '../../src/domain/shopify-signature.ts';
 import { createNodeServer } from '../../src/http/node-server.ts';
 import { parseWaiterInput } from '../../src/lambda/waiter.ts';
+import { signShopifyBody } from '../../src/platforms/shopify/signature.ts';
 import { RT_OWNER, RT_SECRET } from '../support/runtime.ts';
 import { cartEvent, signedRequest } from '../support/signed-event.ts';
 import {

@@ -4,10 +4,15 @@
  * is named in the problems, with the path Shopify's own documentation uses.
  */
 import { z } from 'zod';
-import { type FieldProblem, fieldProblems } from './field-problems.ts';
-import { HTTP_URL_RULE, isHttpUrl, LIMIT } from './input-rules.ts';
-import { isoInstantSchema } from './input-schemas.ts';
-import { currencyExponent, isCurrencyCode, type ParseMoneyResult, parseMoney } from './money.ts';
+import { type FieldProblem, fieldProblems } from '../../domain/field-problems.ts';
+import { HTTP_URL_RULE, isHttpUrl, LIMIT } from '../../domain/input-rules.ts';
+import { isoInstantSchema } from '../../domain/input-schemas.ts';
+import {
+  currencyExponent,
+  isCurrencyCode,
+  type ParseMoneyResult,
+  parseMoney,
+} from '../../domain/money.ts';
 
 // The bound of POST /events' orderId, so an order id from Shopify fits wherever one from a store does.
 const MAX_ID = LIMIT.orderId;

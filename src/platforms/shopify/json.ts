@@ -6,11 +6,10 @@
  *
  * lossless-json reads each number from its own text. An integer too big for a double comes
  * through as its digits, a string; every other number is exactly what JSON.parse gives, so
- * `quantity` and the like stay numbers. Only this route parses this way: POST /events keeps
- * JSON.parse, its ids being strings already.
+ * `quantity` and the like stay numbers. Only Shopify's lane parses this way (the generic
+ * route's delivery.json(parse)): POST /events keeps JSON.parse, its ids being strings already.
  */
 import { parse } from 'lossless-json';
-import { parseJsonText } from './request-body.ts';
 
 const INTEGER = /^-?\d+$/;
 
@@ -29,12 +28,4 @@ export function parseShopifyJson(text: string): unknown {
     parseNumber: shopifyNumber,
     onDuplicateKey: ({ newValue }) => newValue,
   });
-}
-
-/**
- * The raw body as a value, refusing what is not JSON exactly as parseJsonBody does for
- * POST /events: 415 naming the Content-Type, or the body with the parser's reason.
- */
-export function parseShopifyBody(raw: Uint8Array, contentType: string | undefined): unknown {
-  return parseJsonText(raw, contentType, parseShopifyJson);
 }
