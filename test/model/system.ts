@@ -5,15 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Hono } from 'hono';
 import { parseConfig } from '../../src/app/config.ts';
 import { type LocalRuntime, openLocalRuntime } from '../../src/cli/local-runtime.ts';
 import { parseReminderMessageId, reminderCartKey } from '../../src/domain/copy.ts';
-import { stripePlatform } from '../../src/platforms/stripe/stripe-platform.ts';
-import { wooCommercePlatform } from '../../src/platforms/woocommerce/woocommerce-platform.ts';
 import { createManualClock, type ManualClock } from '../../src/ports/clock.ts';
 import type { Mailer, OutgoingEmail } from '../../src/ports/mailer.ts';
-import { mountPlatforms } from '../platforms/platform-route.ts';
 import { signedRequest } from '../support/signed-event.ts';
 import { LANE_ENV, type LaneDelivery, signLane } from './lanes.ts';
 
@@ -56,8 +52,6 @@ export class ModelSystem {
   runtime: LocalRuntime;
   private readonly mailer: Mailer;
   private readonly env: Record<string, string>;
-  /** The platform routes, until the seam's generic route is in the composed app. */
-  private readonly platformRoutes: Hono;
 
   constructor(parent: string, options: SystemOptions) {
     this.dir = mkdtempSync(join(parent, 'run-'));
@@ -83,11 +77,6 @@ export class ModelSystem {
       ...LANE_ENV,
     };
     this.runtime = this.open();
-    this.platformRoutes = mountPlatforms(
-      [stripePlatform, wooCommercePlatform],
-      () => this.runtime,
-      this.env,
-    );
   }
 
   private open(): LocalRuntime {
@@ -111,7 +100,7 @@ export class ModelSystem {
       headers: signLane(delivery, this.clock.now()),
       body: delivery.body,
     };
-    return this.platformRoutes.request(delivery.path, init);
+    return this.runtime.app.request(delivery.path, init);
   }
 
   async owner(path: string, body: unknown): Promise<Response> {

@@ -18,16 +18,21 @@ afterEach(async () => {
   vi.restoreAllMocks();
 });
 
-function lane(settings: Record<string, string> = {}, storeHosts: string[] = []) {
+function lane(settings: Record<string, string> = {}) {
   return stripePlatform.create({
     secrets: ['whsec_unused_here'],
     settings,
-    storeHosts,
+    storeHosts: [],
     ...(standIn ? { fetch: standIn.fetch } : {}),
   });
 }
 function delivery(body: string): PlatformDelivery {
-  return { body: new TextEncoder().encode(body), header: () => undefined, receivedAt: 0 };
+  return {
+    body: new TextEncoder().encode(body),
+    header: () => undefined,
+    receivedAt: 0,
+    json: (parse = JSON.parse) => parse(body),
+  };
 }
 async function events(mapping: Promise<PlatformMapping> | PlatformMapping) {
   const result = await mapping;
@@ -153,7 +158,7 @@ describe('Stripe Checkout mapping', () => {
     });
   });
 
-  it('names every bad field of a session it cannot trust, and refuses a body that is not JSON', async () => {
+  it('names every bad field of a session it cannot trust', async () => {
     const body = JSON.parse(fixture('session-expired'));
     body.data.object.amount_total = 84.5;
     body.data.object.currency = 'usdx';
@@ -161,18 +166,6 @@ describe('Stripe Checkout mapping', () => {
     expect(mapped.kind).toBe('invalid');
     const paths = mapped.kind === 'invalid' ? mapped.details.map((d) => d.path) : [];
     expect(paths.sort()).toEqual(['data.object.amount_total', 'data.object.currency']);
-    expect((await lane().map(delivery('not json'))).kind).toBe('invalid');
-  });
-
-  it('drops a recovery link off CR_STORE_HOSTS and keeps one on them', async () => {
-    const [off] = await events(
-      lane({}, ['tea-corner.example']).map(delivery(fixture('session-expired'))),
-    );
-    expect(off?.cart.restoreUrl).toBeNull();
-    const [on] = await events(
-      lane({}, ['buy.stripe.com']).map(delivery(fixture('session-expired'))),
-    );
-    expect(on?.cart.restoreUrl).toBe(RECOVERY);
   });
 
   it("reads Stripe's minor units: cents, zero-decimal yen, three-decimal dinar, two-decimal ISK", () => {

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { signStripePayload } from '../../src/platforms/stripe/signature.ts';
-import { stripePlatform } from '../../src/platforms/stripe/stripe-platform.ts';
 import { openPlatformRuntime } from './platform-route.ts';
 
 const SECRET = 'whsec_order_test_3Kp8Vx1Qm';
@@ -24,7 +23,6 @@ describe('Stripe deliveries in any order', () => {
     await fc.assert(
       fc.asyncProperty(order, async (sequence) => {
         const { rt, deliver } = openPlatformRuntime(
-          [stripePlatform],
           { CR_STRIPE_SECRET: SECRET },
           Date.parse('2026-11-25T09:01:00Z'),
         );

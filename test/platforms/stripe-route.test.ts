@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { signStripePayload } from '../../src/platforms/stripe/signature.ts';
-import { stripePlatform } from '../../src/platforms/stripe/stripe-platform.ts';
 import { openPlatformRuntime, type TestRuntime } from './platform-route.ts';
 import { type StripeStandIn, startStripeStandIn } from './stripe-standin.ts';
 
@@ -17,6 +16,7 @@ let deliverTo: ReturnType<typeof openPlatformRuntime>['deliver'];
 afterEach(async () => {
   await rt?.shutdown();
   await standIn?.close();
+  vi.unstubAllGlobals();
   rt = undefined;
   standIn = undefined;
 });
@@ -27,13 +27,14 @@ async function open(
   start = '2026-11-23T15:15:00Z',
 ) {
   standIn = await startStripeStandIn(KEY);
-  const opened = openPlatformRuntime([stripePlatform], env, Date.parse(start), standIn.fetch);
+  // The runtime's platforms call the global fetch: Stripe's API is the stand-in here.
+  vi.stubGlobal('fetch', standIn.fetch);
+  const opened = openPlatformRuntime(env, Date.parse(start));
   rt = opened.rt;
   deliverTo = opened.deliver;
   return opened.rt;
 }
-function deliver(name: string, secret = SECRET) {
-  const body = fixture(name);
+function deliver(name: string, secret = SECRET, body = fixture(name)) {
   const t = Math.floor((rt?.clock.now() ?? 0) / 1000);
   return deliverTo('/webhooks/stripe', body, {
     'content-type': 'application/json; charset=utf-8',
@@ -129,5 +130,28 @@ describe('POST /webhooks/stripe', () => {
       status: 200,
       json: { ignored: true, reason: 'event type "payment_intent.succeeded" is not one we use' },
     });
+  });
+
+  it('with CR_STORE_HOSTS the recovery link must be on a listed host, or the cart keeps none', async () => {
+    const r = await open({ CR_STRIPE_SECRET: SECRET, CR_STORE_HOSTS: 'tea-corner.example' });
+    await deliver('session-expired');
+    expect((await r.store.get(A))?.restoreUrl).toBeNull();
+    await r.shutdown();
+    await standIn?.close();
+    const listed = await open({ CR_STRIPE_SECRET: SECRET, CR_STORE_HOSTS: 'buy.stripe.com' });
+    await deliver('session-expired');
+    expect((await listed.store.get(A))?.restoreUrl).toMatch(/^https:\/\/buy\.stripe\.com\/r\//);
+  });
+
+  it('a signed body that is not JSON is 415, a session it cannot trust 400 naming the field', async () => {
+    await open();
+    expect((await deliver('x', SECRET, 'not json')).status).toBe(415);
+    const bad = JSON.parse(fixture('session-expired'));
+    bad.data.object.amount_total = -5;
+    const answer = await deliver('x', SECRET, JSON.stringify(bad));
+    expect(answer.status).toBe(400);
+    expect(answer.json.details).toEqual([
+      { path: 'data.object.amount_total', problem: expect.any(String) },
+    ]);
   });
 });

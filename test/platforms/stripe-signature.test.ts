@@ -14,6 +14,7 @@ function delivery(header: string | undefined, body = BODY, receivedAt = NOW): Pl
     body: new TextEncoder().encode(body),
     header: (name) => (name.toLowerCase() === 'stripe-signature' ? header : undefined),
     receivedAt,
+    json: () => JSON.parse(body),
   };
 }
 const hex = (secret: string, t: number, body = BODY) =>

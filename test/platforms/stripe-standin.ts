@@ -19,11 +19,13 @@ export interface StripeStandIn {
   readonly requests: SeenRequest[];
   /** Every call answers this status from now on (500, 403...), or 200 again with null. */
   failWith(status: number | null): void;
-  /** A fetch that sends api.stripe.com requests here instead, as the platform would make them. */
+  /** A fetch that sends api.stripe.com requests here instead (any other goes out unchanged). */
   readonly fetch: typeof fetch;
   close(): Promise<void>;
 }
 
+// Kept before any test stubs the global fetch with this stand-in's own.
+const realFetch = globalThis.fetch;
 const fixture = (name: string) => readFileSync(`test/fixtures/stripe/${name}.json`, 'utf8');
 
 /** Pages of line items by session id: the first page, then the one after each page's last id. */
@@ -79,8 +81,8 @@ export async function startStripeStandIn(
     },
     fetch: (input, init) => {
       const url = new URL(String(input instanceof Request ? input.url : input));
-      if (url.host !== 'api.stripe.com') throw new Error(`unexpected host ${url.host}`);
-      return fetch(`${baseUrl}${url.pathname}${url.search}`, init);
+      if (url.host !== 'api.stripe.com') return realFetch(input, init);
+      return realFetch(`${baseUrl}${url.pathname}${url.search}`, init);
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

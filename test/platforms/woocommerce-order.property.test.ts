@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { signWooCommerceBody } from '../../src/platforms/woocommerce/signature.ts';
-import { wooCommercePlatform } from '../../src/platforms/woocommerce/woocommerce-platform.ts';
 import { openPlatformRuntime } from './platform-route.ts';
 
 const SECRET = 'wc-order-secret-8Lq3Zr';
@@ -25,7 +24,6 @@ describe('WooCommerce deliveries in any order', () => {
     await fc.assert(
       fc.asyncProperty(order, async (sequence) => {
         const { rt, deliver } = openPlatformRuntime(
-          [wooCommercePlatform],
           { CR_WOOCOMMERCE_SECRET: SECRET },
           Date.parse('2026-11-23T15:03:00Z'),
         );

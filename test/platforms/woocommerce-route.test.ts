@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signWooCommerceBody } from '../../src/platforms/woocommerce/signature.ts';
-import { wooCommercePlatform } from '../../src/platforms/woocommerce/woocommerce-platform.ts';
 import { openPlatformRuntime, type TestRuntime } from './platform-route.ts';
 
 const SECRET = 'wc-route-secret-5Tn8Qw1Zk';
@@ -19,7 +18,7 @@ afterEach(async () => {
 
 // The pending order was placed at 12:41 UTC and paid at 15:02.
 function open(env: Record<string, string> = ENV, start = '2026-11-23T12:42:00Z') {
-  const opened = openPlatformRuntime([wooCommercePlatform], env, Date.parse(start));
+  const opened = openPlatformRuntime(env, Date.parse(start));
   rt = opened.rt;
   deliverTo = opened.deliver;
   return opened.rt;
@@ -134,5 +133,13 @@ describe('POST /webhooks/woocommerce', () => {
     const answer = await deliver('order-pending-64bit', { topic: 'order.created' });
     expect(answer.json.cart).toEqual({ id: 'woocommerce_9007199254740993123', status: 'open' });
     expect(await r.store.get('woocommerce_9007199254740993123')).not.toBeNull();
+  });
+
+  it('with CR_STORE_HOSTS a payment link off the listed hosts is dropped, so the cart is never mailed', async () => {
+    const r = open({ ...ENV, CR_STORE_HOSTS: 'shop.elsewhere.example' });
+    await deliver('order-pending', { topic: 'order.created' });
+    expect((await r.store.get(CART))?.restoreUrl).toBeNull();
+    await r.advance(4 * H, 10 * 60_000);
+    expect(r.mailer.sent).toEqual([]);
   });
 });

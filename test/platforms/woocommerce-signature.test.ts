@@ -15,6 +15,7 @@ function delivery(body: string, signature?: string): PlatformDelivery {
     body: new TextEncoder().encode(body),
     header: (name) => (name.toLowerCase() === 'x-wc-webhook-signature' ? signature : undefined),
     receivedAt: 0,
+    json: () => JSON.parse(body),
   };
 }
 

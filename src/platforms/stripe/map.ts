@@ -8,7 +8,7 @@
 import type { CartItem } from '../../domain/cart.ts';
 import { type CartEvent, EventType, stripFormatCharacters } from '../../domain/events.ts';
 import { fieldProblems } from '../../domain/field-problems.ts';
-import { boundedId, firstEmail, ITEM_LIMIT, onStoreHostsOnly } from '../mapping-kit.ts';
+import { boundedId, firstEmail, ITEM_LIMIT } from '../mapping-kit.ts';
 import type { PlatformMapping } from '../platform.ts';
 import type { StripeApi } from './api.ts';
 import {
@@ -29,7 +29,6 @@ export const StripeEventType = {
 export interface StripeMapDeps {
   /** Null without CR_STRIPE_API_KEY: the cart then holds one line for its total. */
   readonly api: StripeApi | null;
-  readonly storeHosts: readonly string[];
   /** Where a failed line-item call is reported; the cart is stored regardless. */
   readonly warn: (message: string) => void;
 }
@@ -66,7 +65,7 @@ export async function mapStripeEvent(body: unknown, deps: StripeMapDeps): Promis
   }
   const priced = { ...session.data, currency, amount_total: amount };
   const cartEvent = await toCartEvent(event.data, priced, type === StripeEventType.expired, deps);
-  return { kind: 'events', events: [onStoreHostsOnly(cartEvent, deps.storeHosts)] };
+  return { kind: 'events', events: [cartEvent] };
 }
 
 type PricedSession = StripeSession & { currency: string; amount_total: number };

@@ -4,7 +4,7 @@
  * with the path Stripe's own reference uses (`data.object.amount_total`).
  */
 import { z } from 'zod';
-import { isHttpUrl } from '../../domain/events.ts';
+import { isHttpUrl } from '../../domain/input-rules.ts';
 import { currencyExponent, isCurrencyCode } from '../../domain/money.ts';
 
 /** Stripe ids are strings (`evt_…`, `cs_live_…`): kept exactly as sent. */

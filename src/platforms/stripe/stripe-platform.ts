@@ -3,7 +3,6 @@
  * Verified by Stripe-Signature against CR_STRIPE_SECRET (comma-separated while a secret is rolled);
  * line items come from Stripe's API with CR_STRIPE_API_KEY when it is set.
  */
-import { readJson } from '../mapping-kit.ts';
 import type { PlatformLane, PlatformOptions, StorePlatform } from '../platform.ts';
 import { createStripeApi } from './api.ts';
 import { mapStripeEvent } from './map.ts';
@@ -13,11 +12,14 @@ export const STRIPE_API_KEY = 'CR_STRIPE_API_KEY';
 
 export const stripePlatform: StorePlatform = {
   name: 'stripe',
+  title: 'Stripe',
   route: '/webhooks/stripe',
   // A Checkout Session event is a few KiB; metadata and custom fields can grow it. Refusing one
   // makes Stripe retry it for three days and then drop it, so the bound is generous.
   maxBodyBytes: 256 * 1024,
   secretVariable: 'CR_STRIPE_SECRET',
+  // Stripe's event id (`evt_...`) is the body's top-level `id`, the same on every retry.
+  eventIdPath: 'id',
   settings: [
     {
       variable: STRIPE_API_KEY,
@@ -30,17 +32,12 @@ export const stripePlatform: StorePlatform = {
     const api = apiKey ? createStripeApi({ apiKey, fetch: options.fetch ?? fetch }) : null;
     const deps = {
       api,
-      storeHosts: options.storeHosts,
       warn: (message: string) => console.warn(message),
     };
     return {
       verify: (delivery) => verifyStripeSignature(delivery, options.secrets),
-      map: async (delivery) => {
-        const body = readJson(delivery.body);
-        if (!body.ok)
-          return { kind: 'invalid', details: [{ path: '(body)', problem: body.problem }] };
-        return mapStripeEvent(body.value, deps);
-      },
+      // Stripe's ids are strings, so JSON.parse loses nothing here.
+      map: (delivery) => mapStripeEvent(delivery.json(), deps),
     };
   },
 };

@@ -11,7 +11,7 @@
 import type { CartItem } from '../../domain/cart.ts';
 import { type CartEvent, EventType, stripFormatCharacters } from '../../domain/events.ts';
 import { fieldProblems } from '../../domain/field-problems.ts';
-import { boundedId, firstEmail, ITEM_LIMIT, onStoreHostsOnly, sha256Hex } from '../mapping-kit.ts';
+import { boundedId, firstEmail, ITEM_LIMIT, sha256Hex } from '../mapping-kit.ts';
 import type { PlatformMapping } from '../platform.ts';
 import { consentOf, orderSchema, type WooLineItem, type WooOrder, wooMinor } from './payload.ts';
 
@@ -30,7 +30,6 @@ export interface WooDeliveryInput {
 
 export interface WooMapDeps {
   readonly consentMetaKey: string | undefined;
-  readonly storeHosts: readonly string[];
 }
 
 export function mapWooCommerceDelivery(input: WooDeliveryInput, deps: WooMapDeps): PlatformMapping {
@@ -53,7 +52,7 @@ export function mapWooCommerceDelivery(input: WooDeliveryInput, deps: WooMapDeps
     return { kind: 'ignored', reason: `order status "${status.slice(0, 40)}" changes no cart` };
   }
   const event = orderEvent(order, input.deliveryId, deps);
-  return { kind: 'events', events: [onStoreHostsOnly(event, deps.storeHosts)] };
+  return { kind: 'events', events: [event] };
 }
 
 function orderEvent(order: WooOrder, deliveryId: string | undefined, deps: WooMapDeps): CartEvent {

@@ -4,7 +4,7 @@
  * read is named with WooCommerce's own path.
  */
 import { z } from 'zod';
-import { isHttpUrl } from '../../domain/events.ts';
+import { isHttpUrl } from '../../domain/input-rules.ts';
 import { currencyExponent, isCurrencyCode } from '../../domain/money.ts';
 
 const MAX_ID = 20;

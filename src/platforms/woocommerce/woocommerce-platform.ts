@@ -2,7 +2,7 @@
  * WooCommerce at POST /webhooks/woocommerce: order.created / order.updated webhooks, verified by
  * X-WC-Webhook-Signature against CR_WOOCOMMERCE_SECRET (comma-separated: any one verifies).
  */
-import { readJson } from '../mapping-kit.ts';
+import { parseLosslessJson } from '../mapping-kit.ts';
 import type { PlatformLane, PlatformOptions, StorePlatform } from '../platform.ts';
 import { mapWooCommerceDelivery } from './map.ts';
 import { isWooCommercePing, verifyWooCommerceSignature } from './signature.ts';
@@ -11,11 +11,14 @@ export const WOOCOMMERCE_CONSENT_META = 'CR_WOOCOMMERCE_CONSENT_META';
 
 export const wooCommercePlatform: StorePlatform = {
   name: 'woocommerce',
+  title: 'WooCommerce',
   route: '/webhooks/woocommerce',
   // The body is the whole order (addresses, meta data, tax and shipping lines): a large one passes
   // 64 KiB, and WooCommerce does not retry a refused delivery, so the bound is Shopify's.
   maxBodyBytes: 512 * 1024,
   secretVariable: 'CR_WOOCOMMERCE_SECRET',
+  // Part of the event id (map.ts), so a 409 names it.
+  eventIdPath: '(headers).x-wc-webhook-delivery-id',
   settings: [
     {
       variable: WOOCOMMERCE_CONSENT_META,
@@ -26,7 +29,6 @@ export const wooCommercePlatform: StorePlatform = {
   create(options: PlatformOptions): PlatformLane {
     const deps = {
       consentMetaKey: options.settings[WOOCOMMERCE_CONSENT_META]?.trim() || undefined,
-      storeHosts: options.storeHosts,
     };
     return {
       verify: (delivery) => verifyWooCommerceSignature(delivery, options.secrets),
@@ -34,14 +36,12 @@ export const wooCommercePlatform: StorePlatform = {
         if (isWooCommercePing(delivery)) {
           return { kind: 'ignored', reason: 'WooCommerce delivery ping' };
         }
-        const body = readJson(delivery.body);
-        if (!body.ok)
-          return { kind: 'invalid', details: [{ path: '(body)', problem: body.problem }] };
         return mapWooCommerceDelivery(
           {
             topic: delivery.header('x-wc-webhook-topic'),
             deliveryId: delivery.header('x-wc-webhook-delivery-id'),
-            body: body.value,
+            // WooCommerce's ids are integers: past 2^53 JSON.parse would round them.
+            body: delivery.json(parseLosslessJson),
           },
           deps,
         );
