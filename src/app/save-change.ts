@@ -6,7 +6,13 @@ import type { Cart } from '../domain/cart.ts';
 import type { Changed } from '../domain/cart-transitions.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
-import { type Attempt, CONFLICT } from './retry-on-conflict.ts';
+import {
+  type Attempt,
+  CONFLICT,
+  type GiveUp,
+  MAX_ATTEMPTS,
+  retryOnConflict,
+} from './retry-on-conflict.ts';
 
 export interface SaveChangeDeps {
   readonly store: CartStore;
@@ -27,4 +33,29 @@ export async function saveChange(
   if (saved.kind === 'conflict') return CONFLICT;
   await wakeups.set(before.id, saved.cart.wakeAt, before.wakeAt);
   return saved.cart;
+}
+
+/**
+ * Applies `change` to the freshest row until a write lands, the row is gone, or the transition
+ * refuses (another writer already settled what this one came to do). `first` is a row already
+ * read, used for the first attempt.
+ */
+export async function changeFreshest(
+  deps: SaveChangeDeps,
+  giveUp: GiveUp,
+  change: (cart: Cart) => Changed | { readonly kind: 'refused' },
+  first?: Cart,
+): Promise<void> {
+  await retryOnConflict(
+    MAX_ATTEMPTS,
+    async (attempt) => {
+      const current = attempt === 0 && first ? first : await deps.store.get(giveUp.cartId);
+      if (current === null) return undefined;
+      const changed = change(current);
+      if (changed.kind === 'refused') return undefined;
+      const saved = await saveChange(deps, current, changed);
+      return saved === CONFLICT ? CONFLICT : undefined;
+    },
+    giveUp,
+  );
 }

@@ -23,8 +23,7 @@ import { endsStep, MailDeliveryError, MailFailureKind } from '../ports/mailer.ts
 import type { Metrics } from '../ports/metrics.ts';
 import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
-import { CONFLICT, MAX_ATTEMPTS, retryOnConflict } from './retry-on-conflict.ts';
-import { saveChange } from './save-change.ts';
+import { changeFreshest } from './save-change.ts';
 
 export { SEND_REFUSED } from '../domain/cart-transitions.ts';
 
@@ -76,19 +75,10 @@ export function createSendFailures(deps: SendFailureDeps) {
   }
 
   /** Gives the step back on the freshest row, unless another writer already settled it. */
-  async function release(claimed: Cart, step: number, now: number, cause: ReleaseCause) {
-    await retryOnConflict(
-      MAX_ATTEMPTS,
-      async (attempt) => {
-        const current = attempt === 0 ? claimed : await store.get(claimed.id);
-        if (current === null) return undefined;
-        const released = releaseStep(current, { step, at: now, cause }, policy);
-        if (released.kind === 'refused') return undefined;
-        const saved = await saveChange({ store, wakeups }, current, released);
-        return saved === CONFLICT ? CONFLICT : undefined;
-      },
-      { cartId: claimed.id, what: `giving back step ${step} after a failed send` },
-    );
+  async function giveBack(claimed: Cart, step: number, now: number, cause: ReleaseCause) {
+    const giveUp = { cartId: claimed.id, what: `giving back step ${step} after a failed send` };
+    const release = (cart: Cart) => releaseStep(cart, { step, at: now, cause }, policy);
+    await changeFreshest({ store, wakeups }, giveUp, release, claimed);
   }
 
   /** Settles a failed send of `step` for the cart as claimed; never throws for the failure itself. */
@@ -109,7 +99,7 @@ export function createSendFailures(deps: SendFailureDeps) {
     const cause: ReleaseCause = refused
       ? { kind: 'send_refused', error: message }
       : { kind: 'send_failed', error: message, retryAt };
-    await release(claimed, step, now, cause);
+    await giveBack(claimed, step, now, cause);
     metrics.reminderFailed(step, refused);
     const fields = {
       cartId: claimed.id,

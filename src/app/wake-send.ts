@@ -11,8 +11,8 @@ import type { Clock } from '../ports/clock.ts';
 import type { Log } from '../ports/log.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { Metrics } from '../ports/metrics.ts';
-import { type Attempt, CONFLICT, MAX_ATTEMPTS, retryOnConflict } from './retry-on-conflict.ts';
-import { type SaveChangeDeps, saveChange } from './save-change.ts';
+import { type Attempt, CONFLICT } from './retry-on-conflict.ts';
+import { changeFreshest, type SaveChangeDeps } from './save-change.ts';
 import type { createSendFailures } from './send-failure.ts';
 import type { Nudge, WakeDeps, WakeReport } from './wake-types.ts';
 
@@ -31,19 +31,9 @@ export function createStepSender(deps: StepSenderDeps) {
 
   /** Records a sent step on the freshest row, whatever else happened to the cart meanwhile. */
   async function recordSend(cartId: string, sent: SentStep): Promise<void> {
-    await retryOnConflict(
-      MAX_ATTEMPTS,
-      async () => {
-        const current = await store.get(cartId);
-        if (current === null) return undefined;
-        const marked = markStepSent(current, sent, policy);
-        // Already on record (a recovery settled it while this send was slow): audited once.
-        if (marked.kind === 'refused') return undefined;
-        const saved = await saveChange(deps, current, marked);
-        return saved === CONFLICT ? CONFLICT : undefined;
-      },
-      { cartId, what: `recording sent step ${sent.step}` },
-    );
+    const giveUp = { cartId, what: `recording sent step ${sent.step}` };
+    // Refused when already on record (a recovery settled it while this send was slow): once.
+    await changeFreshest(deps, giveUp, (cart) => markStepSent(cart, sent, policy));
   }
 
   async function claimAndSend(cart: Cart, move: Nudge, now: number): Promise<Attempt<WakeReport>> {
