@@ -40,8 +40,15 @@ export function createWake(deps: WakeDeps) {
   const sendFailed = createSendFailures({ store, unsubscribes, wakeups, policy, log, metrics });
   const { decideFor, admitted } = createWaiterQuestions({ ...deps, senderPaused });
   const sender = createStepSender({
-    ...{ store, wakeups, mailer, clock, policy, compose },
-    ...{ log, metrics, sendFailed },
+    store,
+    wakeups,
+    mailer,
+    clock,
+    policy,
+    compose,
+    log,
+    metrics,
+    sendFailed,
   });
   const settleFinal = createFinalSettler({ store, wakeups, policy });
   const wasSent = mailer.wasSent?.bind(mailer);
