@@ -7,8 +7,8 @@
 import { BlockKind } from '../domain/address.ts';
 import { type Actor, AuditAction, auditEntry, SHOPPER } from '../domain/audit.ts';
 import { type Cart, ClosedReason } from '../domain/cart.ts';
-import { CLOSE_ACTION, closeCart } from '../domain/cart-transitions.ts';
-import { giveUpAt, type Policy } from '../domain/policy.ts';
+import { CLOSE_ACTION, closeCart, parkUntilGiveUp } from '../domain/cart-transitions.ts';
+import type { Policy } from '../domain/policy.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import { type Log, silentLog } from '../ports/log.ts';
@@ -71,21 +71,12 @@ export function createStops(deps: StopsDeps) {
     return retryOnConflict(MAX_ATTEMPTS, attempt, { cartId, what: 'stopping it' });
   }
 
-  /**
-   * The address's open carts will never be mailed, so their reminder wake-ups go: each is moved to
-   * its give-up time, when the waiter closes it as expired instead of leaving it open forever.
-   */
+  /** The address's open carts will never be mailed: each waits for its give-up (domain). */
   async function parkOpenCarts(email: string): Promise<void> {
     for (const cart of await store.openCartsFor(email)) {
-      const wakeAt = giveUpAt(cart, policy);
-      if (cart.wakeAt === wakeAt) continue;
-      const saved = await store.save({
-        cart: { ...cart, wakeAt },
-        expectedVersion: cart.version,
-        audit: [],
-      });
+      const parked = parkUntilGiveUp(cart, policy);
       // A conflict means someone else just wrote the cart; the waiter's gate still blocks the mail.
-      if (saved.kind === 'saved') await wakeups.set(cart.id, wakeAt, cart.wakeAt);
+      if (parked.kind === 'changed') await saveChange({ store, wakeups }, cart, parked);
     }
   }
 

@@ -231,3 +231,16 @@ export function closeCart(cart: Cart, close: CloseCart, policy: Policy): CloseRe
   });
   return changed(next, entry);
 }
+
+/**
+ * An open cart whose address will never be mailed (unsubscribed): its reminder wake-ups go, and
+ * its one wake-up is its give-up time, when the waiter lets it go instead of leaving it open.
+ */
+export function parkUntilGiveUp(
+  cart: Cart,
+  policy: Policy,
+): Changed | { readonly kind: 'unchanged' } {
+  const wakeAt = giveUpAt(cart, policy);
+  if (isFinal(cart) || cart.wakeAt === wakeAt) return { kind: 'unchanged' };
+  return { kind: 'changed', cart: { ...cart, wakeAt }, audit: [] };
+}
