@@ -149,6 +149,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     owners,
     signOuts,
     secrets: { webhook: webhookSecret, shopify: config.shopifySecret, cart: cartIdSecret },
+    freshTemplates: () => loadTemplates(config.templatesDir ?? join(PACKAGE_ROOT, 'templates')),
   });
 
   const handleEvent = createEventHandler({

@@ -6,6 +6,7 @@
 import type { Hono } from 'hono';
 import type { OwnerToken } from '../app/config.ts';
 import type { Services } from '../app/services.ts';
+import type { Templates } from '../domain/copy.ts';
 import { createSignInThrottle } from '../domain/sign-in-throttle.ts';
 import type { OwnerSignOuts } from '../ports/owner-sign-outs.ts';
 import { createApp } from './app.ts';
@@ -29,9 +30,15 @@ export interface ComposeAppDeps {
   readonly owners: readonly OwnerToken[];
   readonly signOuts: OwnerSignOuts;
   readonly secrets: AppSecrets;
+  /**
+   * Reads the templates folder afresh for the owner's preview, so edits show (with their
+   * problems) before a restart; absent: the preview shows the copy loaded at start-up.
+   */
+  readonly freshTemplates?: () => Templates;
 }
 
-export function composeApp({ services, owners, signOuts, secrets }: ComposeAppDeps): Hono {
+export function composeApp(deps: ComposeAppDeps): Hono {
+  const { services, owners, signOuts, secrets } = deps;
   const { config, clock, store, stops, ingest, reports } = services;
   const observers = { log: services.log, metrics: services.metrics };
   const storeTimeZone = config.policy.storeTimeZone;
@@ -87,6 +94,17 @@ export function composeApp({ services, owners, signOuts, secrets }: ComposeAppDe
         signInThrottle: ownerThrottle,
         // The monthly email links here: the page answers the same on every runtime.
         summaryHtml: async (month) => new SafeHtml(await reports.summaryHtml(month)),
+        monthReport: (month) => reports.monthSummary(month),
+        localInstall: config.mail.kind !== 'ses',
+        senderHealth: services.senderHealth,
+        templatePreview: {
+          steps: config.policy.cadenceMs.length,
+          templates: deps.freshTemplates ?? services.templates,
+          store: { name: config.storeName, address: config.storeAddress },
+          from: config.from,
+          publicUrl: config.publicUrl,
+          folder: config.templatesDir ?? 'the templates/ folder',
+        },
       }),
     ],
   });
