@@ -138,6 +138,7 @@ describe('cappingReminder', () => {
 describe('spans and clock times', () => {
   it.each([
     [40 * 60_000, '40 min'],
+    [90 * 60_000, '90 min'],
     [3 * H, '3 h'],
     [47 * H, '47 h'],
     [72 * H, '3 days'],

@@ -67,7 +67,8 @@ export function ordinal(n: number): string {
 /** A span as a person says it: "40 min", "3 h", "2 days". */
 export function spanWords(ms: number): string {
   const minutes = Math.max(0, Math.round(ms / 60_000));
-  if (minutes < 60) return `${minutes} min`;
+  // Under two hours in minutes: "90 min ago" rather than a rounded "2 h ago".
+  if (minutes < 120) return `${minutes} min`;
   const hours = Math.round(minutes / 60);
   if (hours < 48) return `${hours} h`;
   return `${Math.round(hours / 24)} days`;

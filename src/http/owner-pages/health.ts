@@ -18,12 +18,12 @@ const REVIEW = { bounce: 0.05, complaint: 0.001 } as const;
 
 const pct = (rate: number) => `${(rate * 100).toFixed(rate < 0.01 ? 2 : 1)}%`;
 
-function ratesTable(lane: LaneStatus, limits: SenderLimits): SafeHtml {
+function ratesTable(lane: LaneStatus, limits: SenderLimits, label: string): SafeHtml {
   const { health } = lane;
   const row = (what: string, count: number, rate: number, hold: number, review: number) =>
     html`<tr><th scope="row">${what}</th><td class="num">${count}</td><td class="num">${pct(rate)}</td>
       <td class="num">${pct(hold)}</td><td class="num">${pct(review)}</td></tr>`;
-  return html`<div class="scroll-x"><table class="lines"><thead><tr><th scope="col">Of ${lane.sent} reminders</th>
+  return html`<div class="scroll-x" role="region" aria-label="${label}" tabindex="0"><table class="lines"><thead><tr><th scope="col">Of ${lane.sent} reminders</th>
     <th scope="col" class="num">Count</th><th scope="col" class="num">Rate now</th>
     <th scope="col" class="num">Held at</th><th scope="col" class="num">Provider reviews at</th></tr></thead>
     <tbody>${row('Hard bounces', lane.bounced, health.bounceRate, limits.holdBounceRate, REVIEW.bounce)}
@@ -51,10 +51,10 @@ export function healthBody(status: SenderStatus, zone: string, csrf: string): Sa
   return html`<div class="head"><div><h1>Sender health</h1>
     <p class="muted sub">Counted since ${whenText(status.since, zone)} (the last 30 days, or since the last clear).</p></div></div>
     <section class="card" aria-labelledby="signed-h"><h2 id="signed-h">The store’s reminders</h2>
-      ${verdict(status, 'Reminders')}${ratesTable(status, DEFAULT_SENDER_LIMITS)}</section>
+      ${verdict(status, 'Reminders')}${ratesTable(status, DEFAULT_SENDER_LIMITS, 'Rates of the store’s reminders')}</section>
     <section class="card" aria-labelledby="browser-h"><h2 id="browser-h">Storefront-snippet reminders</h2>
       <p class="muted">Addresses the snippet collects can come from anyone, so this lane holds itself at half the rates, on its own mail.</p>
-      ${verdict(status.browserLane, 'Snippet reminders')}${ratesTable(status.browserLane, BROWSER_LANE_LIMITS)}</section>
+      ${verdict(status.browserLane, 'Snippet reminders')}${ratesTable(status.browserLane, BROWSER_LANE_LIMITS, 'Rates of the snippet’s reminders')}</section>
     <section class="card">${
       held
         ? html`${ADVICE}<form method="post" action="/owner/health/clear">${csrfField(csrf)}

@@ -95,6 +95,7 @@ details label { display:flex; flex-direction:column; gap:.25rem; flex:1; min-wid
 .chart-narrow { display:none; }
 .chart figcaption { font-size:.85rem; margin-top:.5rem; }
 .scroll-x { overflow-x:auto; }
+.note { display:block; font-size:.82rem; color:var(--muted); font-weight:400; }
 table.lines th { text-align:left; font-weight:500; padding:.45rem 0; border-bottom:1px solid var(--line); }
 table.lines thead th { font-size:.78rem; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); font-weight:600; }
 table.lines th.num { text-align:right; padding-left:1rem; }

@@ -71,13 +71,13 @@ export function renderPreviews(deps: TemplatePreviewDeps, now: number): PreviewR
 
 function one({ step, savedLink, email }: PreviewEmail): SafeHtml {
   const name = `Reminder ${step}, ${savedLink ? 'saved-link cart' : 'abandoned cart'}`;
-  return html`<section class="card preview" data-step="${step}" data-saved="${savedLink}">
+  return html`<section class="card preview" data-step="${step}" data-saved="${String(savedLink)}">
     <h2>${name}</h2>
     <p><strong>Subject:</strong> ${email.subject}</p>
     <div class="grid">
       <div><h3>HTML part</h3>
-        <iframe title="${name}, HTML part" sandbox="" srcdoc="${email.html}" loading="lazy"></iframe></div>
-      <div><h3>Text part</h3><pre class="text-part">${email.text}</pre></div>
+        <iframe title="${name}, HTML part" sandbox="" srcdoc="${email.html}"></iframe></div>
+      <div><h3>Text part</h3><pre class="text-part" tabindex="0" aria-label="${name}, text part">${email.text}</pre></div>
     </div>
   </section>`;
 }

@@ -79,7 +79,7 @@ function countsTable(summary: MonthSummary): SafeHtml {
   return html`<table class="lines" aria-label="The month’s counts"><tbody>${rows.map(
     (r) =>
       html`<tr><th scope="row">${r.more ? '' : r.label}${
-        r.note === undefined ? '' : html`<span class="reason">${r.note}</span>`
+        r.note === undefined ? '' : html`<span class="note">${r.note}</span>`
       }</th><td class="num">${r.value}</td></tr>`,
   )}</tbody></table>`;
 }
@@ -114,7 +114,7 @@ function costSection(cost: CostBreakdown, local: boolean): SafeHtml {
     <p class="muted">${why}, at ${cost.region} list prices as known on ${cost.pricesAsKnownOn}${
       cost.freeTier ? ', free tier applied' : ''
     }. Your AWS bill is the real figure.</p>
-    <div class="table-wrap"><table class="lines cost"><thead><tr><th scope="col">Service</th><th scope="col">Item</th>
+    <div class="scroll-x" role="region" aria-labelledby="cost-h" tabindex="0"><table class="lines cost"><thead><tr><th scope="col">Service</th><th scope="col">Item</th>
       <th scope="col" class="num">Quantity</th><th scope="col" class="num">Price</th><th scope="col" class="num">Cost</th></tr></thead>
     <tbody>${cost.lines.map(costRow)}
       <tr class="total"><th scope="row" colspan="4">Total</th><td class="num">$${cost.total}</td></tr>
