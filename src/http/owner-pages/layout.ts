@@ -107,7 +107,7 @@ ul.problems code { overflow-wrap:anywhere; white-space:pre-wrap; }
 @media (max-width: 640px) {
   .chart-wide { display:none; }
   .chart-narrow { display:block; }
-  .top nav { flex-wrap:wrap; }
+  .top nav { order:3; flex:1 0 100%; flex-wrap:wrap; padding-bottom:.4rem; }
   body { font-size:15px; }
   .wrap { padding: 0 .9rem; }
   .top .wrap { gap:.6rem; min-height:3rem; }
