@@ -5,6 +5,7 @@
  * pages, and browsers get pages where API clients keep JSON.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli.ts';
 import { openTestRuntime, RT_OWNER } from '../support/runtime.ts';
 import { cartEvent } from '../support/signed-event.ts';
 
@@ -85,6 +86,19 @@ describe('a cart’s timeline in plain words', () => {
     );
     expect(text).not.toContain('No audit rows yet');
     expect(text).not.toMatch(/\(quiet_hours\)/);
+  });
+
+  it('says the same in `cart-recovery audit`, in the shopper’s zone', async () => {
+    const { code, stdout } = await runCli(['audit', 'c_paris'], {
+      CR_DATA_DIR: rt.dataDir,
+      CR_TIMEZONE: 'America/New_York',
+      CR_WEBHOOK_SECRET: 'whsec_runtime_test_0123456789',
+      CR_OWNERS: `sam:${RT_OWNER}`,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      'reminder 1 held on the 23rd Nov 2026 at 16:30 until 08:00 on the 24th in the shopper’s time, Europe/Paris (02:00 on the 24th store time): quiet hours',
+    );
   });
 
   it('names the reminder and the cart a frequency cap waited on', async () => {
