@@ -150,6 +150,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     signOuts,
     secrets: { webhook: webhookSecret, cart: cartIdSecret, platforms: config.platformSecrets },
     freshTemplates: () => loadTemplates(config.templatesDir ?? join(PACKAGE_ROOT, 'templates')),
+    localInstall: true,
   });
 
   const handleEvent = createEventHandler({

@@ -47,6 +47,8 @@ export interface ComposeAppDeps {
    * problems) before a restart; absent: the preview shows the copy loaded at start-up.
    */
   readonly freshTemplates?: () => Templates;
+  /** Set by the local runtime: the summary's AWS lines are then what it would cost there. */
+  readonly localInstall?: boolean;
   /** The store platforms to serve; the registry's, read now, unless given. */
   readonly platforms?: readonly StorePlatform[];
 }
@@ -113,7 +115,7 @@ export function composeApp(deps: ComposeAppDeps): Hono {
         // The monthly email links here: the page answers the same on every runtime.
         summaryHtml: async (month) => new SafeHtml(await reports.summaryHtml(month)),
         monthReport: (month) => reports.monthSummary(month),
-        localInstall: config.mail.kind !== 'ses',
+        localInstall: deps.localInstall ?? false,
         senderHealth: services.senderHealth,
         templatePreview: {
           steps: config.policy.cadenceMs.length,
