@@ -49,7 +49,7 @@ const ADVICE = html`<h2>What to do</h2><ol>
 export function healthBody(status: SenderStatus, zone: string, csrf: string): SafeHtml {
   const held = status.health.verdict === 'hold' || status.browserLane.health.verdict === 'hold';
   return html`<div class="head"><div><h1>Sender health</h1>
-    <p class="muted sub">Counted since ${whenText(status.since, zone)} (the last 30 days, or since the last clear).</p></div></div>
+    <p class="muted sub">Counted since ${whenText(status.since, zone).replace(/^on /, '')} (the last 30 days, or since the last clear).</p></div></div>
     <section class="card" aria-labelledby="signed-h"><h2 id="signed-h">The store’s reminders</h2>
       ${verdict(status, 'Reminders')}${ratesTable(status, DEFAULT_SENDER_LIMITS, 'Rates of the store’s reminders')}</section>
     <section class="card" aria-labelledby="browser-h"><h2 id="browser-h">Storefront-snippet reminders</h2>

@@ -72,7 +72,7 @@ dl.facts { display:grid; grid-template-columns: 9rem 1fr; gap:.45rem .75rem; mar
 dl.facts dt { color:var(--muted); }
 dl.facts dd { margin:0; overflow-wrap:anywhere; }
 .lines td { padding:.45rem 0; border-bottom:1px solid var(--line); }
-.lines tr:last-child td { border-bottom:none; }
+.lines tr:last-child td, .lines tr:last-child th { border-bottom:none; }
 .lines td.num { text-align:right; white-space:nowrap; padding-left:1rem; font-variant-numeric: tabular-nums; }
 ol.timeline { list-style:none; margin:0; padding:0 0 0 1rem; border-left:2px solid var(--line); }
 ol.timeline li { position:relative; padding:.35rem 0 .35rem .75rem; }
