@@ -20,6 +20,8 @@ function wakeupWindow(value: string, variable: string): Parsed<number | undefine
 }
 
 const byStack = { kind: 'stack' } as const;
+/** A name the stack always sets where a function reads it; without it the function stops, naming it. */
+const required = 'required where read';
 const legacy = (what: string) =>
   `the Secrets Manager secret holding ${what}, as deploys before the one JSON secret named it; read only when \`CR_SECRETS_NAME\` is unset`;
 
@@ -27,36 +29,43 @@ export const AWS_RUNTIME_SETTINGS = {
   tableState: {
     variable: 'CR_TABLE_STATE',
     doc: 'the DynamoDB table of carts, their identities and the day counters',
+    defaultDoc: required,
     aws: byStack,
   },
   tableAudit: {
     variable: 'CR_TABLE_AUDIT',
     doc: "the DynamoDB table of every cart's audit rows",
+    defaultDoc: required,
     aws: byStack,
   },
   tableUnsubscribe: {
     variable: 'CR_TABLE_UNSUBSCRIBE',
     doc: 'the DynamoDB table of unsubscribed addresses',
+    defaultDoc: required,
     aws: byStack,
   },
   scheduleGroup: {
     variable: 'CR_SCHEDULE_GROUP',
     doc: "the EventBridge Scheduler group holding each cart's one wake-up",
+    defaultDoc: required,
     aws: byStack,
   },
   waiterArn: {
     variable: 'CR_WAITER_ARN',
     doc: 'the waiter function each wake-up invokes',
+    defaultDoc: required,
     aws: byStack,
   },
   schedulerRoleArn: {
     variable: 'CR_SCHEDULER_ROLE_ARN',
     doc: 'the role Scheduler assumes to invoke the waiter',
+    defaultDoc: required,
     aws: byStack,
   },
   scheduleDeadLetterArn: {
     variable: 'CR_SCHEDULE_DLQ_ARN',
     doc: 'the queue a wake-up Scheduler could not deliver lands in (an alarm watches it)',
+    defaultDoc: required,
     aws: byStack,
   },
   wakeupWindowMinutes: {
@@ -69,11 +78,13 @@ export const AWS_RUNTIME_SETTINGS = {
   sesConfigurationSet: {
     variable: 'CR_SES_CONFIGURATION_SET',
     doc: 'the SES configuration set whose bounces and complaints reach the ses-feedback function',
+    defaultDoc: required,
     aws: byStack,
   },
   secretsName: {
     variable: 'CR_SECRETS_NAME',
     doc: 'the one JSON secret (`cr/secrets`) holding the webhook, link, owner, platform and Google secrets',
+    defaultDoc: required,
     aws: byStack,
   },
   googleFolderId: {

@@ -281,11 +281,19 @@ export function platformSettings(platforms: readonly StorePlatform[]): Setting<s
   ]);
 }
 
-/** Every row: the store settings, each registered platform's, then what the stack sets on AWS. */
+/** The rows `serve` and the functions read (with the platforms'), and those only the functions read. */
+export function configRows(platforms: readonly StorePlatform[] = PLATFORMS): {
+  readonly settings: readonly Setting[];
+  readonly awsOnly: readonly Setting[];
+} {
+  return {
+    settings: [...Object.values(STORE_SETTINGS), ...platformSettings(platforms)],
+    awsOnly: Object.values(AWS_RUNTIME_SETTINGS),
+  };
+}
+
+/** Every row of the table, in README order. */
 export function configTable(platforms: readonly StorePlatform[] = PLATFORMS): readonly Setting[] {
-  return [
-    ...Object.values(STORE_SETTINGS),
-    ...platformSettings(platforms),
-    ...Object.values(AWS_RUNTIME_SETTINGS),
-  ];
+  const { settings, awsOnly } = configRows(platforms);
+  return [...settings, ...awsOnly];
 }
