@@ -74,4 +74,12 @@ describe('the configuration table', () => {
     const missing = SPEC_VARIABLES.filter((name) => !names.has(name));
     expect(missing).toEqual([]);
   });
+
+  it('is read from the environment only by the runtimes (cli/, lambda/): no adapter reads it', () => {
+    const layers = ['adapters', 'app', 'http', 'domain', 'ports', 'platforms'];
+    const readers = layers
+      .flatMap((layer) => sourceFiles(`src/${layer}`))
+      .filter((file) => /\bprocess\.env\b/.test(read(file)));
+    expect(readers).toEqual([]);
+  });
 });
