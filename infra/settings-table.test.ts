@@ -5,7 +5,7 @@
  * table does not list as the stack's, so no secret is ever set in plain sight.
  */
 import { describe, expect, it } from 'vitest';
-import { configTable } from '../src/app/config-table.ts';
+import { configTable } from '../src/app/config-rows.ts';
 import { KEYS, synth } from './test-synth.ts';
 
 /** A good value for each row the stack takes from context, by variable. */

@@ -4,7 +4,8 @@
  * the same parser the Lambdas use at start-up, so a bad cadence fails the synth, not a wake-up.
  */
 import { ConfigError, parseConfig } from '../src/app/config.ts';
-import { configTable, STORE_SETTINGS } from '../src/app/config-table.ts';
+import { configTable } from '../src/app/config-rows.ts';
+import { STORE_SETTINGS } from '../src/app/config-table.ts';
 import { type OperationsSettings, operationsFromContext } from './settings-operations.ts';
 
 export interface CartRecoverySettings {

@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { configDocs, withConfigDocs } from '../src/app/config-docs.ts';
-import { configRows } from '../src/app/config-table.ts';
+import { configRows } from '../src/app/config-rows.ts';
 
 const path = new URL('../README.md', import.meta.url);
 const { settings, awsOnly } = configRows();

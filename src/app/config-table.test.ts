@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { StorePlatform } from '../platforms/platform.ts';
 import { ConfigError, parseConfig } from './config.ts';
 import { configDocs } from './config-docs.ts';
+import { configRows, configTable } from './config-rows.ts';
 import { readSetting } from './config-setting.ts';
-import { configRows, configTable, STORE_SETTINGS } from './config-table.ts';
+import { STORE_SETTINGS } from './config-table.ts';
 
 /** A platform only this test knows: adding one is its registry entry, config follows. */
 const toy: StorePlatform = {

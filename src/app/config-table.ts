@@ -1,21 +1,18 @@
 /**
  * The configuration table: every CR_* variable `serve` and the functions read, with its default,
  * parser, README line and how the stack sets it. parseConfig (config.ts) reads STORE_SETTINGS,
- * the README's table is written from configTable() (`npm run docs:config`, checked by a test),
- * and infra/settings.ts takes its context keys from the `aws` column. Rules that span variables
+ * the README's table is written from configTable() (config-rows.ts; `npm run docs:config`,
+ * checked by a test), and infra/settings.ts takes its context keys from the `aws` column. Rules that span variables
  * (a give-up age after the last step) stay in parseConfig.
  */
-import type { StorePlatform } from '../platforms/platform.ts';
-import { PLATFORMS } from '../platforms/registry.ts';
 import * as p from './config-parsers.ts';
 import type { AwsUse, Setting } from './config-setting.ts';
-import { AWS_RUNTIME_SETTINGS } from './config-table-aws.ts';
 
-const none = { kind: 'none' } as const;
+export const none = { kind: 'none' } as const;
 const context = (key: string) => ({ kind: 'context', key }) as const;
 const stack = (key?: string): AwsUse =>
   key === undefined ? { kind: 'stack' } : { kind: 'stack', key };
-const secret = (field: string) => ({ kind: 'secret', field }) as const;
+export const secret = (field: string) => ({ kind: 'secret', field }) as const;
 
 /** Read by parseConfig, keyed by the name its value has there; README order. */
 export const STORE_SETTINGS = {
@@ -261,39 +258,3 @@ export const STORE_SETTINGS = {
     parse: p.sqliteSync,
   },
 } as const satisfies Readonly<Record<string, Setting>>;
-
-/** A platform's secret and settings as rows: the registry contributes them, config reads them. */
-export function platformSettings(platforms: readonly StorePlatform[]): Setting<string>[] {
-  return platforms.flatMap((platform) => [
-    {
-      variable: platform.secretVariable,
-      defaultDoc: 'unset (route answers 404)',
-      doc: `${platform.name} webhook secret(s), comma-separated (each verifies, for rotation); opens \`POST ${platform.route}\``,
-      aws: secret(platform.name),
-      secret: true,
-    },
-    ...platform.settings.map((setting) => ({
-      variable: setting.variable,
-      doc: setting.doc,
-      aws: setting.secret ? secret(setting.variable) : none,
-      secret: setting.secret,
-    })),
-  ]);
-}
-
-/** The rows `serve` and the functions read (with the platforms'), and those only the functions read. */
-export function configRows(platforms: readonly StorePlatform[] = PLATFORMS): {
-  readonly settings: readonly Setting[];
-  readonly awsOnly: readonly Setting[];
-} {
-  return {
-    settings: [...Object.values(STORE_SETTINGS), ...platformSettings(platforms)],
-    awsOnly: Object.values(AWS_RUNTIME_SETTINGS),
-  };
-}
-
-/** Every row of the table, in README order. */
-export function configTable(platforms: readonly StorePlatform[] = PLATFORMS): readonly Setting[] {
-  const { settings, awsOnly } = configRows(platforms);
-  return [...settings, ...awsOnly];
-}

@@ -11,8 +11,9 @@ import type { StorePlatform } from '../platforms/platform.ts';
 import { PLATFORMS } from '../platforms/registry.ts';
 import type { LogLevel } from '../ports/log.ts';
 import type { MailSetting, OwnerToken, SqliteSync } from './config-parsers.ts';
+import { platformSettings } from './config-rows.ts';
 import { type Env, readSetting, readSettings } from './config-setting.ts';
-import { platformSettings, STORE_SETTINGS } from './config-table.ts';
+import { STORE_SETTINGS } from './config-table.ts';
 import { publicUrlRule } from './public-url.ts';
 
 export { commaList } from './config-parsers.ts';

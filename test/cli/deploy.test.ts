@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/app/config.ts';
-import { configRows } from '../../src/app/config-table.ts';
+import { configRows } from '../../src/app/config-rows.ts';
 import { COMMANDS } from '../../src/cli/main.ts';
 import { ROOT } from '../support/serve-child.ts';
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_DOCS_END, CONFIG_DOCS_START, configDocs } from '../../src/app/config-docs.ts';
-import { configRows, configTable } from '../../src/app/config-table.ts';
+import { configRows, configTable } from '../../src/app/config-rows.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
