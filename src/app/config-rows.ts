@@ -5,6 +5,7 @@
  */
 import type { StorePlatform } from '../platforms/platform.ts';
 import { PLATFORMS } from '../platforms/registry.ts';
+import { settingField } from '../platforms/secret-fields.ts';
 import type { Setting } from './config-setting.ts';
 import { none, STORE_SETTINGS, secret } from './config-table.ts';
 import { AWS_RUNTIME_SETTINGS } from './config-table-aws.ts';
@@ -15,14 +16,14 @@ export function platformSettings(platforms: readonly StorePlatform[]): Setting<s
     {
       variable: platform.secretVariable,
       defaultDoc: 'unset (route answers 404)',
-      doc: `${platform.name} webhook secret(s), comma-separated (each verifies, for rotation); opens \`POST ${platform.route}\``,
+      doc: `${platform.title} webhook secret(s), comma-separated (each verifies, for rotation); opens \`POST ${platform.route}\``,
       aws: secret(platform.name),
       secret: true,
     },
     ...platform.settings.map((setting) => ({
       variable: setting.variable,
       doc: setting.doc,
-      aws: setting.secret ? secret(setting.variable) : none,
+      aws: setting.secret ? secret(settingField(setting.variable)) : none,
       secret: setting.secret,
     })),
   ]);

@@ -9,7 +9,9 @@ import { STORE_SETTINGS } from './config-table.ts';
 /** A platform only this test knows: adding one is its registry entry, config follows. */
 const toy: StorePlatform = {
   name: 'toyshop',
+  title: 'Toyshop',
   route: '/webhooks/toyshop',
+  eventIdPath: 'id',
   maxBodyBytes: 65_536,
   secretVariable: 'CR_TOYSHOP_SECRET',
   settings: [
@@ -46,10 +48,11 @@ describe("a registered platform's variables", () => {
     ]);
     expect(configTable([]).map((row) => row.variable)).not.toContain('CR_TOYSHOP_SECRET');
     const secrets = configTable([toy]).filter((row) => row.variable.startsWith('CR_TOYSHOP'));
-    expect(secrets.map((row) => [row.secret, row.aws.kind])).toEqual([
-      [true, 'secret'],
-      [true, 'secret'],
-      [false, 'none'],
+    // On AWS, where secret-fields.ts keeps them in the stack's one JSON secret.
+    expect(secrets.map((row) => [row.secret, row.aws])).toEqual([
+      [true, { kind: 'secret', field: 'toyshop' }],
+      [true, { kind: 'secret', field: 'toyshop_api_key' }],
+      [false, { kind: 'none' }],
     ]);
   });
 
@@ -57,19 +60,18 @@ describe("a registered platform's variables", () => {
     const config = parseConfig({ CR_TOYSHOP_SECRET: ' tss_1, tss_0 ', CR_TOYSHOP_REGION: '' }, [
       toy,
     ]);
+    expect(config.platformSecrets).toEqual({ toyshop: ['tss_1', 'tss_0'] });
     expect(config.platformSettings).toEqual({
-      CR_TOYSHOP_SECRET: 'tss_1, tss_0',
-      CR_TOYSHOP_API_KEY: undefined,
-      CR_TOYSHOP_REGION: undefined,
+      toyshop: { CR_TOYSHOP_API_KEY: undefined, CR_TOYSHOP_REGION: undefined },
     });
-    expect(parseConfig({ CR_TOYSHOP_SECRET: 'x' }, []).platformSettings).toEqual({});
+    expect(parseConfig({ CR_TOYSHOP_SECRET: 'x' }, []).platformSecrets).toEqual({});
   });
 
   it("are in the README's table, with their docs and route", () => {
     const { settings, awsOnly } = configRows([toy]);
     const docs = configDocs(settings, awsOnly);
     expect(docs).toContain(
-      "| `CR_TOYSHOP_SECRET` | unset (route answers 404) | toyshop webhook secret(s), comma-separated (each verifies, for rotation); opens `POST /webhooks/toyshop` | field `toyshop` of the stack's secret |",
+      "| `CR_TOYSHOP_SECRET` | unset (route answers 404) | Toyshop webhook secret(s), comma-separated (each verifies, for rotation); opens `POST /webhooks/toyshop` | field `toyshop` of the stack's secret |",
     );
     expect(docs).toContain(
       '| `CR_TOYSHOP_REGION` | unset | the Toyshop region, `eu` or `us` | not set by the stack |',

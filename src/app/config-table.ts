@@ -162,13 +162,6 @@ export const STORE_SETTINGS = {
     aws: context('storeUrl'),
     parse: p.httpUrl,
   },
-  shopifySecret: {
-    variable: 'CR_SHOPIFY_SECRET',
-    defaultDoc: 'unset (route answers 404)',
-    doc: 'Shopify webhook secret',
-    aws: secret('shopify'),
-    secret: true,
-  },
   reportTo: {
     variable: 'CR_REPORT_TO',
     fallback: '',

@@ -11,15 +11,16 @@ import type { StorePlatform } from '../platforms/platform.ts';
 import { PLATFORMS } from '../platforms/registry.ts';
 import type { LogLevel } from '../ports/log.ts';
 import type { MailSetting, OwnerToken, SqliteSync } from './config-parsers.ts';
-import { platformSettings } from './config-rows.ts';
-import { type Env, readSetting, readSettings } from './config-setting.ts';
+import { type Env, readSettings, textOf } from './config-setting.ts';
 import { STORE_SETTINGS } from './config-table.ts';
+import { type PlatformConfig, parsePlatformConfig } from './platform-config.ts';
 import { publicUrlRule } from './public-url.ts';
 
 export { commaList } from './config-parsers.ts';
 export type { MailSetting, OwnerToken, SqliteSync };
 
-export interface Config {
+/** With each registered platform's secrets and settings, by platform name (platform-config.ts). */
+export interface Config extends PlatformConfig {
   readonly dataDir: string;
   readonly port: number;
   readonly host: string;
@@ -41,6 +42,7 @@ export interface Config {
   /** CR_STORE_HOSTS: the hosts links in reminders may point to on the signed lanes; empty: any. */
   readonly storeHosts: readonly string[];
   readonly storeAddress: string;
+  /** CR_SHOPIFY_SECRET as given; the route reads `platformSecrets.shopify`, its registry row's. */
   readonly shopifySecret: string | undefined;
   readonly reportTo: readonly string[];
   readonly templatesDir: string | undefined;
@@ -66,8 +68,6 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** CR_SQLITE_SYNC: SQLite's `PRAGMA synchronous` for the local database (FULL unless told). */
   readonly sqliteSync: SqliteSync;
-  /** Each registered platform's secret and settings (registry.ts), by variable; undefined: unset. */
-  readonly platformSettings: Readonly<Record<string, string | undefined>>;
 }
 
 export class ConfigError extends Error {
@@ -119,15 +119,6 @@ function policyOf(v: Values): Policy {
   };
 }
 
-/** The registered platforms' variables as given (each platform checks its own at `create`). */
-function platformValues(env: Env, platforms: readonly StorePlatform[], problems: string[]) {
-  const values: Record<string, string | undefined> = {};
-  for (const setting of platformSettings(platforms)) {
-    values[setting.variable] = readSetting(env, setting, problems);
-  }
-  return values;
-}
-
 export function parseConfig(env: Env, platforms: readonly StorePlatform[] = PLATFORMS): Config {
   const problems: string[] = [];
   const v = readSettings(env, STORE_SETTINGS, problems);
@@ -135,7 +126,6 @@ export function parseConfig(env: Env, platforms: readonly StorePlatform[] = PLAT
   // A bad CR_PORT is reported once, not again as a bad default CR_PUBLIC_URL.
   const publicUrl = v.publicUrl ?? `http://localhost:${v.port}`;
   const warnings = publicUrlRule(publicUrl, v.mail, problems);
-  const platformSettingValues = platformValues(env, platforms, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -154,7 +144,7 @@ export function parseConfig(env: Env, platforms: readonly StorePlatform[] = PLAT
     storeUrl: v.storeUrl,
     storeHosts: v.storeHosts,
     storeAddress: v.storeAddress,
-    shopifySecret: v.shopifySecret,
+    shopifySecret: textOf(env, 'CR_SHOPIFY_SECRET'),
     reportTo: v.reportTo,
     templatesDir: v.templatesDir,
     exportAt: v.exportAt,
@@ -165,6 +155,8 @@ export function parseConfig(env: Env, platforms: readonly StorePlatform[] = PLAT
     logLevel: v.logLevel,
     metricsToken: v.metricsToken,
     sqliteSync: v.sqliteSync,
-    platformSettings: platformSettingValues,
+    // Every registered platform's secrets and settings (Shopify's included), by name: their rows
+    // are the registry's (config-rows.ts), so a new platform adds no line here.
+    ...parsePlatformConfig((name) => textOf(env, name), platforms),
   };
 }
