@@ -7,6 +7,7 @@ import { InvalidDurationError, parseCadence, parseDuration } from '../domain/dur
 import { normaliseEmail, parseMailbox } from '../domain/email.ts';
 import { isTimeZone } from '../domain/events.ts';
 import { InvalidHoldoutShareError, parseShare } from '../domain/holdout.ts';
+import { isHttpUrl } from '../domain/input-rules.ts';
 import type { QuietHours } from '../domain/policy.ts';
 import { parseHostRule } from '../domain/store-hosts.ts';
 import { InvalidQuietHoursError, parseQuietHours } from '../domain/zoned-time.ts';
@@ -33,15 +34,6 @@ export function commaList(text: string | undefined): string[] {
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
-}
-
-export function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /** A throwing domain parser as a row parser: its own error class becomes the problem. */
