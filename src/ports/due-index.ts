@@ -5,6 +5,8 @@
  * this, so another engine can be the local timer without the loop knowing. Promise-returning,
  * so an engine reached over a socket (PostgreSQL, say) can implement it as well as an embedded one.
  */
+import { PortFaultError, PortName } from './fault.ts';
+
 export interface DueIndex {
   /**
    * Claims up to `limit` carts whose wake-up is due at `now`, hiding each for `leaseMs`; a claim
@@ -13,4 +15,12 @@ export interface DueIndex {
   claimDue(now: number, limit: number, leaseMs: number): Promise<string[]>;
   /** The earliest due time among armed wake-ups (leased ones included), or null when none is. */
   nextDueAt(): Promise<number | null>;
+}
+
+/** The due index could not claim or look (a full or failing disk). */
+export class DueIndexFaultError extends PortFaultError {
+  override name = 'DueIndexFaultError';
+  constructor(message: string, options: ErrorOptions & { code?: string } = {}) {
+    super(PortName.dueIndex, message, options);
+  }
 }

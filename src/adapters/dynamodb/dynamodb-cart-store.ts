@@ -25,7 +25,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { AuditAction, type AuditEntry } from '../../domain/audit.ts';
 import { type Cart, CartStatus } from '../../domain/cart.ts';
-import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../ports/cart-store.ts';
+import {
+  type CartStore,
+  CartStoreFaultError,
+  type RecordEventResult,
+  type SaveCart,
+  type SaveResult,
+} from '../../ports/cart-store.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import type { CapacityKind, UsageCounter } from '../../ports/usage-counter.ts';
 import {
@@ -61,7 +67,8 @@ import {
   toDocumentClient,
 } from './dynamodb-tables.ts';
 
-export class CartStoreError extends Error {
+/** A failed DynamoDB call (the SDK's error as cause), as the port's fault error. */
+export class CartStoreError extends CartStoreFaultError {
   override name = 'CartStoreError';
 }
 

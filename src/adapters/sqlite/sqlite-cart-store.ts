@@ -5,11 +5,12 @@
  * timer claims, and erasure; this file puts them together with the synchronous extras the
  * commands and the local runtime use.
  */
-import type { CartStore } from '../../ports/cart-store.ts';
+import { type CartStore, CartStoreFaultError } from '../../ports/cart-store.ts';
 import type { SqliteDatabase } from './sqlite.ts';
 import { createSqliteCartReads } from './sqlite-cart-reads.ts';
 import { createSqliteCartWrites } from './sqlite-cart-writes.ts';
 import { prepareDueRows } from './sqlite-due-index.ts';
+import { withSqliteFaults } from './sqlite-faults.ts';
 import {
   type ForgetReport,
   prepareDeleteAuditBefore,
@@ -58,15 +59,20 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     "SELECT COUNT(*) AS n FROM carts WHERE status = 'open'",
   );
   const due = prepareDueRows(db);
-  return {
-    ...createSqliteCartReads(db),
-    ...createSqliteCartWrites(db),
-    claimDue: due.claimDue,
-    recoverAfterRestart: due.recoverAfterRestart,
-    nextDueAt: due.nextDueAt,
-    countDue: due.countDue,
-    countOpen: () => countOpenStmt.get()?.n ?? 0,
-    forgetAddress: prepareForgetAddress(db),
-    deleteAuditBefore: prepareDeleteAuditBefore(db),
-  };
+  const fault = (message: string, options: ErrorOptions) =>
+    new CartStoreFaultError(message, options);
+  return withSqliteFaults<SqliteCartStore>(
+    {
+      ...createSqliteCartReads(db),
+      ...createSqliteCartWrites(db),
+      claimDue: due.claimDue,
+      recoverAfterRestart: due.recoverAfterRestart,
+      nextDueAt: due.nextDueAt,
+      countDue: due.countDue,
+      countOpen: () => countOpenStmt.get()?.n ?? 0,
+      forgetAddress: prepareForgetAddress(db),
+      deleteAuditBefore: prepareDeleteAuditBefore(db),
+    },
+    fault,
+  );
 }

@@ -114,7 +114,12 @@ function prepareOneWrite(db: SqliteDatabase, writeCart: (input: SaveCart) => Car
       if (write.kind === 'save') return { ok: { kind: 'saved', cart: saveTx(write.input) } };
       return { ok: recordTx(write.eventId, write.cartId, Date.now(), write.change) };
     } catch (error) {
-      return error instanceof Conflict ? { ok: { kind: 'conflict' } } : { error };
+      if (error instanceof Conflict) return { ok: { kind: 'conflict' } };
+      // A full or failing disk (SQLITE_FULL, SQLITE_IOERR) can make SQLite roll back the whole
+      // batch, not just this savepoint: every write in it is lost, so all fail with this cause
+      // rather than with the "cannot commit - no transaction is active" that would follow.
+      if (!db.inTransaction) throw error;
+      return { error };
     }
   };
 }

@@ -3,8 +3,9 @@
  * now (the row data keeps the real due time), so a crash mid-wake makes them due again. The cart
  * store keeps the synchronous calls for the commands and the demo; the DueIndex port wraps them.
  */
-import type { DueIndex } from '../../ports/due-index.ts';
+import { type DueIndex, DueIndexFaultError } from '../../ports/due-index.ts';
 import type { SqliteDatabase } from './sqlite.ts';
+import { withSqliteFaults } from './sqlite-faults.ts';
 
 /** The default lease of the timer loop (adapters/timer), which recovery looks for. */
 const DEFAULT_LEASE_MS = 60_000;
@@ -60,12 +61,17 @@ export function prepareDueRows(db: SqliteDatabase): SqliteDueRows {
 /** The DueIndex port over the database's carts table (better-sqlite3 is synchronous). */
 export function createSqliteDueIndex(db: SqliteDatabase): DueIndex {
   const rows = prepareDueRows(db);
-  return {
-    async claimDue(now, limit, leaseMs) {
-      return rows.claimDue(now, limit, leaseMs);
+  const fault = (message: string, options: ErrorOptions) =>
+    new DueIndexFaultError(message, options);
+  return withSqliteFaults<DueIndex>(
+    {
+      async claimDue(now, limit, leaseMs) {
+        return rows.claimDue(now, limit, leaseMs);
+      },
+      async nextDueAt() {
+        return rows.nextDueAt();
+      },
     },
-    async nextDueAt() {
-      return rows.nextDueAt();
-    },
-  };
+    fault,
+  );
 }
