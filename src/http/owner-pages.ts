@@ -11,6 +11,7 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { OwnerToken } from '../app/config.ts';
+import type { MonthReport } from '../app/report.ts';
 import type { Stops } from '../app/stops.ts';
 import { AuditAction, type StoredAuditEntry } from '../domain/audit.ts';
 import { dayRange, isDay, localDay } from '../domain/calendar.ts';
@@ -26,6 +27,8 @@ import { cartBody, notFoundBody } from './owner-pages/cart.ts';
 import { dayBody, isStatusFilter, StatusFilter } from './owner-pages/day.ts';
 import { ownerPage, PAGE_HEADERS, type Shell } from './owner-pages/layout.ts';
 import { signInBody, summaryBody } from './owner-pages/simple.ts';
+import { summaryPageBody } from './owner-pages/summary.ts';
+import { mountWordsPages, type WordsPagesDeps } from './owner-pages/words-routes.ts';
 import {
   createSession,
   csrfMatches,
@@ -37,7 +40,7 @@ import {
 import type { SafeHtml } from './page.ts';
 import { html } from './page.ts';
 
-export interface OwnerPagesDeps {
+export interface OwnerPagesDeps extends WordsPagesDeps {
   readonly store: CartStore;
   readonly stops: Stops;
   readonly owners: readonly OwnerToken[];
@@ -45,6 +48,10 @@ export interface OwnerPagesDeps {
   readonly storeTimeZone: string;
   /** The monthly summary as HTML; absent until the summary is wired. */
   readonly summaryHtml?: (month: string) => Promise<SafeHtml>;
+  /** The month's figures, for the summary as tables (preferred over summaryHtml when given). */
+  readonly monthReport?: (month: string) => Promise<MonthReport>;
+  /** This install runs locally (SQLite): the summary's AWS lines are what it would cost there. */
+  readonly localInstall?: boolean;
   /** Mark the session cookie Secure (the public URL is https). */
   readonly cookieSecure: boolean;
   /** Where sign-outs are kept, so a copied cookie stops working everywhere at once. */
@@ -254,6 +261,7 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
         cart,
         timeline,
         addressBlock: addressBlock(forAddress),
+        addressRows: forAddress,
         flash: c.req.query('done'),
         csrf: session.csrf,
         zone,
@@ -297,13 +305,27 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
   app.get('/owner/summary', async (c) => {
     const month = c.req.query('month') || localDay(clock.now(), zone).slice(0, 7);
     if (!MONTH.test(month)) throw new HttpError(400, `"${month}" is not a month like 2026-11`);
-    const content = deps.summaryHtml === undefined ? null : await deps.summaryHtml(month);
+    const thisMonth = localDay(clock.now(), zone).slice(0, 7);
+    const report = deps.monthReport === undefined ? null : await deps.monthReport(month);
+    const content =
+      report !== null || deps.summaryHtml === undefined ? null : await deps.summaryHtml(month);
     return send(c, {
       title: `Summary ${month}`,
       current: 'summary',
       owner: shellFor(c.get('session')),
-      body: summaryBody(month, content),
+      body:
+        report === null
+          ? summaryBody(month, content)
+          : summaryPageBody({ month, thisMonth, report, local: deps.localInstall ?? false }),
     });
+  });
+
+  mountWordsPages(app, deps, {
+    clock,
+    zone,
+    guard,
+    page: (c, shell, status) => send(c, { ...shell, owner: shellFor(c.get('session')) }, status),
+    session: (c) => c.get('session'),
   });
 
   return app;
