@@ -299,7 +299,7 @@ export async function benchAwsMonth(options: MonthOptions = {}): Promise<MonthRe
   }
   try {
     const refreshPoints: RefreshPoint[] = [];
-    for (const rows of options.refreshRows ?? [1000, 10_000]) {
+    for (const rows of options.refreshRows ?? [1000, 100_000]) {
       process.stdout.write(`  refresh over ${rows} audit rows...\n`);
       refreshPoints.push(await measureRefresh(emulator, rows));
     }
