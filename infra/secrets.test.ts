@@ -15,10 +15,11 @@ const withKey: StorePlatform = {
 };
 
 describe('the one JSON secret lists every platform field from the registry', () => {
-  it('names Shopify’s field as deployed stacks have it', () => {
+  it('names Shopify’s field as deployed stacks have it, then the other registered platforms’', () => {
     expect(secretDescription()).toBe(
       'cart-recovery secrets as JSON: seed (generated), and optionally webhook, links, ' +
-        'owners {"<name>":"<token>"}, shopify, google (the service account key)',
+        'owners {"<name>":"<token>"}, shopify, stripe, stripe_api_key, woocommerce, ' +
+        'google (the service account key)',
     );
   });
 
