@@ -38,6 +38,7 @@ import {
   purchaseItems,
   toCart,
 } from './dynamodb-cart-rows.ts';
+import { createDynamoDbCartSearch } from './dynamodb-cart-search.ts';
 import {
   type AnyDynamoDbClient,
   auditItem,
@@ -363,6 +364,8 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
   }
 
   return {
+    ...createDynamoDbCartSearch({ stateTable, auditTable, query, fetch }),
+
     async get(cartId) {
       // Strongly consistent: the waiter must see the latest row, never a replica's older copy.
       const item = await getItem('cart.get', cartKey(cartId));

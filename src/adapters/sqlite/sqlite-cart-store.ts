@@ -7,6 +7,7 @@ import { type Cart, purchaseEmails } from '../../domain/cart.ts';
 import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../ports/cart-store.ts';
 import type { SqliteDatabase } from './sqlite.ts';
 import { type AuditRow, prepareAuditInsert, toAuditEntry } from './sqlite-audit.ts';
+import { createSqliteCartSearch, createSqliteItemNames } from './sqlite-cart-search.ts';
 
 interface CartRow {
   id: string;
@@ -133,6 +134,7 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     'SELECT cart_id FROM events WHERE id = ?',
   );
   const insertAudit = prepareAuditInsert(db);
+  const indexItemNames = createSqliteItemNames(db);
   const activityPage = db.prepare<[number, number, number, string, number], CartRow>(
     `SELECT id, wake_at, version, data FROM carts
      WHERE last_activity_at < ? AND (last_activity_at > ? OR (last_activity_at = ? AND id > ?))
@@ -212,6 +214,7 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     const changes =
       expectedVersion === null ? insertStmt.run(params).changes : updateStmt.run(params).changes;
     if (changes !== 1) return null;
+    indexItemNames(cart);
     if (previous !== undefined) {
       for (const email of purchaseEmails(toCart(previous))) deletePurchase.run(email, cart.id);
     }
@@ -311,6 +314,8 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   );
 
   return {
+    ...createSqliteCartSearch(db, toCart),
+
     async get(cartId) {
       const row = getStmt.get(cartId);
       return row === undefined ? null : toCart(row);
