@@ -85,6 +85,7 @@ export function composeApp({ services, owners, signOuts, secrets }: ComposeAppDe
         cookieSecure: config.publicUrl.startsWith('https:'),
         signOuts,
         signInThrottle: ownerThrottle,
+        unsubscribes: services.unsubscribes,
         // The monthly email links here: the page answers the same on every runtime.
         summaryHtml: async (month) => new SafeHtml(await reports.summaryHtml(month)),
       }),

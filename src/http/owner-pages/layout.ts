@@ -89,7 +89,22 @@ details label { display:flex; flex-direction:column; gap:.25rem; flex:1; min-wid
 .signin { max-width:24rem; margin:4rem auto; }
 .signin form { display:flex; flex-direction:column; gap:.75rem; }
 .signin label { display:flex; flex-direction:column; gap:.3rem; color:var(--muted); }
+.top form.search { margin:0; display:flex; gap:.4rem; }
+.top form.search input { width:14rem; min-width:0; }
+input[type=search] { font:inherit; padding:.45rem .6rem; border:1px solid var(--line); border-radius:8px; background:#fff; color:var(--ink); }
+.searchform label { display:block; color:var(--muted); margin-bottom:.35rem; }
+.searchform .row { display:flex; gap:.5rem; }
+.searchform input { flex:1; min-width:0; }
+.pager { display:flex; justify-content:space-between; gap:.5rem; margin:.75rem 0; }
+.btn.disabled { color:var(--muted); cursor:default; }
+form.inline { display:inline; margin:0; }
+.addressline { display:flex; align-items:center; justify-content:space-between; gap:.75rem; flex-wrap:wrap; }
+.addr, .carts td.email { overflow-wrap:anywhere; }
+h2.section { margin:1.5rem 0 .75rem; }
+.note { margin-top:-.5rem; }
 @media (max-width: 640px) {
+  .top form.search { order:3; flex-basis:100%; padding-bottom:.5rem; }
+  .top form.search input { flex:1; width:auto; }
   body { font-size:15px; }
   .wrap { padding: 0 .9rem; }
   .top .wrap { gap:.6rem; min-height:3rem; }
@@ -136,6 +151,10 @@ function nav(shell: Shell): SafeHtml {
       <a href="/owner/carts" ${here('carts') ? html`aria-current="page"` : ''}>Carts</a>
       <a href="/owner/summary" ${here('summary') ? html`aria-current="page"` : ''}>Summary</a>
     </nav>
+    <form class="search" method="get" action="/owner/search" role="search">
+      <input type="search" name="q" aria-label="Search carts by email, cart id or item" placeholder="Email, cart id or item" maxlength="254">
+      <button class="ghost" type="submit">Search</button>
+    </form>
     <div class="who"><span><span class="wide">Signed in as </span><strong>${shell.owner.name}</strong></span>
       <form method="post" action="/owner/sign-out">${csrfField(shell.owner.csrf)}<button class="link" type="submit">Sign out</button></form>
     </div>`;
