@@ -31,6 +31,22 @@ export function createSqliteItemNames(db: SqliteDatabase): (cart: Cart) => void 
   return (cart) => void upsert.run(cart.id, itemNames(cart));
 }
 
+/**
+ * Rebuilds the item-name index from the rows' JSON: for a file filled by hand (a bench's bulk
+ * seed) rather than through the store. The migration runs the same statement once.
+ */
+export function reindexItemNames(db: SqliteDatabase): number {
+  db.exec('DELETE FROM cart_names');
+  return db
+    .prepare(
+      `INSERT INTO cart_names (cart_id, names)
+       SELECT id, coalesce((SELECT group_concat(json_extract(value, '$.name'), char(10))
+                            FROM json_each(carts.data, '$.items')), '')
+       FROM carts`,
+    )
+    .run().changes;
+}
+
 /** FTS5 trigram needs 3 characters; shorter text would match through no index. */
 const MIN_ITEM_TEXT = 3;
 

@@ -2,7 +2,7 @@
 import { escapeHtml, html, type SafeHtml } from '../page.ts';
 
 const STYLE = `
-:root { color-scheme: light; --ink:#1c2230; --muted:#5d6677; --faint:#8a93a3; --line:#e4e7ec;
+:root { color-scheme: light; --ink:#1c2230; --muted:#5d6677; --faint:#6b7485; --line:#e4e7ec;
   --bg:#f5f6f8; --card:#fff; --accent:#2f6f5e; --accent-soft:#e5f2ed; --warn:#9e3b2b; --warn-soft:#fbecea;
   --blue:#2856a3; --blue-soft:#e8eefa; --grey-soft:#eef0f3; --violet:#5b3fa6; --violet-soft:#f0ebfa; }
 * { box-sizing: border-box; }
