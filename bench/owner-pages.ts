@@ -116,6 +116,8 @@ export async function benchOwnerPages(): Promise<OwnerPagesResult> {
       CR_OWNERS: `sam:${TOKEN}`,
       CR_WEBHOOK_SECRET: 'bench-secret-0123456789abcdef0123456789',
       CR_MAIL: 'outbox',
+      // A seeded file has no secrets beside it yet: no link was ever sent from it.
+      CR_FRESH_START: '1',
     });
     const rt = openLocalRuntime(config, { clock: { now: () => start + DAY_MS - 1 } });
     try {

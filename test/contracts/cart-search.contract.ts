@@ -244,6 +244,29 @@ export function runCartSearchContract({ name, make, skip = [] }: CartSearchContr
       expect(again.rows.map((c) => c.id)).toEqual(['c_a']);
     });
 
+    test('finds an item-name match at its cart’s newest activity', async () => {
+      const scarf = {
+        sku: 'S',
+        name: 'Wool scarf',
+        quantity: 1,
+        priceMinor: 100,
+        url: null,
+        imageUrl: null,
+      };
+      await saveAll([
+        makeCart({ id: 'c_old', lastActivityAt: T0, items: [scarf] }),
+        makeCart({ id: 'c_new', lastActivityAt: T0 + HOUR, items: [scarf] }),
+      ]);
+      const old = (await store.get('c_old')) as Cart;
+      await store.save({
+        cart: { ...old, lastActivityAt: T0 + 2 * HOUR },
+        expectedVersion: old.version,
+        audit: [],
+      });
+      const page = await store.searchCarts('wool', { from: { kind: 'first' }, limit: 10 });
+      expect(page.rows.map((c) => c.id)).toEqual(['c_old', 'c_new']);
+    });
+
     it('says which ways it did not search rather than answering nothing', async () => {
       await saveAll([makeCart({ id: 'c_1' })]);
       const page = await store.searchCarts('sh', { from: { kind: 'first' }, limit: 10 });

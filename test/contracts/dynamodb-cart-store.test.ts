@@ -35,7 +35,10 @@ runCartSearchContract({
   skip: [
     {
       reason: ITEM_SEARCH_UNSUPPORTED,
-      tests: ['finds carts by part of an item name, in any case'],
+      tests: [
+        'finds carts by part of an item name, in any case',
+        'finds an item-name match at its cart’s newest activity',
+      ],
     },
   ],
 });

@@ -24,11 +24,12 @@ export function itemNames(cart: Pick<Cart, 'items'>): string {
 
 /** Keeps cart_names (and through its triggers the FTS index) current; writes only on change. */
 export function createSqliteItemNames(db: SqliteDatabase): (cart: Cart) => void {
-  const upsert = db.prepare<[string, string]>(
-    `INSERT INTO cart_names (cart_id, names) VALUES (?, ?)
-     ON CONFLICT (cart_id) DO UPDATE SET names = excluded.names WHERE names IS NOT excluded.names`,
+  const upsert = db.prepare<[string, string, number]>(
+    `INSERT INTO cart_names (cart_id, names, at) VALUES (?, ?, ?)
+     ON CONFLICT (cart_id) DO UPDATE SET names = excluded.names, at = excluded.at
+       WHERE names IS NOT excluded.names OR at IS NOT excluded.at`,
   );
-  return (cart) => void upsert.run(cart.id, itemNames(cart));
+  return (cart) => void upsert.run(cart.id, itemNames(cart), cart.lastActivityAt);
 }
 
 /**
@@ -39,9 +40,9 @@ export function reindexItemNames(db: SqliteDatabase): number {
   db.exec('DELETE FROM cart_names');
   return db
     .prepare(
-      `INSERT INTO cart_names (cart_id, names)
+      `INSERT INTO cart_names (cart_id, names, at)
        SELECT id, coalesce((SELECT group_concat(json_extract(value, '$.name'), char(10))
-                            FROM json_each(carts.data, '$.items')), '')
+                            FROM json_each(carts.data, '$.items')), ''), last_activity_at
        FROM carts`,
     )
     .run().changes;
@@ -50,55 +51,65 @@ export function reindexItemNames(db: SqliteDatabase): number {
 /** FTS5 trigram needs 3 characters; shorter text would match through no index. */
 const MIN_ITEM_TEXT = 3;
 
-const COLUMNS = 'c.id, c.wake_at, c.version, c.data';
+/**
+ * A relation of (at, id) keys and the terms that pick its rows. Only keys are ordered and cut:
+ * the page's ≤100 rows are read by id afterwards, so a sort over thousands of hits never
+ * carries their JSON.
+ */
+interface Keys {
+  readonly from: string;
+  readonly at: string;
+  readonly id: string;
+  /** Terms ending in AND (or ''). */
+  readonly where: string;
+}
 
-/** Rows past the key in the page's direction, and the check for rows on the other side. */
-function keysetSql(source: string, extra: string) {
+function keysetSql({ from, at, id, where }: Keys) {
+  const pick = `SELECT ${id} AS id FROM ${from} WHERE ${where}`;
   return {
-    older: `SELECT ${COLUMNS} FROM ${source} WHERE ${extra} (c.last_activity_at, c.id) < (@at, @id)
-      ORDER BY c.last_activity_at DESC, c.id DESC LIMIT @n`,
-    newer: `SELECT ${COLUMNS} FROM ${source} WHERE ${extra} (c.last_activity_at, c.id) > (@at, @id)
-      ORDER BY c.last_activity_at, c.id LIMIT @n`,
-    anyAtOrNewer: `SELECT 1 AS hit FROM ${source} WHERE ${extra}
-      (c.last_activity_at, c.id) >= (@at, @id) LIMIT 1`,
-    anyAtOrOlder: `SELECT 1 AS hit FROM ${source} WHERE ${extra}
-      (c.last_activity_at, c.id) <= (@at, @id) LIMIT 1`,
+    older: `${pick} (${at}, ${id}) < (@at, @id) ORDER BY ${at} DESC, ${id} DESC LIMIT @n`,
+    newer: `${pick} (${at}, ${id}) > (@at, @id) ORDER BY ${at}, ${id} LIMIT @n`,
+    anyAtOrNewer: `${pick} (${at}, ${id}) >= (@at, @id) LIMIT 1`,
+    anyAtOrOlder: `${pick} (${at}, ${id}) <= (@at, @id) LIMIT 1`,
   };
 }
 
 type Params = Record<string, string | number | null>;
 
-/** One keyset page over a query, run with its own parameters plus the key and limit. */
-function pager(db: SqliteDatabase, source: string, extra: string) {
-  const sql = keysetSql(source, extra);
-  const older = db.prepare<[Params], CartRow>(sql.older);
-  const newer = db.prepare<[Params], CartRow>(sql.newer);
-  const atOrNewer = db.prepare<[Params], { hit: number }>(sql.anyAtOrNewer);
-  const atOrOlder = db.prepare<[Params], { hit: number }>(sql.anyAtOrOlder);
+/** One keyset page over a relation, run with its own parameters plus the key and limit. */
+function pager(db: SqliteDatabase, keys: Keys) {
+  const sql = keysetSql(keys);
+  const ids = (text: string) => db.prepare<[Params], { id: string }>(text);
+  const olderIds = ids(sql.older);
+  const newerIds = ids(sql.newer);
+  const atOrNewer = ids(sql.anyAtOrNewer);
+  const atOrOlder = ids(sql.anyAtOrOlder);
+  const row = db.prepare<[string], CartRow>(
+    'SELECT id, wake_at, version, data FROM carts WHERE id = ?',
+  );
+  const rowsOf = (ids: readonly { id: string }[]) => ids.flatMap((key) => row.get(key.id) ?? []);
   return (params: Params, request: PageRequest, top: PageKey): Paged<CartRow> => {
     const n = pageLimit(request.limit);
     const { from } = request;
     if (from.kind === 'before') {
       const key = { ...params, at: from.key.at, id: from.key.id };
-      const rows = newer.all({ ...key, n: n + 1 });
-      const hasPrevious = rows.length > n;
+      const ids = newerIds.all({ ...key, n: n + 1 });
       return {
-        rows: rows.slice(0, n).reverse(),
-        hasPrevious,
+        rows: rowsOf(ids.slice(0, n).reverse()),
+        hasPrevious: ids.length > n,
         hasNext: atOrOlder.get(key) !== undefined,
       };
     }
     const key = from.kind === 'after' ? from.key : top;
     const at = { ...params, at: key.at, id: key.id };
-    const rows = older.all({ ...at, n: n + 1 });
+    const ids = olderIds.all({ ...at, n: n + 1 });
     return {
-      rows: rows.slice(0, n),
-      hasNext: rows.length > n,
+      rows: rowsOf(ids.slice(0, n)),
+      hasNext: ids.length > n,
       hasPrevious: from.kind === 'after' && atOrNewer.get(at) !== undefined,
     };
   };
 }
-
 const mapRows = <T>(page: Paged<CartRow>, map: (row: CartRow) => T): Paged<T> => ({
   ...page,
   rows: page.rows.map(map),
@@ -108,30 +119,38 @@ type Reads = Pick<CartStore, 'dayPage' | 'dayCounts' | 'searchCarts'>;
 
 export function createSqliteCartSearch(db: SqliteDatabase, toCart: (row: CartRow) => Cart): Reads {
   const inDay = 'c.last_activity_at >= @from AND c.last_activity_at < @to AND';
-  const dayAll = pager(db, 'carts c', inDay);
-  const dayOf = pager(db, 'carts c', `${inDay} c.status = @status AND`);
-  const counts = db.prepare<[number, number], Omit<DayCounts, 'all'> & { all: number }>(
+  const day = { from: 'carts c', at: 'c.last_activity_at', id: 'c.id' };
+  const dayAll = pager(db, { ...day, where: inDay });
+  const dayOf = pager(db, { ...day, where: `${inDay} c.status = @status AND` });
+  const counts = db.prepare<[number, number], DayCounts>(
     `SELECT COUNT(*) AS "all",
        COALESCE(SUM(status = 'open'), 0) AS open,
        COALESCE(SUM(status = 'bought'), 0) AS bought,
        COALESCE(SUM(status = 'closed'), 0) AS closed,
-       COALESCE(SUM(json_extract(data, '$.recoveredAt') IS NOT NULL), 0) AS recovered
+       -- Only a bought cart can be recovered: the JSON of the others is never parsed.
+       COALESCE(SUM(CASE WHEN status = 'bought'
+                    THEN json_extract(data, '$.recoveredAt') IS NOT NULL ELSE 0 END), 0) AS recovered
      FROM carts WHERE last_activity_at >= ? AND last_activity_at < ?`,
   );
-  // The matching rows are found through their indexes first (address, id, alias, item names),
-  // then ordered: a rare address never walks the activity index from the top.
-  const hits = (withNames: boolean) => `c.rowid IN (
-      SELECT rowid FROM carts WHERE email = @email
-      UNION SELECT rowid FROM carts WHERE id = @text
-      UNION SELECT x.rowid FROM cart_aliases a JOIN carts x ON x.id = a.cart_id WHERE a.alias = @text
+  // Each way finds its keys through its own index (address, id, alias, item names); UNION
+  // merges them, and only then are they ordered: a rare address never walks the activity index.
+  const hits = (withNames: boolean) => ({
+    from: `(SELECT last_activity_at AS at, id FROM carts WHERE email = @email
+      UNION SELECT last_activity_at, id FROM carts WHERE id = @text
+      UNION SELECT x.last_activity_at, x.id FROM cart_aliases a JOIN carts x ON x.id = a.cart_id
+        WHERE a.alias = @text
       ${
         withNames
-          ? `UNION SELECT x.rowid FROM cart_names_fts f JOIN cart_names n ON n.seq = f.rowid
-               JOIN carts x ON x.id = n.cart_id WHERE cart_names_fts MATCH @phrase`
+          ? `UNION SELECT n.at, n.cart_id FROM cart_names_fts f JOIN cart_names n ON n.seq = f.rowid
+               WHERE cart_names_fts MATCH @phrase`
           : ''
-      }) AND`;
-  const searchNames = pager(db, 'carts c', hits(true));
-  const searchPlain = pager(db, 'carts c', hits(false));
+      }) h`,
+    at: 'h.at',
+    id: 'h.id',
+    where: '',
+  });
+  const searchNames = pager(db, hits(true));
+  const searchPlain = pager(db, hits(false));
   const top = (to: number): PageKey => ({ at: to, id: '' });
   const far = { at: Number.MAX_SAFE_INTEGER, id: '' };
 

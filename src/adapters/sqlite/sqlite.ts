@@ -119,13 +119,17 @@ export const MIGRATIONS: readonly string[] = [
   // name match without reading every row's JSON (a LIKE '%...%' over a column cannot use a
   // B-tree). The names live in cart_names keyed by an INTEGER PRIMARY KEY, not by carts' own
   // rowid: VACUUM (cart-recovery forget) may renumber a rowid that is not one, and the index
-  // would then point at other carts. The cart store keeps cart_names current on every write.
+  // would then point at other carts. Each name row carries its cart's last activity, so a search
+  // matching a third of the carts sorts these small rows, never the carts' own (1-2 KB each).
+  // The cart store keeps cart_names current on every write; the FTS index changes only with
+  // the names.
   `
   CREATE INDEX carts_email ON carts (email) WHERE email IS NOT NULL;
   CREATE TABLE cart_names (
     seq INTEGER PRIMARY KEY,
     cart_id TEXT NOT NULL UNIQUE,
-    names TEXT NOT NULL
+    names TEXT NOT NULL,
+    at INTEGER NOT NULL
   ) STRICT;
   CREATE VIRTUAL TABLE cart_names_fts USING fts5(
     names, content='cart_names', content_rowid='seq', tokenize='trigram'
@@ -136,16 +140,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER cart_names_ad AFTER DELETE ON cart_names BEGIN
     INSERT INTO cart_names_fts (cart_names_fts, rowid, names) VALUES ('delete', old.seq, old.names);
   END;
-  CREATE TRIGGER cart_names_au AFTER UPDATE ON cart_names BEGIN
+  CREATE TRIGGER cart_names_au AFTER UPDATE OF names ON cart_names
+    WHEN old.names IS NOT new.names BEGIN
     INSERT INTO cart_names_fts (cart_names_fts, rowid, names) VALUES ('delete', old.seq, old.names);
     INSERT INTO cart_names_fts (rowid, names) VALUES (new.seq, new.names);
   END;
   CREATE TRIGGER carts_names_gone AFTER DELETE ON carts BEGIN
     DELETE FROM cart_names WHERE cart_id = old.id;
   END;
-  INSERT INTO cart_names (cart_id, names)
+  INSERT INTO cart_names (cart_id, names, at)
     SELECT id, coalesce((SELECT group_concat(json_extract(value, '$.name'), char(10))
-                         FROM json_each(carts.data, '$.items')), '')
+                         FROM json_each(carts.data, '$.items')), ''), last_activity_at
     FROM carts;
   `,
 ];
