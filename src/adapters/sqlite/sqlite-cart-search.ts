@@ -17,12 +17,12 @@ interface CartRow {
   data: string;
 }
 
-/** The item names a search matches, one per line (the FTS index's one column). */
+/** The item names a search matches: lower-cased (any script), one per line. */
 export function itemNames(cart: Pick<Cart, 'items'>): string {
-  return cart.items.map((item) => item.name).join('\n');
+  return cart.items.map((item) => item.name.toLowerCase()).join('\n');
 }
 
-/** Keeps cart_names (and through its triggers the FTS index) current; writes only on change. */
+/** Keeps cart_names current; writes only when the names or the activity moved. */
 export function createSqliteItemNames(db: SqliteDatabase): (cart: Cart) => void {
   const upsert = db.prepare<[string, string, number]>(
     `INSERT INTO cart_names (cart_id, names, at) VALUES (?, ?, ?)
@@ -41,14 +41,14 @@ export function reindexItemNames(db: SqliteDatabase): number {
   return db
     .prepare(
       `INSERT INTO cart_names (cart_id, names, at)
-       SELECT id, coalesce((SELECT group_concat(json_extract(value, '$.name'), char(10))
-                            FROM json_each(carts.data, '$.items')), ''), last_activity_at
+       SELECT id, lower(coalesce((SELECT group_concat(json_extract(value, '$.name'), char(10))
+                                  FROM json_each(carts.data, '$.items')), '')), last_activity_at
        FROM carts`,
     )
     .run().changes;
 }
 
-/** FTS5 trigram needs 3 characters; shorter text would match through no index. */
+/** Fewer letters would match most carts of a store: nothing an owner is looking for. */
 const MIN_ITEM_TEXT = 3;
 
 /**
@@ -140,10 +140,7 @@ export function createSqliteCartSearch(db: SqliteDatabase, toCart: (row: CartRow
       UNION SELECT x.last_activity_at, x.id FROM cart_aliases a JOIN carts x ON x.id = a.cart_id
         WHERE a.alias = @text
       ${
-        withNames
-          ? `UNION SELECT n.at, n.cart_id FROM cart_names_fts f JOIN cart_names n ON n.seq = f.rowid
-               WHERE cart_names_fts MATCH @phrase`
-          : ''
+        withNames ? 'UNION SELECT at, cart_id FROM cart_names WHERE instr(names, @needle) > 0' : ''
       }) h`,
     at: 'h.at',
     id: 'h.id',
@@ -173,7 +170,7 @@ export function createSqliteCartSearch(db: SqliteDatabase, toCart: (row: CartRow
       const params = { email: address.ok ? address.email : null, text: trimmed };
       const withNames = trimmed.length >= MIN_ITEM_TEXT;
       const page = withNames
-        ? searchNames({ ...params, phrase: `"${trimmed.replaceAll('"', '""')}"` }, request, far)
+        ? searchNames({ ...params, needle: trimmed.toLowerCase() }, request, far)
         : searchPlain(params, request, far);
       return {
         ...mapRows(page, toCart),
