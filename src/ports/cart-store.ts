@@ -112,8 +112,8 @@ export interface CartStore {
 
   /**
    * Carts matching a search, whatever their day, newest first and paged like dayPage: `text`
-   * is an address (matched whole, normalised), a cart id or alias (whole), or part of an item
-   * name (at least 3 characters, any case). An adapter that cannot search one way says so in
+   * is an address (matched whole, normalised; text shaped like one is searched as that only),
+   * a cart id or alias (whole), or part of an item name (at least 3 characters, any case). An adapter that cannot search one way says so in
    * `notSearched` rather than answering nothing.
    */
   searchCarts(text: string, request: PageRequest): Promise<CartSearchPage>;

@@ -168,20 +168,22 @@ export function createSqliteCartSearch(db: SqliteDatabase, toCart: (row: CartRow
       const trimmed = text.trim();
       const address = normaliseEmail(trimmed);
       const params = { email: address.ok ? address.email : null, text: trimmed };
-      const withNames = trimmed.length >= MIN_ITEM_TEXT;
+      // An address is looked up as one (an index probe), not also read for in every item name.
+      const withNames = trimmed.length >= MIN_ITEM_TEXT && !address.ok;
       const page = withNames
         ? searchNames({ ...params, needle: trimmed.toLowerCase() }, request, far)
         : searchPlain(params, request, far);
       return {
         ...mapRows(page, toCart),
-        notSearched: withNames
-          ? []
-          : [
-              {
-                by: SearchBy.itemName,
-                reason: `item names need at least ${MIN_ITEM_TEXT} letters`,
-              },
-            ],
+        notSearched:
+          withNames || address.ok
+            ? []
+            : [
+                {
+                  by: SearchBy.itemName,
+                  reason: `item names need at least ${MIN_ITEM_TEXT} letters`,
+                },
+              ],
       };
     },
   };
