@@ -1,13 +1,13 @@
 /** The simulated month's figures: per-unit usage, the priced month beside the estimator, the assumptions file. */
 import { writeFileSync } from 'node:fs';
 import { AWS_PRICES_US_EAST_1 } from '../src/domain/aws-prices.ts';
+import { type CostBreakdown, costForMonth, type UsageCounts } from '../src/domain/cost.ts';
 import {
-  type CostBreakdown,
-  costForMonth,
   DEFAULT_ASSUMPTIONS,
   estimateForCarts,
-  type UsageCounts,
-} from '../src/domain/cost.ts';
+  monthColdStarts,
+  storedBytesPerMonthlyCart,
+} from '../src/domain/cost-estimate.ts';
 import type { Bucket, MonthResult } from './aws-month.ts';
 import { fmt } from './lib.ts';
 
@@ -15,14 +15,19 @@ import { fmt } from './lib.ts';
 const MEMORY_MB = { http: 512, waiter: 512, sesFeedback: 256 } as const;
 /** Lambda's own START, END and REPORT lines per invocation (approximate, not measured here). */
 const PLATFORM_LOG_BYTES = 260;
-const MONTHS_KEPT = DEFAULT_ASSUMPTIONS.monthsKept;
 /** The estimator's hard-coded guesses before this bench, kept for the record. */
 const GUESSES = {
   wruPerEvent: 2,
   rruPerEvent: 1,
   wruPerWakeUp: 2,
   rruPerWakeUp: 2,
-  bytesStoredPerCart: 4000,
+  // 4,000 bytes a cart, kept 12 months, as one kind.
+  cartBytesPerCart: 4000,
+  tombstoneBytesPerCart: 4000,
+  auditBytesPerCart: 0,
+  eventMarkerBytesPerCart: 0,
+  cartDaysKept: 365,
+  initMsPerColdStart: 0,
   wakeUpsPerAbandonedCart: 5,
   logBytesPerInvocation: 2000,
   lambdaMemoryMb: 256,
@@ -49,7 +54,10 @@ export function measuredAssumptions(r: MonthResult) {
     wruPerWakeUp: round(per(r.wakeUps).wru),
     rruPerWakeUp: round(per(r.wakeUps).rru),
     wakeUpsPerAbandonedCart: round(r.wakeUps.count / Math.max(1, r.wokenCarts)),
-    bytesStoredPerCart: Math.round(r.storageBytesAdded / r.carts),
+    cartBytesPerCart: Math.round(r.storage.cartsWhole / r.carts),
+    tombstoneBytesPerCart: Math.round(r.storage.tombstones / r.carts),
+    auditBytesPerCart: Math.round(r.storage.audit / r.carts),
+    eventMarkerBytesPerCart: Math.round(r.storage.eventMarkers / r.carts),
     logBytesPerInvocation: Math.round(r.logBytes / Math.max(1, invocations) + PLATFORM_LOG_BYTES),
     lambdaMemoryMb: Math.round(memory),
   };
@@ -79,13 +87,34 @@ function measuredUsage(r: MonthResult): UsageCounts {
     r.invocations.waiter +
     r.invocations.sesFeedback +
     DEFAULT_ASSUMPTIONS.scheduledRunsPerMonth;
+  const gbPerMs = a.lambdaMemoryMb / (1000 * 1024);
+  const d = DEFAULT_ASSUMPTIONS;
+  // Unrounded bytes by kind, each kept as long as the code keeps it (cost-estimate.ts's model).
+  const stored = storedBytesPerMonthlyCart({
+    ...d,
+    cartBytesPerCart: r.storage.cartsWhole / r.carts,
+    tombstoneBytesPerCart: r.storage.tombstones / r.carts,
+    auditBytesPerCart: r.storage.audit / r.carts,
+    eventMarkerBytesPerCart: r.storage.eventMarkers / r.carts,
+  });
   return {
     lambdaInvocations: invocations,
-    lambdaGbSeconds:
-      (invocations * DEFAULT_ASSUMPTIONS.lambdaMsPerInvocation * a.lambdaMemoryMb) / (1000 * 1024),
+    // Neither duration nor cold starts are measurable on DynamoDB Local: the estimator's figures.
+    lambdaGbSeconds: invocations * d.lambdaMsPerInvocation * gbPerMs,
+    lambdaInitGbSeconds:
+      monthColdStarts(
+        {
+          http: r.invocations.http,
+          waiter: r.invocations.waiter + r.invocations.sesFeedback,
+          scheduled: d.scheduledRunsPerMonth,
+        },
+        d.warmMinutes,
+      ) *
+      d.initMsPerColdStart *
+      gbPerMs,
     dynamoWrites: r.events.writeUnits + r.wakeUps.writeUnits + r.feedback.writeUnits,
     dynamoReads: r.events.readUnits + r.wakeUps.readUnits + r.feedback.readUnits,
-    storageGb: (r.storageBytesAdded * MONTHS_KEPT) / 1e9,
+    storageGb: (r.carts * stored) / 1e9,
     schedulerInvocations: r.wakeUps.count,
     emailsSent: r.sesCalls,
     logGb: (invocations * a.logBytesPerInvocation) / 1e9,
@@ -190,8 +219,8 @@ export function awsMonthMarkdown(r: MonthResult): string {
     unit('wake-up (waiter)', r.wakeUps),
     unit('SES bounce or complaint', r.feedback),
     '',
-    `- Per cart over its life: **${n2(lifeWru)} WRU, ${n2(lifeRru)} RRU**; ${n2(a.eventsPerCart)} events, ${n2(r.wakeUps.count / r.carts)} wake-ups (${n2(a.wakeUpsPerAbandonedCart)} per cart woken at least once), storage added ${fmt(a.bytesStoredPerCart, 0)} bytes (items, index copies and 100 bytes overhead each).`,
-    `- Before lean writes (same meter, same month, ${BEFORE_LEAN.wruPerCart} WRU): **${n2(lifeWru)} WRU per cart against ${n2(BEFORE_LEAN.wruPerCart)}** (target at most 45), ${n2(lifeRru)} RRU against ${n2(BEFORE_LEAN.rruPerCart)}; ${n2(per(r.events).wru)} WRU per event against ${n2(BEFORE_LEAN.wruPerEvent)}, ${n2(per(r.wakeUps).wru)} per wake-up against ${n2(BEFORE_LEAN.wruPerWakeUp)}; ${fmt(a.bytesStoredPerCart, 0)} bytes stored per cart against ${fmt(BEFORE_LEAN.bytesStoredPerCart, 0)}.`,
+    `- Per cart over its life: **${n2(lifeWru)} WRU, ${n2(lifeRru)} RRU**; ${n2(a.eventsPerCart)} events, ${n2(r.wakeUps.count / r.carts)} wake-ups (${n2(a.wakeUpsPerAbandonedCart)} per cart woken at least once), storage added (items, index copies and 100 bytes overhead each) ${fmt(r.storageBytesAdded / r.carts, 0)} bytes at the end, by how long it is kept: ${fmt(a.cartBytesPerCart, 0)} while a cart is whole (until CR_RETAIN_CARTS runs out), ${fmt(a.tombstoneBytesPerCart, 0)} left as its tombstone (kept for good), ${fmt(a.auditBytesPerCart, 0)} of audit rows and day tallies (400 days), ${fmt(a.eventMarkerBytesPerCart, 0)} of seen-event markers (30 days).`,
+    `- Before lean writes (same meter, same month, ${BEFORE_LEAN.wruPerCart} WRU): **${n2(lifeWru)} WRU per cart against ${n2(BEFORE_LEAN.wruPerCart)}** (target at most 45), ${n2(lifeRru)} RRU against ${n2(BEFORE_LEAN.rruPerCart)}; ${n2(per(r.events).wru)} WRU per event against ${n2(BEFORE_LEAN.wruPerEvent)}, ${n2(per(r.wakeUps).wru)} per wake-up against ${n2(BEFORE_LEAN.wruPerWakeUp)}; ${fmt(r.storageBytesAdded / r.carts, 0)} bytes stored per cart at the month's end against ${fmt(BEFORE_LEAN.bytesStoredPerCart, 0)}.`,
     `- Where event units go: ${top(r.events)}.`,
     `- Where wake-up units go: ${top(r.wakeUps)}.`,
     `- Writes by item kind (partition key prefix), per event: ${top(r.events, 'byItemKind', 8)}; per wake-up: ${top(r.wakeUps, 'byItemKind', 8)}.`,
@@ -202,7 +231,7 @@ export function awsMonthMarkdown(r: MonthResult): string {
         ', ',
       )} (${n2(Object.values(r.scheduler).reduce((x, y) => x + y, 0) / r.carts)} per cart; Scheduler bills invocations, not API calls). SES SendEmail: ${r.sesCalls}. Application log bytes: ${r.logBytes}.`,
     '',
-    `The month priced (us-east-1, prices as of ${measured.pricesAsKnownOn}, no free tier) beside the estimator (\`estimateForCarts\` in src/domain/cost.ts, the code behind \`cost --carts N\`) handed the same inputs: this run's per-unit usage (what --write-assumptions writes to src/domain/aws-usage-assumptions.ts) and this run's store behaviour (${n2(benchShares(r).eventsPerCart)} events a cart, ${fmt(benchShares(r).shareAbandoned * 100, 1)}% woken at least once (the estimator's abandoned share: with CR_RETAIN_CARTS every cart that ends wakes once more, for its tombstone), ${fmt(benchShares(r).shareWithEmail * 100, 1)}% of those mailed, ${n2(benchShares(r).steps)} reminders each, no clicks), and beside the estimator's guesses before this bench (2 WRU per event and per wake-up, 4,000 bytes a cart...). \`cost --carts N\` itself keeps its own store-behaviour guesses (${DEFAULT_ASSUMPTIONS.eventsPerCart} events a cart, ${DEFAULT_ASSUMPTIONS.shareAbandoned * 100}% abandoned, ${DEFAULT_ASSUMPTIONS.shareWithEmail * 100}% with an email, ${DEFAULT_ASSUMPTIONS.steps} steps), since a real store's shoppers are not the bench's. Storage is the month's carts kept ${MONTHS_KEPT} months, as the estimator counts it. Lambda duration is not measured (DynamoDB Local's latency is not AWS's): 100 ms per invocation, at the deployed memory sizes (${a.lambdaMemoryMb} MB weighted).`,
+    `The month priced (us-east-1, prices as of ${measured.pricesAsKnownOn}, no free tier) beside the estimator (\`estimateForCarts\` in src/domain/cost-estimate.ts, the code behind \`cost --carts N\`) handed the same inputs: this run's per-unit usage (what --write-assumptions writes to src/domain/aws-usage-assumptions.ts) and this run's store behaviour (${n2(benchShares(r).eventsPerCart)} events a cart, ${fmt(benchShares(r).shareAbandoned * 100, 1)}% woken at least once (the estimator's abandoned share: with CR_RETAIN_CARTS every cart that ends wakes once more, for its tombstone), ${fmt(benchShares(r).shareWithEmail * 100, 1)}% of those mailed, ${n2(benchShares(r).steps)} reminders each, no clicks), and beside the estimator's guesses before this bench (2 WRU per event and per wake-up, 4,000 bytes a cart...). \`cost --carts N\` itself keeps its own store-behaviour guesses (${DEFAULT_ASSUMPTIONS.eventsPerCart} events a cart, ${DEFAULT_ASSUMPTIONS.shareAbandoned * 100}% abandoned, ${DEFAULT_ASSUMPTIONS.shareWithEmail * 100}% with an email, ${DEFAULT_ASSUMPTIONS.steps} steps), since a real store's shoppers are not the bench's. Storage is quoted after ${DEFAULT_ASSUMPTIONS.monthsRunning} months of running, each kind of bytes this month added kept as long as the code keeps it (carts whole for ${DEFAULT_ASSUMPTIONS.cartDaysKept} days, then their tombstones; audit rows 400 days; event markers 30 days), as the estimator counts it: ${fmt(storedBytesPerMonthlyCart({ ...DEFAULT_ASSUMPTIONS, ...a }), 0)} byte-months per monthly cart. Lambda duration and cold starts are not measured (DynamoDB Local's latency is not AWS's): ${DEFAULT_ASSUMPTIONS.lambdaMsPerInvocation} ms per invocation, cold starts where no invocation came in the ${DEFAULT_ASSUMPTIONS.warmMinutes} minutes before (random arrivals), each with ${DEFAULT_ASSUMPTIONS.initMsPerColdStart} ms of INIT (the module-init bench's figure), at the deployed memory sizes (${a.lambdaMemoryMb} MB weighted).`,
     '',
     '| line | measured quantity | measured | estimator, same inputs | within 15% | old guesses |',
     '|---|---:|---:|---:|---:|---:|',

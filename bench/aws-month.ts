@@ -9,14 +9,18 @@
  * over tables holding a known number of audit rows in its 30-day window.
  */
 import {
+  type AttributeValue,
   BatchWriteItemCommand,
   type BatchWriteItemCommandOutput,
+  type CreateTableCommandInput,
   type DynamoDBClient,
+  ScanCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { storageBytes, tableSchema } from '../src/adapters/dynamodb/dynamodb-billing.ts';
 import {
   createDynamoDbMeter,
   type MeterSnapshot,
@@ -29,11 +33,13 @@ import {
   stateTableDefinition,
   unsubscribeTableDefinition,
 } from '../src/adapters/dynamodb/dynamodb-tables.ts';
+import { createPinoLog } from '../src/adapters/pino/pino-log.ts';
 import { createAwsRuntime } from '../src/lambda/aws-runtime.ts';
 import { createHttpHandler } from '../src/lambda/http.ts';
 import { createSesFeedbackHandler } from '../src/lambda/ses-feedback.ts';
 import { createWaiterHandler } from '../src/lambda/waiter.ts';
 import { createManualClock } from '../src/ports/clock.ts';
+import { silentLog } from '../src/ports/log.ts';
 import {
   createTables,
   type DynamoDbLocal,
@@ -124,6 +130,32 @@ async function prefillAudit(
   await Promise.all(Array.from({ length: 6 }, worker));
 }
 
+/**
+ * Storage by item kind (the partition key up to its first '#': CART, ALIAS, EVENT, ...) of one
+ * table, priced as measureStorage prices it: kinds are kept for different times (event markers
+ * 30 days, audit rows 400, carts whole until CR_RETAIN_CARTS, tombstones for good).
+ */
+async function storageByKind(
+  probe: DynamoDBClient,
+  table: CreateTableCommandInput,
+): Promise<Record<string, number>> {
+  const schema = tableSchema(table);
+  const bytes: Record<string, number> = {};
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const out = await probe.send(new ScanCommand({ TableName: schema.name, ExclusiveStartKey }));
+    for (const item of out.Items ?? []) {
+      const kind = (item.pk?.S ?? '?').split('#')[0] ?? '?';
+      bytes[kind] = (bytes[kind] ?? 0) + storageBytes(item, schema);
+    }
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey !== undefined);
+  return bytes;
+}
+
+const sumOf = (bytes: Record<string, number>, skip: readonly string[] = []) =>
+  Object.entries(bytes).reduce((n, [kind, b]) => (skip.includes(kind) ? n : n + b), 0);
+
 function tableDefs(names: { state: string; audit: string; unsubscribe: string }) {
   return [
     stateTableDefinition(names.state),
@@ -169,6 +201,7 @@ async function measureRefresh(emulator: DynamoDbLocal, rows: number): Promise<Re
   const runtime = createAwsRuntime(envFor(names), {
     clients: { dynamodb: client },
     clock: createManualClock(now),
+    log: silentLog,
   });
   meter.reset();
   await (await runtime.services()).senderHealth.isPaused(now);
@@ -217,6 +250,18 @@ export interface MonthResult {
   readonly scheduler: Readonly<Record<string, number>>;
   readonly sesCalls: number;
   readonly storageBytesAdded: number;
+  /**
+   * Bytes added, by how long they are kept: carts (rows, aliases, purchase marks, budgets) whole,
+   * taken when every cart had ended and none had reached CR_RETAIN_CARTS; what is left of them
+   * after the tombstone wake-ups (kept for good, with unsubscribe entries); audit rows and day
+   * tallies; seen-event markers.
+   */
+  readonly storage: {
+    readonly cartsWhole: number;
+    readonly tombstones: number;
+    readonly audit: number;
+    readonly eventMarkers: number;
+  };
   readonly logBytes: number;
   readonly invocations: {
     readonly http: number;
@@ -266,17 +311,31 @@ export async function benchAwsMonth(options: MonthOptions = {}): Promise<MonthRe
     // Earlier months: a year of history before the month (the 30-day window holds 1/12 of it).
     await prefillAudit(probe, names.audit, auditRows, START - 365 * DAY_MS, START - DAY_MS);
     const storageBefore = await Promise.all(defs.map((d) => measureStorage(probe, d)));
+    const kindsBefore = await storageByKind(probe, defs[0] as CreateTableCommandInput);
+    let whole: Record<string, number> | null = null;
     const meter = createDynamoDbMeter({ tables: defs, probe });
     meter.attach(client);
     const env = envFor(names);
     const clients = { dynamodb: client };
+    // The functions' own JSON lines, at the deployed level, counted instead of printed: what
+    // CloudWatch Logs ingests besides Lambda's START/END/REPORT lines.
+    const log = createPinoLog({
+      level: 'info',
+      now: () => clock.now(),
+      destination: {
+        write(line: string) {
+          logBytes += Buffer.byteLength(line);
+        },
+      },
+    });
     const http = createHttpHandler(
-      (publicUrl) => createAwsRuntime(env, { clients, clock, ...(publicUrl ? { publicUrl } : {}) }),
+      (publicUrl) =>
+        createAwsRuntime(env, { clients, clock, log, ...(publicUrl ? { publicUrl } : {}) }),
       env,
     );
-    const waiterRuntime = createAwsRuntime(env, { clients, clock });
+    const waiterRuntime = createAwsRuntime(env, { clients, clock, log });
     const waiter = createWaiterHandler(() => waiterRuntime);
-    const feedbackRuntime = createAwsRuntime(env, { clients, clock });
+    const feedbackRuntime = createAwsRuntime(env, { clients, clock, log });
     const sesFeedback = createSesFeedbackHandler(() => feedbackRuntime);
 
     const plan = planMonth(carts);
@@ -302,6 +361,10 @@ export async function benchAwsMonth(options: MonthOptions = {}): Promise<MonthRe
       const nextFeedback = feedbackDue[0]?.at ?? Number.POSITIVE_INFINITY;
       const at = Math.min(nextEvent, nextWake, nextFeedback);
       if (at === Number.POSITIVE_INFINITY) break;
+      // Every cart arrived within the month and ended days later; no CR_RETAIN_CARTS (90 d) has run out.
+      if (whole === null && at > START + 60 * DAY_MS) {
+        whole = await storageByKind(probe, defs[0] as CreateTableCommandInput);
+      }
       clock.set(Math.max(clock.now(), at));
       if (at === nextEvent) {
         const planned = plan[p++] as Planned;
@@ -380,6 +443,19 @@ export async function benchAwsMonth(options: MonthOptions = {}): Promise<MonthRe
       0,
     );
     const audit = storageAfter[1];
+    const kindsAfter = await storageByKind(probe, defs[0] as CreateTableCommandInput);
+    const added = (kinds: Record<string, number>, skip: readonly string[] = []) =>
+      sumOf(kinds, skip) - sumOf(kindsBefore, skip);
+    if (whole === null) throw new Error('the month ended before its carts were whole and ended');
+    const storage = {
+      cartsWhole: added(whole, ['EVENT']),
+      tombstones:
+        added(kindsAfter, ['EVENT']) +
+        (storageAfter[2]?.bytes ?? 0) -
+        (storageBefore[2]?.bytes ?? 0),
+      audit: (audit?.bytes ?? 0) - (storageBefore[1]?.bytes ?? 0),
+      eventMarkers: (whole.EVENT ?? 0) - (kindsBefore.EVENT ?? 0),
+    };
     return {
       carts,
       auditRows,
@@ -396,6 +472,7 @@ export async function benchAwsMonth(options: MonthOptions = {}): Promise<MonthRe
       scheduler: { ...scheduler.calls },
       sesCalls: sent.length,
       storageBytesAdded,
+      storage,
       logBytes,
       invocations: { http: events.count, waiter: wakeUps.count, sesFeedback: feedback.count },
       seconds: (performance.now() - started) / 1000,

@@ -140,7 +140,7 @@ const INVENTORY: Record<string, { commands: string[]; transactItems: string[] }>
   'src/adapters/dynamodb/dynamodb-cart-rows.ts': { commands: ['BatchGet'], transactItems: [] },
   // A tally Update outside a transaction follows an audit row the row write did not carry.
   'src/adapters/dynamodb/dynamodb-cart-store.ts': {
-    // Scan: only openCarts, which only rearm calls.
+    // Scan: only cartsToRearm, which only rearm calls.
     commands: ['Get', 'Put', 'Scan', 'TransactWrite', 'Update'],
     transactItems: ['ConditionCheck', 'Put'],
   },

@@ -252,6 +252,7 @@ describe('the cost estimate describes the stack it deploys', () => {
     const none = {
       lambdaInvocations: 0,
       lambdaGbSeconds: 0,
+      lambdaInitGbSeconds: 0,
       dynamoWrites: 0,
       dynamoReads: 0,
       storageGb: 0,

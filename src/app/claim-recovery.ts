@@ -15,18 +15,18 @@
  * "not sent" not turn into "sent" behind B's back. Both writes are conditional on the version B
  * read, so two recovering waiters resolve like two claiming ones: one writes, the other re-reads.
  */
-import { AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
-import { type Cart, CartStatus } from '../domain/cart.ts';
-import { nextWakeAt, type Policy } from '../domain/policy.ts';
-import { retainUntil } from '../domain/retention.ts';
+import type { Cart } from '../domain/cart.ts';
+import { holdsUnrecordedClaim, markStepSent, releaseStep } from '../domain/cart-transitions.ts';
+import type { Policy } from '../domain/policy.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { OutgoingEmail } from '../ports/mailer.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
+import { saveChange } from './save-change.ts';
+
+export { CLAIM_RECOVERED, holdsUnrecordedClaim } from '../domain/cart-transitions.ts';
 
 /** Longer than any send (SMTP and outbox time out well within it): a claim this old is dead. */
 export const CLAIM_STALE_MS = 2 * 60_000;
-
-export const CLAIM_RECOVERED = 'claim_recovered';
 
 export interface ClaimRecoveryDeps {
   readonly store: CartStore;
@@ -39,11 +39,6 @@ export interface ClaimRecoveryDeps {
   readonly soleSenderSince: number | undefined;
   /** Whether this process is between claiming and recording a step of this cart right now. */
   readonly sendingHere: (cartId: string) => boolean;
-}
-
-/** A claimed step above the recorded ones: its waiter has not (yet) recorded the send. */
-export function holdsUnrecordedClaim(cart: Cart): boolean {
-  return cart.claimedStep !== null && cart.claimedStep > cart.remindersSent;
 }
 
 export function createClaimRecovery(deps: ClaimRecoveryDeps) {
@@ -71,68 +66,27 @@ export function createClaimRecovery(deps: ClaimRecoveryDeps) {
     return holdsUnrecordedClaim(cart) && at !== null ? at + claimStaleMs : null;
   }
 
-  function entry(cart: Cart, after: Cart, fields: Partial<AuditEntry>, at: number): AuditEntry {
-    return {
-      cartId: cart.id,
-      email: cart.email,
-      action: AuditAction.reminderHeld,
-      actor: SYSTEM,
-      at,
-      reason: null,
-      detail: null,
-      before: cart,
-      after,
-      ...fields,
-    };
-  }
-
   /** The step left: record it as the dead waiter would have, dated when it was claimed. */
   async function recordRecovered(cart: Cart, step: number, email: OutgoingEmail, now: number) {
     const sentAt = claimedAt(cart) ?? now;
-    const base: Cart = {
-      ...cart,
-      remindersSent: Math.max(cart.remindersSent, step),
-      claimedStep: null,
-      claimedAt: null,
-      firstReminderAt: cart.firstReminderAt ?? sentAt,
-      lastReminderAt: Math.max(cart.lastReminderAt ?? 0, sentAt),
-    };
-    const after: Cart = {
-      ...base,
-      wakeAt:
-        cart.status === CartStatus.open ? nextWakeAt(base, policy) : retainUntil(base, policy),
-    };
     // `to` is where the cart's address points now; it changes only if the shopper retyped it.
-    const audited = entry(
-      cart,
-      after,
-      {
-        action: AuditAction.reminderSent,
-        reason: 'gate open',
-        email: email.to,
-        detail: {
-          step,
-          messageId: email.messageId,
-          to: email.to,
-          recovered: true,
-          recoveredAt: now,
-        },
-      },
-      sentAt,
-    );
-    const saved = await store.save({
-      cart: after,
-      expectedVersion: cart.version,
-      audit: [audited],
-    });
-    if (saved.kind === 'saved') await wakeups.set(cart.id, saved.cart.wakeAt, cart.wakeAt);
+    const { messageId, to } = email;
+    const sent = { step, sentAt, messageId, to, wakeAtAfter: null, recoveredAt: now };
+    const marked = markStepSent(cart, sent, policy);
+    // A conflict is left to the caller's re-read, as is a step already on record.
+    if (marked.kind === 'changed') await saveChange({ store, wakeups }, cart, marked);
   }
 
   /** The step never left: give it back; the caller re-reads and decides as for any cart. */
   async function release(cart: Cart, step: number, now: number) {
-    const after: Cart = { ...cart, claimedStep: null, claimedAt: null };
-    const audited = entry(cart, after, { reason: CLAIM_RECOVERED, detail: { step } }, now);
-    await store.save({ cart: after, expectedVersion: cart.version, audit: [audited] });
+    const released = releaseStep(
+      cart,
+      { step, at: now, cause: { kind: 'claim_recovered' } },
+      policy,
+    );
+    if (released.kind === 'refused') return;
+    // The wake-up does not move: the caller decides at once and arms the one it chooses.
+    await store.save({ cart: released.cart, expectedVersion: cart.version, audit: released.audit });
   }
 
   /**

@@ -12,6 +12,7 @@ import { parseHostRule } from '../domain/store-hosts.ts';
 import { InvalidQuietHoursError, parseQuietHours } from '../domain/zoned-time.ts';
 import type { LogLevel } from '../ports/log.ts';
 import { parseObservability } from './observability-config.ts';
+import { type PlatformConfig, parsePlatformConfig } from './platform-config.ts';
 import { publicUrlRule } from './public-url.ts';
 
 export interface OwnerToken {
@@ -19,7 +20,7 @@ export interface OwnerToken {
   readonly token: string;
 }
 
-export interface Config {
+export interface Config extends PlatformConfig {
   readonly dataDir: string;
   readonly port: number;
   readonly host: string;
@@ -334,6 +335,8 @@ export function parseConfig(env: Env): Config {
     storeHosts,
     storeAddress: get('CR_STORE_ADDRESS') ?? '1 Example Street, Springfield',
     shopifySecret: get('CR_SHOPIFY_SECRET'),
+    // Every registered platform's secrets and settings (Shopify's included), by name.
+    ...parsePlatformConfig(get),
     reportTo,
     templatesDir: get('CR_TEMPLATES_DIR'),
     exportAt,

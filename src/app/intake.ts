@@ -2,7 +2,7 @@
  * Intake: one store event in, one cart row out, one wake-up armed. Load, decide (domain/intake),
  * write conditionally with the event id, arm the timer. A lost race is retried from a fresh read.
  */
-import { AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
+import { AuditAction, type AuditEntry, auditEntry, SYSTEM } from '../domain/audit.ts';
 import type { Cart } from '../domain/cart.ts';
 import { type CartEvent, EventType } from '../domain/events.ts';
 import { applyEvent, checkoutOfOtherRow, type IntakeOutcome } from '../domain/intake.ts';
@@ -11,16 +11,13 @@ import type { CartStore, SaveCart } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import { type Log, silentLog } from '../ports/log.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
+import { CONFLICT, MAX_ATTEMPTS, retryOnConflict } from './retry-on-conflict.ts';
 
 export type IntakeResult =
   | { readonly kind: 'accepted'; readonly outcome: IntakeOutcome['kind']; readonly cart: Cart }
   | { readonly kind: 'duplicate'; readonly cart: Cart | null }
   /** The event id was first used for another cart: nothing written, the store must fix its ids. */
   | { readonly kind: 'id_reused'; readonly cart: null; readonly recordedFor: string };
-
-export class IntakeConflictError extends Error {
-  override readonly name = 'IntakeConflictError';
-}
 
 export interface IntakeDeps {
   readonly store: CartStore;
@@ -31,20 +28,18 @@ export interface IntakeDeps {
   readonly log?: Log;
 }
 
-const MAX_ATTEMPTS = 8;
-
 function auditFor(outcome: IntakeOutcome, before: Cart | null, at: number): AuditEntry[] {
-  const entry = (action: AuditEntry['action'], reason: string | null): AuditEntry => ({
-    cartId: outcome.cart.id,
-    email: outcome.cart.email,
-    action,
-    actor: SYSTEM,
-    at,
-    reason,
-    detail: outcome.cart.orderId === null ? null : { orderId: outcome.cart.orderId },
-    before,
-    after: outcome.cart,
-  });
+  const entry = (action: AuditEntry['action'], reason: string | null): AuditEntry =>
+    auditEntry({
+      cartId: outcome.cart.id,
+      email: outcome.cart.email,
+      action,
+      at,
+      reason,
+      detail: outcome.cart.orderId === null ? null : { orderId: outcome.cart.orderId },
+      before,
+      after: outcome.cart,
+    });
   switch (outcome.kind) {
     case 'bought':
       return [entry(AuditAction.checkout, 'checked out')];
@@ -106,56 +101,66 @@ export function createIntake({ store, wakeups, policy, clock, log = silentLog }:
     return result.answer;
   }
 
-  async function ingestOne(
-    received: CartEvent,
-  ): Promise<{ answer: IntakeResult; linked: readonly string[] }> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { before, event, others } = await route(store, received);
-      const outcome = applyEvent(before, event, policy);
-      const changes = outcome.kind === 'stale' || outcome.kind === 'final' ? outcome.changed : true;
-      const known = before?.aliases ?? [];
-      const newAliases = outcome.cart.aliases.filter((alias) => !known.includes(alias));
-      const change: SaveCart | null = changes
-        ? {
-            cart: outcome.cart,
-            expectedVersion: before?.version ?? null,
-            audit: auditFor(outcome, before, clock.now()),
-            newAliases,
-          }
-        : null;
-      const result = await store.recordEvent(event.id, change, event.cart.id);
-      switch (result.kind) {
-        case 'conflict':
-          continue;
-        case 'duplicate': {
-          // A retry routes to the row its first delivery was recorded for; another row means
-          // the store reused an event id, and answering "duplicate" would hide a lost change.
-          if (result.cartId !== '' && result.cartId !== event.cart.id) {
-            const answer = { kind: 'id_reused', cart: null, recordedFor: result.cartId } as const;
-            return { answer, linked: [] };
-          }
-          // The first delivery may have died between the write and the timer: arming again is
-          // idempotent, and it is what makes a store's retry repair that gap. No previous time:
-          // this only creates the row's timer (or finds it armed), it moves nothing.
-          const current = await store.get(event.cart.id);
-          if (current !== null) await wakeups.set(current.id, current.wakeAt, null);
-          return { answer: { kind: 'duplicate', cart: current }, linked: others };
+  type Ingested = { answer: IntakeResult; linked: readonly string[] };
+
+  function ingestOne(received: CartEvent): Promise<Ingested> {
+    const what = `intake of event ${received.id}`;
+    return retryOnConflict(MAX_ATTEMPTS, () => attempt(received), {
+      cartId: received.cart.id,
+      what,
+    });
+  }
+
+  /**
+   * A retry routes to the row its first delivery was recorded for; another row means the store
+   * reused an event id, and answering "duplicate" would hide a lost change.
+   */
+  async function duplicate(
+    event: CartEvent,
+    recordedFor: string,
+    others: readonly string[],
+  ): Promise<Ingested> {
+    if (recordedFor !== '' && recordedFor !== event.cart.id) {
+      return { answer: { kind: 'id_reused', cart: null, recordedFor }, linked: [] };
+    }
+    // The first delivery may have died between the write and the timer: arming again is
+    // idempotent, and it is what makes a store's retry repair that gap. No previous time:
+    // this only creates the row's timer (or finds it armed), it moves nothing.
+    const current = await store.get(event.cart.id);
+    if (current !== null) await wakeups.set(current.id, current.wakeAt, null);
+    return { answer: { kind: 'duplicate', cart: current }, linked: others };
+  }
+
+  async function attempt(received: CartEvent): Promise<Ingested | typeof CONFLICT> {
+    const { before, event, others } = await route(store, received);
+    const outcome = applyEvent(before, event, policy);
+    const changes = outcome.kind === 'stale' || outcome.kind === 'final' ? outcome.changed : true;
+    const known = before?.aliases ?? [];
+    const newAliases = outcome.cart.aliases.filter((alias) => !known.includes(alias));
+    const change: SaveCart | null = changes
+      ? {
+          cart: outcome.cart,
+          expectedVersion: before?.version ?? null,
+          audit: auditFor(outcome, before, clock.now()),
+          newAliases,
         }
-        case 'saved': {
-          const cart = result.cart ?? outcome.cart;
-          const previous = before?.wakeAt ?? null;
-          if (changes && previous !== cart.wakeAt)
-            await wakeups.set(cart.id, cart.wakeAt, previous);
-          if (outcome.kind === 'bought') {
-            log.info('cart.stopped', { cartId: cart.id, kind: 'checkout', actor: SYSTEM });
-          }
-          return { answer: { kind: 'accepted', outcome: outcome.kind, cart }, linked: others };
+      : null;
+    const result = await store.recordEvent(event.id, change, event.cart.id);
+    switch (result.kind) {
+      case 'conflict':
+        return CONFLICT;
+      case 'duplicate':
+        return duplicate(event, result.cartId, others);
+      case 'saved': {
+        const cart = result.cart ?? outcome.cart;
+        const previous = before?.wakeAt ?? null;
+        if (changes && previous !== cart.wakeAt) await wakeups.set(cart.id, cart.wakeAt, previous);
+        if (outcome.kind === 'bought') {
+          log.info('cart.stopped', { cartId: cart.id, kind: 'checkout', actor: SYSTEM });
         }
+        return { answer: { kind: 'accepted', outcome: outcome.kind, cart }, linked: others };
       }
     }
-    throw new IntakeConflictError(
-      `cart ${received.cart.id}: gave up after ${MAX_ATTEMPTS} conflicting writes for event ${received.id}`,
-    );
   }
 
   return ingest;

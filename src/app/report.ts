@@ -4,13 +4,12 @@
  */
 import { AWS_PRICES_US_EAST_1, type PriceTable } from '../domain/aws-prices.ts';
 import { escapeXml, renderMonthChart } from '../domain/chart-svg.ts';
+import { type CostBreakdown, costForMonth } from '../domain/cost.ts';
 import {
   type CostAssumptions,
-  type CostBreakdown,
-  costForMonth,
   DEFAULT_ASSUMPTIONS,
   usageFromSummary,
-} from '../domain/cost.ts';
+} from '../domain/cost-estimate.ts';
 import { DAY, type Policy } from '../domain/policy.ts';
 import { type MonthSummary, monthRange, summarizeMonth } from '../domain/summary.ts';
 import { formatSummaryTable, type SummaryJson, summaryToJson } from '../domain/summary-format.ts';

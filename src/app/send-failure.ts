@@ -13,21 +13,21 @@
  * list (and sender health counts it), so no other cart of it is tried either.
  */
 import { BlockKind } from '../domain/address.ts';
-import { AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
-import { type Cart, CartStatus } from '../domain/cart.ts';
-import { giveUpAt, type Policy } from '../domain/policy.ts';
-import { retainUntil } from '../domain/retention.ts';
+import { AuditAction, auditEntry, SYSTEM } from '../domain/audit.ts';
+import type { Cart } from '../domain/cart.ts';
+import { type ReleaseCause, releaseStep } from '../domain/cart-transitions.ts';
+import type { Policy } from '../domain/policy.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import { type Log, withoutAddresses } from '../ports/log.ts';
 import { endsStep, MailDeliveryError, MailFailureKind } from '../ports/mailer.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
+import { changeFreshest } from './save-change.ts';
+
+export { SEND_REFUSED } from '../domain/cart-transitions.ts';
 
 export const SEND_RETRY_MS = 15 * 60_000;
-/** The audit reason of a step skipped because the mail server refused it for good. */
-export const SEND_REFUSED = 'send_refused';
-const MAX_ATTEMPTS = 8;
 
 export type SendFailureReport =
   /** The send failed: the claim was released and the cart retries at `retryAt`. */
@@ -55,18 +55,6 @@ export interface SendFailureDeps {
   readonly metrics: Metrics;
 }
 
-function systemAudit(
-  before: Cart,
-  after: Cart | null,
-  action: AuditEntry['action'],
-  reason: string,
-  detail: AuditEntry['detail'],
-  at: number,
-): AuditEntry {
-  const base = { cartId: before.id, email: before.email, actor: SYSTEM, at, before, after };
-  return { ...base, action, reason, detail };
-}
-
 export function createSendFailures(deps: SendFailureDeps) {
   const { store, unsubscribes, wakeups, policy, log, metrics } = deps;
 
@@ -76,40 +64,21 @@ export function createSendFailures(deps: SendFailureDeps) {
     const reason = `rejected by the mail server: ${error.message.slice(0, 200)}`;
     await unsubscribes.add(
       { email: cart.email, kind: BlockKind.bounced, at: now, actor: SYSTEM },
-      systemAudit(cart, null, AuditAction.bounced, reason, { code: error.responseCode }, now),
+      auditEntry({
+        action: AuditAction.bounced,
+        reason,
+        detail: { code: error.responseCode },
+        at: now,
+        before: cart,
+      }),
     );
   }
 
   /** Gives the step back on the freshest row, unless another writer already settled it. */
-  async function release(
-    claimed: Cart,
-    step: number,
-    now: number,
-    refused: boolean,
-    error: string,
-  ) {
-    const failure = { step, error: error.slice(0, 300) };
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = attempt === 0 ? claimed : await store.get(claimed.id);
-      if (current === null || current.claimedStep !== step) return;
-      const open = current.status === CartStatus.open;
-      // A cart that went final mid-send keeps only its retention wake-up (domain/retention.ts).
-      const retry = refused ? giveUpAt(current, policy) : now + SEND_RETRY_MS;
-      const wakeAt = open ? retry : retainUntil(current, policy);
-      const after: Cart = { ...current, claimedStep: null, claimedAt: null, wakeAt };
-      const entry = refused
-        ? systemAudit(current, after, AuditAction.skipped, SEND_REFUSED, failure, now)
-        : systemAudit(current, after, AuditAction.reminderHeld, 'send_failed', failure, now);
-      const saved = await store.save({
-        cart: after,
-        expectedVersion: current.version,
-        audit: [entry],
-      });
-      if (saved.kind === 'saved') {
-        await wakeups.set(current.id, saved.cart.wakeAt, current.wakeAt);
-        return;
-      }
-    }
+  async function giveBack(claimed: Cart, step: number, now: number, cause: ReleaseCause) {
+    const giveUp = { cartId: claimed.id, what: `giving back step ${step} after a failed send` };
+    const release = (cart: Cart) => releaseStep(cart, { step, at: now, cause }, policy);
+    await changeFreshest({ store, wakeups }, giveUp, release, claimed);
   }
 
   /** Settles a failed send of `step` for the cart as claimed; never throws for the failure itself. */
@@ -126,8 +95,11 @@ export function createSendFailures(deps: SendFailureDeps) {
       await recordHardBounce(claimed, failure, now);
     }
     // The audit keeps the server's words whole (it holds the address anyway); the log does not.
-    await release(claimed, step, now, refused, message);
     const retryAt = now + SEND_RETRY_MS;
+    const cause: ReleaseCause = refused
+      ? { kind: 'send_refused', error: message }
+      : { kind: 'send_failed', error: message, retryAt };
+    await giveBack(claimed, step, now, cause);
     metrics.reminderFailed(step, refused);
     const fields = {
       cartId: claimed.id,

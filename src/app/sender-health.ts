@@ -13,7 +13,7 @@
  * lanes are judged on everything else, so a stranger feeding the snippet dead addresses pauses
  * only the snippet. Bounces no cart claims count against the signed lanes, as before.
  */
-import { type Actor, AuditAction, type AuditEntry, SYSTEM } from '../domain/audit.ts';
+import { type Actor, AuditAction, type AuditEntry, auditEntry, SYSTEM } from '../domain/audit.ts';
 import { baselineOf, sumTallies, tallyDay, tallyDays } from '../domain/health-tally.ts';
 import { Lane } from '../domain/lane.ts';
 import { DAY } from '../domain/policy.ts';
@@ -113,19 +113,7 @@ export function createSenderHealth(deps: SenderHealthDeps) {
     now: number,
     detail: AuditEntry['detail'] = null,
   ) {
-    await store.appendAudit([
-      {
-        cartId: null,
-        email: null,
-        action,
-        actor,
-        at: now,
-        reason,
-        detail,
-        before: null,
-        after: null,
-      },
-    ]);
+    await store.appendAudit([auditEntry({ action, actor, at: now, reason, detail })]);
   }
 
   async function noteTransition(lane: Lane, health: SenderHealth, now: number) {

@@ -5,15 +5,17 @@
  * automatic stop, checkout, lives in intake.
  */
 import { BlockKind } from '../domain/address.ts';
-import { type Actor, AuditAction, type AuditEntry, SHOPPER } from '../domain/audit.ts';
-import { type Cart, CartStatus, ClosedReason } from '../domain/cart.ts';
-import { giveUpAt, type Policy } from '../domain/policy.ts';
-import { retainUntil } from '../domain/retention.ts';
+import { type Actor, AuditAction, auditEntry, SHOPPER } from '../domain/audit.ts';
+import { type Cart, ClosedReason } from '../domain/cart.ts';
+import { CLOSE_ACTION, closeCart, parkUntilGiveUp } from '../domain/cart-transitions.ts';
+import type { Policy } from '../domain/policy.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import { type Log, silentLog } from '../ports/log.ts';
 import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
 import type { Wakeups } from '../ports/wakeups.ts';
+import { CONFLICT, MAX_ATTEMPTS, retryOnConflict } from './retry-on-conflict.ts';
+import { saveChange } from './save-change.ts';
 
 export type CartStopResult =
   | { readonly kind: 'stopped'; readonly cart: Cart }
@@ -46,87 +48,45 @@ export interface StopsDeps {
   readonly log?: Log;
 }
 
-export class StopConflictError extends Error {
-  override readonly name = 'StopConflictError';
-}
-
-const MAX_ATTEMPTS = 8;
-
 export function createStops(deps: StopsDeps) {
   const { store, unsubscribes, wakeups, clock, policy } = deps;
   const log = deps.log ?? silentLog;
-  async function closeCart(
+  /** A person's stop: closes an open cart; a final one stays as it first closed. */
+  function stop(
     cartId: string,
     closedReason: typeof ClosedReason.suppressed | typeof ClosedReason.written_off,
     actor: Actor,
     reason: string | null,
   ): Promise<CartStopResult> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const attempt = async () => {
       const before = await store.get(cartId);
-      if (before === null) return { kind: 'not_found' };
-      if (before.status !== CartStatus.open) return { kind: 'already_final', cart: before };
-      const now = clock.now();
-      const closed: Cart = {
-        ...before,
-        status: CartStatus.closed,
-        closedReason,
-        closedAt: now,
-        claimedStep: null,
-        claimedAt: null,
-      };
-      const after: Cart = { ...closed, wakeAt: retainUntil(closed, policy) };
-      const audit: AuditEntry = {
-        cartId,
-        email: before.email,
-        action:
-          closedReason === ClosedReason.suppressed ? AuditAction.suppress : AuditAction.writeOff,
-        actor,
-        at: now,
-        reason,
-        detail: null,
-        before,
-        after,
-      };
-      const saved = await store.save({
-        cart: after,
-        expectedVersion: before.version,
-        audit: [audit],
-      });
-      if (saved.kind === 'conflict') continue;
-      await wakeups.set(cartId, saved.cart.wakeAt, before.wakeAt);
-      log.info('cart.stopped', { cartId, kind: audit.action, actor });
-      return { kind: 'stopped', cart: saved.cart };
-    }
-    throw new StopConflictError(
-      `cart ${cartId}: could not stop it after ${MAX_ATTEMPTS} conflicting writes`,
-    );
+      if (before === null) return { kind: 'not_found' } as const;
+      const closed = closeCart(before, { closedReason, actor, reason, at: clock.now() }, policy);
+      if (closed.kind === 'already_final') return closed;
+      const saved = await saveChange({ store, wakeups }, before, closed);
+      if (saved === CONFLICT) return CONFLICT;
+      log.info('cart.stopped', { cartId, kind: CLOSE_ACTION[closedReason], actor });
+      return { kind: 'stopped', cart: saved } as const;
+    };
+    return retryOnConflict(MAX_ATTEMPTS, attempt, { cartId, what: 'stopping it' });
   }
 
-  /**
-   * The address's open carts will never be mailed, so their reminder wake-ups go: each is moved to
-   * its give-up time, when the waiter closes it as expired instead of leaving it open forever.
-   */
+  /** The address's open carts will never be mailed: each waits for its give-up (domain). */
   async function parkOpenCarts(email: string): Promise<void> {
     for (const cart of await store.openCartsFor(email)) {
-      const wakeAt = giveUpAt(cart, policy);
-      if (cart.wakeAt === wakeAt) continue;
-      const saved = await store.save({
-        cart: { ...cart, wakeAt },
-        expectedVersion: cart.version,
-        audit: [],
-      });
+      const parked = parkUntilGiveUp(cart, policy);
       // A conflict means someone else just wrote the cart; the waiter's gate still blocks the mail.
-      if (saved.kind === 'saved') await wakeups.set(cart.id, wakeAt, cart.wakeAt);
+      if (parked.kind === 'changed') await saveChange({ store, wakeups }, cart, parked);
     }
   }
 
   return {
     suppress(cartId: string, actor: Actor, reason: string | null = null) {
-      return closeCart(cartId, ClosedReason.suppressed, actor, reason);
+      return stop(cartId, ClosedReason.suppressed, actor, reason);
     },
 
     writeOff(cartId: string, actor: Actor, reason: string) {
-      return closeCart(cartId, ClosedReason.written_off, actor, reason);
+      return stop(cartId, ClosedReason.written_off, actor, reason);
     },
 
     /** The shopper's one-click link and the owner's button take this same path. */
@@ -138,7 +98,7 @@ export function createStops(deps: StopsDeps) {
       const at = clock.now();
       const added = await unsubscribes.add(
         { email, kind: BlockKind.unsubscribed, at, actor },
-        {
+        auditEntry({
           cartId,
           email,
           action: AuditAction.unsubscribe,
@@ -146,10 +106,7 @@ export function createStops(deps: StopsDeps) {
           at,
           reason:
             actor === SHOPPER ? 'one-click unsubscribe link' : 'owner unsubscribed the address',
-          detail: null,
-          before: null,
-          after: null,
-        },
+        }),
       );
       await parkOpenCarts(email);
       // The address is the one thing this stop is about, and the one thing the log never holds.
@@ -166,17 +123,17 @@ export function createStops(deps: StopsDeps) {
       }
       // An owner's unsubscribe is the store's word: an old reminder's link must not undo it.
       if (block.actor !== SHOPPER) return { kind: 'kept_by_store', email };
-      const removed = await unsubscribes.remove(email, {
-        cartId: null,
+      const removed = await unsubscribes.remove(
         email,
-        action: AuditAction.resubscribe,
-        actor: SHOPPER,
-        at: clock.now(),
-        reason: 'shopper opted back in',
-        detail: null,
-        before: null,
-        after: null,
-      });
+        auditEntry({
+          cartId: null,
+          email,
+          action: AuditAction.resubscribe,
+          actor: SHOPPER,
+          at: clock.now(),
+          reason: 'shopper opted back in',
+        }),
+      );
       switch (removed) {
         case 'removed':
           return { kind: 'resubscribed', email };

@@ -1,5 +1,5 @@
 /** `cart-recovery cost --carts N [--json]`: what a month of N carts would cost on AWS. */
-import { estimateForCarts } from '../domain/cost.ts';
+import { estimateForCarts } from '../domain/cost-estimate.ts';
 import { estimateToJson, formatCostEstimate } from '../domain/summary-format.ts';
 import { requireFlag, UsageError } from './args.ts';
 import type { CommandRunner } from './main.ts';

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { createOutboxMailer } from '../adapters/outbox/outbox-mailer.ts';
 import { parseConfig } from '../app/config.ts';
 import { localDay } from '../domain/calendar.ts';
+import { isDay } from '../domain/input-rules.ts';
 import type { QuietHours } from '../domain/policy.ts';
 import { formatSummaryTable } from '../domain/summary-format.ts';
 import { createManualClock } from '../ports/clock.ts';
@@ -46,11 +47,10 @@ function intFlag(args: ParsedArgs, name: string, fallback: number, min: number, 
 function startOf(args: ParsedArgs, now: number): number {
   const raw = args.flags.get('start');
   if (raw === undefined) return Math.floor(now / DAY) * DAY - SIMULATED_DAYS * DAY;
-  const at = typeof raw === 'string' ? Date.parse(`${raw}T00:00:00Z`) : Number.NaN;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(String(raw)) || !Number.isFinite(at)) {
+  if (typeof raw !== 'string' || !isDay(raw)) {
     throw new UsageError('--start must be a date like 2026-11-23');
   }
-  return at;
+  return Date.parse(`${raw}T00:00:00Z`);
 }
 
 const hhmm = (minute: number) =>

@@ -148,7 +148,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     services,
     owners,
     signOuts,
-    secrets: { webhook: webhookSecret, shopify: config.shopifySecret, cart: cartIdSecret },
+    secrets: { webhook: webhookSecret, cart: cartIdSecret, platforms: config.platformSecrets },
   });
 
   const handleEvent = createEventHandler({

@@ -11,7 +11,7 @@ import { openLocalRuntime } from './local-runtime.ts';
 import type { CommandRunner } from './main.ts';
 
 const describe = (r: RearmReport, where: string) =>
-  `${where}: ${r.open} open cart(s) read, ${r.armed} wake-up(s) armed, ${r.idle} with nothing due`;
+  `${where}: ${r.open} open cart(s) read, ${r.armed} wake-up(s) armed (${r.ended} of them an ended cart's retention end), ${r.idle} with nothing due`;
 
 export const runRearm: CommandRunner = async (args, { log, env }) => {
   if (env.CR_TABLE_STATE !== undefined && env.CR_TABLE_STATE.trim() !== '') {

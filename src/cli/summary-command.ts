@@ -1,16 +1,15 @@
 /** `cart-recovery summary --month YYYY-MM [--json]`: the month's summary and its AWS cost. */
 import { parseConfig } from '../app/config.ts';
+import { isMonth } from '../domain/input-rules.ts';
 import { InvalidMonthError } from '../domain/summary.ts';
 import { formatSummaryTable } from '../domain/summary-format.ts';
 import { requireFlag, UsageError } from './args.ts';
 import { openLocalRuntime } from './local-runtime.ts';
 import type { CommandRunner } from './main.ts';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
 export const runSummary: CommandRunner = async (args, { log, env }) => {
   const month = requireFlag(args, 'month', '2026-11');
-  if (!MONTH.test(month)) throw new UsageError(`--month "${month}" is not a month like 2026-11`);
+  if (!isMonth(month)) throw new UsageError(`--month "${month}" is not a month like 2026-11`);
   const runtime = openLocalRuntime(parseConfig(env));
   try {
     if (args.flags.get('json') === true) {

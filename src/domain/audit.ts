@@ -52,3 +52,38 @@ export interface AuditEntry {
 export interface StoredAuditEntry extends AuditEntry {
   readonly id: string;
 }
+
+export interface AuditFields {
+  readonly action: AuditAction;
+  readonly at: number;
+  /** Who made the change; SYSTEM unless a person or the shopper did. */
+  readonly actor?: Actor;
+  readonly reason?: string | null;
+  readonly detail?: AuditEntry['detail'];
+  readonly before?: Cart | null;
+  readonly after?: Cart | null;
+  /** The cart the row is about; defaults to `before`'s, else `after`'s (null: not about a cart). */
+  readonly cartId?: string | null;
+  /** The address the row is filed under; defaults like cartId (a sent step names where it went). */
+  readonly email?: string | null;
+}
+
+/**
+ * The one way an audit row is made, so a field added to AuditEntry gets its value everywhere
+ * and "who, when, why" is spelled the same in every lane.
+ */
+export function auditEntry(fields: AuditFields): AuditEntry {
+  const { before = null, after = null } = fields;
+  const subject = before ?? after;
+  return {
+    cartId: fields.cartId === undefined ? (subject?.id ?? null) : fields.cartId,
+    email: fields.email === undefined ? (subject?.email ?? null) : fields.email,
+    action: fields.action,
+    actor: fields.actor ?? SYSTEM,
+    at: fields.at,
+    reason: fields.reason ?? null,
+    detail: fields.detail ?? null,
+    before,
+    after,
+  };
+}

@@ -16,8 +16,11 @@ export const MEASURED_AWS_USAGE = {
   wruPerWakeUp: 6.24,
   rruPerWakeUp: 4.94,
   wakeUpsPerAbandonedCart: 4.59,
-  bytesStoredPerCart: 7910,
-  logBytesPerInvocation: 260,
+  cartBytesPerCart: 1320,
+  tombstoneBytesPerCart: 890,
+  auditBytesPerCart: 6477,
+  eventMarkerBytesPerCart: 544,
+  logBytesPerInvocation: 334,
   lambdaMemoryMb: 511,
   /** The bench's simulated store (not any real store's): cost.ts keeps its own guesses for these. */
   shareAbandoned: 1,

@@ -1,15 +1,19 @@
 /**
  * What a month costs on AWS, line by line, from usage counts and a dated price table. Money is
  * computed exactly: prices are parsed into integer picodollars and each line is rounded once,
- * to whole micro-dollars, so the lines add up to the total to the last digit.
+ * to whole micro-dollars, so the lines add up to the total to the last digit. The usage comes
+ * from a real month's counts or from an estimate (cost-estimate.ts).
  */
-import { AWS_PRICES_US_EAST_1, type PricePoint, type PriceTable } from './aws-prices.ts';
-import { MEASURED_AWS_USAGE } from './aws-usage-assumptions.ts';
-import { parseMoney, toDecimalString } from './money.ts';
+import type { PricePoint, PriceTable } from './aws-prices.ts';
 
 export interface UsageCounts {
   readonly lambdaInvocations: number;
   readonly lambdaGbSeconds: number;
+  /**
+   * GB-seconds of cold starts' INIT phase: AWS bills it like duration since August 2025 (managed
+   * runtimes, zip packages), so a cold start costs its module init on top of the invocation.
+   */
+  readonly lambdaInitGbSeconds: number;
   readonly dynamoWrites: number;
   readonly dynamoReads: number;
   /** Average GB held in the tables over the month. */
@@ -146,6 +150,14 @@ function lineSpecs(u: UsageCounts, p: PriceTable, freeTier: boolean): LineSpec[]
   const rows: Row[] = [
     [S.lambda, 'requests', u.lambdaInvocations, lambda.requests, f.lambdaRequests],
     [S.lambda, 'compute (arm64)', u.lambdaGbSeconds, lambda.gbSecondsArm64, f.lambdaGbSeconds],
+    // One free allowance of GB-seconds covers duration and INIT together: duration uses it first.
+    [
+      S.lambda,
+      'cold-start INIT (arm64)',
+      u.lambdaInitGbSeconds,
+      lambda.gbSecondsArm64,
+      Math.max(0, (f.lambdaGbSeconds ?? 0) - u.lambdaGbSeconds),
+    ],
     [S.dynamodb, 'writes (on-demand)', u.dynamoWrites, ddb.writeRequestUnits, 0],
     [S.dynamodb, 'reads (on-demand)', u.dynamoReads, ddb.readRequestUnits, 0],
     [S.dynamodb, 'storage', u.storageGb, ddb.storageGbMonth, f.dynamodbStorageGb],
@@ -226,152 +238,5 @@ export function costForMonth(
     total: formatDollars(totalMicros),
     recoveredOrders: orders,
     costPerRecoveredOrder: orders > 0 ? formatDollars(Math.round(totalMicros / orders)) : null,
-  };
-}
-
-/**
- * What a month's counts imply about AWS usage. Every number here is a guess about how the
- * service behaves, so each is named, has a default, and is printed beside any estimate.
- */
-export interface CostAssumptions {
-  /** Webhook events per cart (adds, quantity changes, email entered, checkout). */
-  readonly eventsPerCart: number;
-  /** Share of carts whose first reminder step comes due. */
-  readonly shareAbandoned: number;
-  /** Share of abandoned carts with an address to write to. */
-  readonly shareWithEmail: number;
-  /** Reminder steps sent to each abandoned cart with an email. */
-  readonly steps: number;
-  /** Waiter runs per abandoned cart: one per step, one to let go, and gate waits. */
-  readonly wakeUpsPerAbandonedCart: number;
-  /** Cart-link clicks per reminder sent (each is one HTTP invocation). */
-  readonly clicksPerReminder: number;
-  /** DynamoDB write request units per event (cart row, de-duplication record). */
-  readonly wruPerEvent: number;
-  /** Write units per wake-up (cart row and its audit row). */
-  readonly wruPerWakeUp: number;
-  readonly rruPerEvent: number;
-  /** Read units per wake-up (cart row, unsubscribe list, recent sends to the address). */
-  readonly rruPerWakeUp: number;
-  readonly lambdaMsPerInvocation: number;
-  readonly lambdaMemoryMb: number;
-  readonly logBytesPerInvocation: number;
-  /** Bytes kept per cart in the tables (row, audit rows, indexes). */
-  readonly bytesStoredPerCart: number;
-  /** Months of carts kept in the tables. */
-  readonly monthsKept: number;
-  /** Nightly exports and the monthly summary. */
-  readonly scheduledRunsPerMonth: number;
-  /** Share of abandoned carts recovered (only for an estimate; a real month has its own). */
-  readonly recoveryRate: number;
-  /** Average recovered order, decimal in `currency`. */
-  readonly averageOrderValue: string;
-  readonly currency: string;
-}
-
-/**
- * The AWS usage per unit of work (write and read units per event and per wake-up, wake-ups per
- * abandoned cart, bytes kept per cart, log bytes, memory) is measured, not guessed: it comes from
- * aws-usage-assumptions.ts, which bench/aws-month.ts writes (`npm run bench -- aws-month
- * --write-assumptions`) from a simulated month metered by AWS's billing rules. The rest describes
- * the store's shoppers (shares, steps, clicks, recovery) or is not measurable locally (Lambda
- * duration), and stays a stated guess.
- */
-export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
-  eventsPerCart: 4,
-  shareAbandoned: 0.7,
-  shareWithEmail: 0.5,
-  steps: 3,
-  wakeUpsPerAbandonedCart: MEASURED_AWS_USAGE.wakeUpsPerAbandonedCart,
-  clicksPerReminder: 0.05,
-  wruPerEvent: MEASURED_AWS_USAGE.wruPerEvent,
-  wruPerWakeUp: MEASURED_AWS_USAGE.wruPerWakeUp,
-  rruPerEvent: MEASURED_AWS_USAGE.rruPerEvent,
-  rruPerWakeUp: MEASURED_AWS_USAGE.rruPerWakeUp,
-  lambdaMsPerInvocation: 100,
-  lambdaMemoryMb: MEASURED_AWS_USAGE.lambdaMemoryMb,
-  logBytesPerInvocation: MEASURED_AWS_USAGE.logBytesPerInvocation,
-  bytesStoredPerCart: MEASURED_AWS_USAGE.bytesStoredPerCart,
-  monthsKept: 12,
-  scheduledRunsPerMonth: 31,
-  recoveryRate: 0.05,
-  averageOrderValue: '80.00',
-  currency: 'USD',
-};
-
-/** The month's own numbers that drive its cost (a MonthSummary fits, with remindersSent.total). */
-export interface MonthCounts {
-  readonly cartsSeen: number;
-  readonly abandoned: number;
-  readonly remindersSent: number;
-  readonly clicked: number;
-  readonly recovered: number;
-}
-
-// Decimal GB (10^9 bytes), as AWS bills storage and log data.
-const GB = 1e9;
-
-export function usageFromSummary(m: MonthCounts, a: CostAssumptions): UsageCounts {
-  const events = m.cartsSeen * a.eventsPerCart;
-  // A measured average is fractional; the month's wake-ups are whole invocations.
-  const wakeUps = Math.round(m.abandoned * a.wakeUpsPerAbandonedCart);
-  const invocations = events + wakeUps + m.clicked + a.scheduledRunsPerMonth;
-  return {
-    lambdaInvocations: invocations,
-    // Lambda bills memory in MB / 1024 as GB, per second of duration.
-    lambdaGbSeconds: (invocations * a.lambdaMsPerInvocation * a.lambdaMemoryMb) / (1000 * 1024),
-    dynamoWrites: events * a.wruPerEvent + wakeUps * a.wruPerWakeUp,
-    dynamoReads: events * a.rruPerEvent + wakeUps * a.rruPerWakeUp,
-    storageGb: (m.cartsSeen * a.bytesStoredPerCart * a.monthsKept) / GB,
-    schedulerInvocations: wakeUps,
-    emailsSent: m.remindersSent,
-    logGb: (invocations * a.logBytesPerInvocation) / GB,
-    recoveredOrders: m.recovered,
-  };
-}
-
-export interface CostEstimate {
-  readonly carts: number;
-  readonly assumptions: CostAssumptions;
-  readonly derived: MonthCounts & {
-    readonly abandonedWithEmail: number;
-    /** Decimal string in assumptions.currency. */
-    readonly recoveredRevenue: string;
-  };
-  readonly usage: UsageCounts;
-  readonly cost: CostBreakdown;
-}
-
-/** `cart-recovery cost --carts N`: a month of N carts under stated assumptions. */
-export function estimateForCarts(
-  carts: number,
-  assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS,
-  prices: PriceTable = AWS_PRICES_US_EAST_1,
-  opts: { readonly freeTier: boolean } = { freeTier: false },
-): CostEstimate {
-  if (!Number.isSafeInteger(carts) || carts < 0) {
-    throw new RangeError(`carts must be a whole number of carts, not ${carts}`);
-  }
-  const a = assumptions;
-  // Counts of things are whole: round each derived count once.
-  const abandoned = Math.round(carts * a.shareAbandoned);
-  const abandonedWithEmail = Math.round(abandoned * a.shareWithEmail);
-  const remindersSent = abandonedWithEmail * a.steps;
-  const clicked = Math.round(remindersSent * a.clicksPerReminder);
-  const recovered = Math.round(abandoned * a.recoveryRate);
-  const aov = parseMoney(a.averageOrderValue, a.currency);
-  if (!aov.ok) throw new RangeError(`averageOrderValue: ${aov.problem}`);
-  const counts: MonthCounts = { cartsSeen: carts, abandoned, remindersSent, clicked, recovered };
-  const usage = usageFromSummary(counts, a);
-  return {
-    carts,
-    assumptions: a,
-    derived: {
-      ...counts,
-      abandonedWithEmail,
-      recoveredRevenue: toDecimalString(recovered * aov.money.minor, a.currency),
-    },
-    usage,
-    cost: costForMonth(usage, prices, opts),
   };
 }

@@ -85,7 +85,7 @@ export function checkGate(input: GateInput): GateVerdict {
     return { verdict: 'wait', rule: GateRule.senderHealth, until: now + SENDER_HEALTH_WAIT_MS };
   }
   // Last: only a cart that would go out now asks for one of the browser lane's new-address places
-  // (app/wake.ts takes it, atomically, just before the send).
+  // (app/wake-decide.ts takes it, atomically, just before the send).
   if (input.snippetBudgetFull) {
     return { verdict: 'not_this_cart', rule: GateRule.snippetDailyCap };
   }

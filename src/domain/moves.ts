@@ -1,6 +1,7 @@
 /**
  * The waiter's four moves (SPEC section 2) as a discriminated union, and what it decides from.
- * `decide()` in waiter.ts is a pure function of WaiterInput; app/wake.ts applies the move.
+ * `decide()` in waiter.ts is a pure function of WaiterInput; app/wake.ts applies the move, and
+ * what each move writes is cart-transitions.ts and cart-quiet-moves.ts.
  */
 import type { BlockKind } from './address.ts';
 import type { Cart } from './cart.ts';

@@ -3,6 +3,7 @@
  * XLSX and the Google Sheet carry the same columns in the same order.
  */
 import type { Cart } from './cart.ts';
+import { DAY } from './input-rules.ts';
 import { currencyExponent, toDecimalString } from './money.ts';
 
 /** One cart as a row of the nightly sheet (the Sheet port writes them). */
@@ -79,8 +80,6 @@ export const SHEET_COLUMNS: readonly SheetColumn[] = [
 ];
 
 export const SHEET_HEADER: readonly string[] = SHEET_COLUMNS.map((column) => column.header);
-
-const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 /** A day is also part of a file name, so anything but YYYY-MM-DD is refused. */
 export function isSheetDay(day: string): boolean {

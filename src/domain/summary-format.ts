@@ -2,7 +2,8 @@
  * The monthly summary and cost as the CLI prints them: an aligned plain-text table, or a stable
  * JSON shape (camelCase, ISO times, money as decimal strings) for scripts and the owner API.
  */
-import type { CostAssumptions, CostBreakdown, CostEstimate, CostLine } from './cost.ts';
+import type { CostBreakdown, CostLine } from './cost.ts';
+import type { CostAssumptions, CostEstimate } from './cost-estimate.ts';
 import type { LiftVerdict } from './lift.ts';
 import { toDecimalString } from './money.ts';
 import type { MonthSummary } from './summary.ts';
@@ -246,9 +247,15 @@ const ASSUMPTION_LABELS: Record<keyof CostAssumptions, string> = {
   rruPerWakeUp: 'DynamoDB read units per wake-up',
   lambdaMsPerInvocation: 'Lambda milliseconds per invocation',
   lambdaMemoryMb: 'Lambda memory (MB, arm64)',
+  warmMinutes: 'minutes Lambda keeps an idle function warm',
+  initMsPerColdStart: 'INIT milliseconds per cold start',
   logBytesPerInvocation: 'log bytes per invocation',
-  bytesStoredPerCart: 'bytes stored per cart',
-  monthsKept: 'months of carts kept',
+  cartBytesPerCart: 'bytes per cart while kept whole',
+  tombstoneBytesPerCart: 'bytes per cart as a tombstone',
+  auditBytesPerCart: 'audit bytes per cart (kept 400 days)',
+  eventMarkerBytesPerCart: 'event-marker bytes per cart (30 days)',
+  cartDaysKept: 'days a cart is kept whole',
+  monthsRunning: 'months running (storage quoted at)',
   scheduledRunsPerMonth: 'scheduled runs a month (nightly sheet, summary)',
   recoveryRate: 'share of abandoned carts recovered',
   averageOrderValue: 'average recovered order',

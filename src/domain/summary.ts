@@ -3,8 +3,8 @@
  * audit log. Month and day boundaries are the store's local ones, not UTC's.
  */
 import { AuditAction, type StoredAuditEntry } from './audit.ts';
-import { FIRST_YEAR } from './calendar.ts';
 import type { Cart } from './cart.ts';
+import { FIRST_YEAR, MONTH } from './input-rules.ts';
 import { type LiftVerdict, measureLift, type RecoveryYardstick } from './lift.ts';
 import { toDecimalString } from './money.ts';
 import { DEFAULT_POLICY } from './policy.ts';
@@ -66,10 +66,8 @@ export class InvalidMonthError extends Error {
   override readonly name = 'InvalidMonthError';
 }
 
-const MONTH_SHAPE = /^(\d{4})-(\d{2})$/;
-
 function parseMonth(month: string): { year: number; month: number } {
-  const match = MONTH_SHAPE.exec(month);
+  const match = MONTH.exec(month);
   const year = Number(match?.[1]);
   const m = Number(match?.[2]);
   if (!match || m < 1 || m > 12) {

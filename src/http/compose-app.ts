@@ -7,19 +7,31 @@ import type { Hono } from 'hono';
 import type { OwnerToken } from '../app/config.ts';
 import type { Services } from '../app/services.ts';
 import { createSignInThrottle } from '../domain/sign-in-throttle.ts';
+import type { StorePlatform } from '../platforms/platform.ts';
+import { PLATFORMS } from '../platforms/registry.ts';
 import type { OwnerSignOuts } from '../ports/owner-sign-outs.ts';
 import { createApp } from './app.ts';
 import { ownerPages } from './owner-pages.ts';
 import { SafeHtml } from './page.ts';
-import { shopifyRoute } from './shopify-route.ts';
+import { platformRoute } from './platform-route.ts';
 import { shopperRoutes } from './shopper-routes.ts';
 import { snippetRoute } from './snippet-route.ts';
 
 export interface AppSecrets {
   /** Signs POST /events. */
   readonly webhook: string;
-  /** The Shopify app's webhook secret; undefined: POST /webhooks/shopify answers 404. */
-  readonly shopify: string | undefined;
+  /**
+   * Each store platform's webhook secrets, by name (CR_SHOPIFY_SECRET's values for `shopify`);
+   * none: that platform's route answers 404.
+   */
+  readonly platforms: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Each platform's settings, by name then variable, when the runtime reads some from elsewhere
+   * than config (on AWS, the secret ones come from the stack's one secret). Default: config's.
+   */
+  readonly platformSettings?: Readonly<
+    Record<string, Readonly<Record<string, string | undefined>>>
+  >;
   /** Signs the snippet's cart tokens (the link secret). */
   readonly cart: string;
 }
@@ -29,9 +41,12 @@ export interface ComposeAppDeps {
   readonly owners: readonly OwnerToken[];
   readonly signOuts: OwnerSignOuts;
   readonly secrets: AppSecrets;
+  /** The store platforms to serve; the registry's, read now, unless given. */
+  readonly platforms?: readonly StorePlatform[];
 }
 
-export function composeApp({ services, owners, signOuts, secrets }: ComposeAppDeps): Hono {
+export function composeApp(deps: ComposeAppDeps): Hono {
+  const { services, owners, signOuts, secrets } = deps;
   const { config, clock, store, stops, ingest, reports } = services;
   const observers = { log: services.log, metrics: services.metrics };
   const storeTimeZone = config.policy.storeTimeZone;
@@ -62,12 +77,16 @@ export function composeApp({ services, owners, signOuts, secrets }: ComposeAppDe
         storeUrl: config.storeUrl,
         storeTimeZone,
       }),
-      shopifyRoute({
-        ingest,
-        shopifySecret: secrets.shopify,
-        storeHosts: config.storeHosts,
-        ...observers,
-      }),
+      ...(deps.platforms ?? PLATFORMS).map((platform) =>
+        platformRoute(platform, {
+          ingest,
+          clock,
+          secrets: secrets.platforms[platform.name] ?? [],
+          settings: (secrets.platformSettings ?? config.platformSettings)[platform.name] ?? {},
+          storeHosts: config.storeHosts,
+          ...observers,
+        }),
+      ),
       snippetRoute({
         ingest: services.browserIngest,
         store,

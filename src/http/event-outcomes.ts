@@ -1,11 +1,11 @@
 /**
- * What the three event lanes (POST /events, /webhooks/shopify, /snippet/events) tell the operator
- * about each event: a counter for every accepted one; for every refused one a counter by reason
- * and one log line with the lane, the status, the reason and the cart id when it is known. Never
+ * What the event lanes (POST /events, each platform's /webhooks/<name>, /snippet/events) tell the
+ * operator about each event: a counter for every accepted one; for every refused one a counter by
+ * reason and one log line with the lane, the status, the reason and the cart id when it is known. Never
  * the body, the email or the items: the fields named in a 400 are listed by path only.
  */
 import { type Log, silentLog, withoutAddresses } from '../ports/log.ts';
-import { type EventLane, type Metrics, noMetrics } from '../ports/metrics.ts';
+import { type LaneName, type Metrics, noMetrics } from '../ports/metrics.ts';
 import { HttpError, storageUnavailable } from './errors.ts';
 
 export interface EventObservers {
@@ -40,7 +40,7 @@ export interface EventObserver {
   rejected(error: unknown, cartId: string | null): void;
 }
 
-export function observeEvents(lane: EventLane, deps: EventObservers): EventObserver {
+export function observeEvents(lane: LaneName, deps: EventObservers): EventObserver {
   const log = deps.log ?? silentLog;
   const metrics = deps.metrics ?? noMetrics;
   return {

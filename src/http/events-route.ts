@@ -4,17 +4,24 @@
  * the change is durable.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Ingest } from '../app/intake.ts';
 import { aheadOfClock, parseCartEvent } from '../domain/events.ts';
+import { LIMIT } from '../domain/input-rules.ts';
 import { linksOffHosts } from '../domain/store-hosts.ts';
 import { verifyWebhookSignature } from '../domain/webhook-signature.ts';
 import type { Clock } from '../ports/clock.ts';
 import { EventLane } from '../ports/metrics.ts';
 import { HttpError } from './errors.ts';
 import { type EventObservers, observeEvents } from './event-outcomes.ts';
+import { parseJsonBody, readLimitedBody } from './request-body.ts';
 
-export const MAX_BODY_BYTES = 64 * 1024;
+// Where the other routes have long imported the body reader from.
+export {
+  limitBody,
+  MAX_BODY_BYTES,
+  parseJsonBody,
+  readLimitedBody,
+} from './request-body.ts';
 
 export interface EventsRouteDeps extends EventObservers {
   readonly ingest: Ingest;
@@ -28,78 +35,6 @@ export interface EventsRouteDeps extends EventObservers {
   readonly clock: Clock;
 }
 
-// One decoder for every request: without `stream`, decode() keeps no state between calls.
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-export function parseJsonBody(raw: Uint8Array, contentType: string | undefined): unknown {
-  if (contentType === undefined || !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
-    throw new HttpError(415, 'body must be JSON (Content-Type: application/json)', [
-      { path: '(headers).content-type', problem: `got ${contentType ?? 'none'}` },
-    ]);
-  }
-  try {
-    return JSON.parse(utf8.decode(raw));
-  } catch (error) {
-    throw new HttpError(415, 'body is not valid JSON', [
-      { path: '(body)', problem: (error as Error).message.slice(0, 200) },
-    ]);
-  }
-}
-
-function tooLarge(limit = MAX_BODY_BYTES): HttpError {
-  return new HttpError(413, `body is larger than ${limit / 1024} KiB`, [
-    { path: '(body)', problem: `at most ${limit} bytes` },
-  ]);
-}
-
-/**
- * Reads the raw body, refusing more than 64 KiB. A declared Content-Length over the limit is
- * refused before reading; a body without one is read as a stream and cut off at the limit, so a
- * huge chunked upload never sits in memory.
- */
-export async function readLimitedBody(
-  request: Request,
-  limit = MAX_BODY_BYTES,
-): Promise<Uint8Array> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
-  if (declared !== null || request.body === null) {
-    const raw = new Uint8Array(await request.arrayBuffer());
-    if (raw.byteLength > limit) throw tooLarge(limit);
-    return raw;
-  }
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  const raw = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    raw.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return raw;
-}
-
-/** For routes that read their body through Hono helpers: the same limit as middleware. */
-export function limitBody() {
-  return bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw tooLarge();
-    },
-  });
-}
-
 export interface EventAnswer {
   readonly cart: { readonly id: string; readonly status: string };
   readonly duplicate: boolean;
@@ -109,7 +44,7 @@ export interface EventAnswer {
 function namedCartId(json: unknown): string | null {
   const cart = (json as { cart?: { id?: unknown } } | null)?.cart;
   const id = typeof cart === 'object' && cart !== null ? cart.id : undefined;
-  return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : null;
+  return typeof id === 'string' && id.length > 0 && id.length <= LIMIT.id ? id : null;
 }
 
 /**

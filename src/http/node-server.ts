@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { errorBody, HttpError, storageUnavailable } from './errors.ts';
-import { type EventHandler, MAX_BODY_BYTES } from './events-route.ts';
+import type { EventHandler } from './events-route.ts';
+import { MAX_BODY_BYTES, tooLarge } from './request-body.ts';
 
 function send(
   res: ServerResponse,
@@ -99,11 +100,9 @@ export function createNodeServer(app: Hono, handleEvent: EventHandler): Server {
         if (raw === null) {
           // The rest of the body is still arriving: answer, then close rather than read it all.
           res.setHeader('connection', 'close');
-          const tooLarge = new HttpError(413, `body is larger than ${MAX_BODY_BYTES / 1024} KiB`, [
-            { path: '(body)', problem: `at most ${MAX_BODY_BYTES} bytes` },
-          ]);
-          handleEvent.rejected(tooLarge);
-          throw tooLarge;
+          const refused = tooLarge();
+          handleEvent.rejected(refused);
+          throw refused;
         }
         const answer = await handleEvent(
           raw,

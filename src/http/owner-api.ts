@@ -9,11 +9,12 @@ import type { CartView } from '../domain/cart.ts';
 import { toCartView } from '../domain/cart-view.ts';
 import { normaliseEmail } from '../domain/email.ts';
 import { fieldProblems } from '../domain/field-problems.ts';
+import { isCartId, isMonth } from '../domain/input-rules.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import { HttpError } from './errors.ts';
-import { limitBody, parseJsonBody } from './events-route.ts';
 import { type OwnerEnv, requireOwner } from './owner-auth.ts';
+import { limitBody, parseJsonBody } from './request-body.ts';
 
 export interface OwnerApiDeps {
   readonly store: CartStore;
@@ -29,10 +30,9 @@ export interface OwnerApiDeps {
 
 const writeOffBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 const unsubscribeBody = z.strictObject({ email: z.string().max(320) });
-const CART_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
 function cartIdParam(id: string): string {
-  if (!CART_ID.test(id))
+  if (!isCartId(id))
     throw new HttpError(400, 'invalid cart id', [{ path: 'id', problem: 'not a cart id' }]);
   return id;
 }
@@ -123,7 +123,7 @@ export function ownerApi(deps: OwnerApiDeps): Hono<OwnerEnv> {
 
   app.get('/owner/api/summary', async (c) => {
     const month = c.req.query('month') ?? localDay(clock.now(), storeTimeZone).slice(0, 7);
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+    if (!isMonth(month)) {
       throw new HttpError(400, 'invalid month', [
         { path: 'month', problem: `"${month}" is not a month like 2026-11` },
       ]);

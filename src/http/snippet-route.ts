@@ -17,11 +17,11 @@
  *   the same gate.
  */
 import { randomUUID } from 'node:crypto';
-import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Ingest } from '../app/intake.ts';
 import { BROWSER_TOKEN, browserCartId, browserCartKey, CART_HINT } from '../domain/browser-cart.ts';
-import { type Cidr, clientKey, forwardedClient } from '../domain/client-address.ts';
+import { clientKey } from '../domain/client-address.ts';
 import { type CartEvent, parseCartEvent } from '../domain/events.ts';
 import { type FieldProblem, fieldProblems } from '../domain/field-problems.ts';
 import { createRateLimiter } from '../domain/rate-limit.ts';
@@ -29,43 +29,14 @@ import { linksOffHosts } from '../domain/store-hosts.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import { EventLane } from '../ports/metrics.ts';
+import { clientIp } from './client-ip.ts';
 import { HttpError } from './errors.ts';
 import { type EventObservers, observeEvents } from './event-outcomes.ts';
-import { parseJsonBody, readLimitedBody } from './events-route.ts';
+import { parseJsonBody, readLimitedBody } from './request-body.ts';
 import { SNIPPET_JS } from './snippet-script.ts';
 
-declare module 'hono' {
-  interface ContextVariableMap {
-    /** CR_TRUST_PROXY: set on every request by the app (trustProxies), read by clientIp. */
-    trustedProxies: readonly Cidr[];
-  }
-}
-
-/** Middleware the app runs first: tells clientIp which proxies' X-Forwarded-For to believe. */
-export function trustProxies(trusted: readonly Cidr[]): MiddlewareHandler {
-  return async (c, next) => {
-    c.set('trustedProxies', trusted);
-    await next();
-  };
-}
-
-/**
- * The caller's address: the connection's peer (Node socket, or the Lambda Function URL's source
- * address), or, when that peer is a proxy named in CR_TRUST_PROXY, the client it forwarded for.
- * Canonical text (IPv4-mapped IPv6 as IPv4); 'unknown' when the runtime gives no address.
- */
-export function clientIp(c: Context): string {
-  const env = c.env as
-    | {
-        incoming?: { socket?: { remoteAddress?: string } };
-        requestContext?: { http?: { sourceIp?: string } };
-      }
-    | undefined;
-  const peer =
-    env?.incoming?.socket?.remoteAddress ?? env?.requestContext?.http?.sourceIp ?? 'unknown';
-  const trusted: readonly Cidr[] = c.get('trustedProxies') ?? [];
-  return forwardedClient(peer, c.req.header('x-forwarded-for'), trusted);
-}
+// Where the other routes have long imported them from.
+export { clientIp, trustProxies } from './client-ip.ts';
 
 export interface SnippetLimits {
   /** Cart changes per client (IPv4 address or IPv6 /64): a burst of this many, then per minute. */

@@ -19,6 +19,7 @@ import type { Log } from '../ports/log.ts';
 import { configFor } from './aws-config.ts';
 import { dynamoDbParts } from './aws-dynamodb.ts';
 import { clockOf, type Env, memo, once, type PartOptions, templatesDir } from './aws-env.ts';
+import { platformSecretsOnAws } from './aws-platforms.ts';
 import { schedulerWakeups } from './aws-scheduler.ts';
 import { sesMailer } from './aws-ses.ts';
 import { createAppSecrets, defaultSecretReader, type SecretReader } from './secrets.ts';
@@ -77,18 +78,19 @@ export function createAwsRuntime(env: Env, options: AwsRuntimeOptions = {}) {
 
   /** The one Hono app, with the same routes as `serve`. */
   const app = memo(async () => {
-    const [built, ownerTokens, webhook, shopify, cart] = await Promise.all([
+    const [built, ownerTokens, webhook, platforms, cart] = await Promise.all([
       services(),
       owners(),
       config.webhookSecret ?? appSecrets.webhook(),
-      config.shopifySecret ?? appSecrets.shopify(),
+      // Every registered platform's secrets: its variable, else its field of the one secret.
+      platformSecretsOnAws(config, appSecrets),
       appSecrets.links(),
     ]);
     return composeApp({
       services: built,
       owners: ownerTokens,
       signOuts: dynamo.signOuts(),
-      secrets: { webhook, shopify, cart },
+      secrets: { webhook, cart, ...platforms },
     });
   });
 

@@ -3,9 +3,8 @@
  * fires in UTC), unless the event names one (`{"day":"2026-11-23"}`, `{"month":"2026-11"}`) for a
  * re-run by hand.
  */
-import { isDay, localDay } from '../domain/calendar.ts';
-
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+import { localDay } from '../domain/calendar.ts';
+import { isDay, isMonth } from '../domain/input-rules.ts';
 
 /** The local day before the one `now` falls on. */
 export function previousDay(now: number, zone: string): string {
@@ -41,7 +40,7 @@ export function dayToExport(event: unknown, now: number, zone: string): string {
 export function monthToSummarise(event: unknown, now: number, zone: string): string {
   const month = asked(event, 'month');
   if (month === undefined) return previousMonth(now, zone);
-  if (typeof month !== 'string' || !MONTH.test(month)) {
+  if (typeof month !== 'string' || !isMonth(month)) {
     throw new PeriodInputError(`"month" must look like 2026-11, got ${JSON.stringify(month)}`);
   }
   return month;

@@ -43,7 +43,7 @@ export function rearmRuntime(env: Env, options: PartOptions = {}): Rearm {
   const dynamo = dynamoDbParts(env, options);
   const wakeups = schedulerWakeups(env, options);
   return createRearm({
-    store: { openCarts: (after, limit) => dynamo.store().openCarts(after, limit) },
+    store: { cartsToRearm: (after, limit) => dynamo.store().cartsToRearm(after, limit) },
     wakeups: { set: (cartId, at, previous) => wakeups().set(cartId, at, previous) },
   });
 }
@@ -55,11 +55,12 @@ interface TimeLeft {
 export function createRearmHandler(rearm: () => Rearm) {
   return async (event: unknown, context?: TimeLeft): Promise<RearmReport> => {
     let after = parseRearmInput(event);
-    const total = { open: 0, armed: 0, idle: 0, pages: 0 };
+    const total = { open: 0, ended: 0, armed: 0, idle: 0, pages: 0 };
     const timeLeft = () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
     do {
       const report = await rearm()({ after, pageSize: PAGE, maxPages: 1 });
       total.open += report.open;
+      total.ended += report.ended;
       total.armed += report.armed;
       total.idle += report.idle;
       total.pages += report.pages;

@@ -19,6 +19,7 @@
 import { createHmac } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { OwnerToken } from '../app/config.ts';
+import type { SecretField } from '../platforms/secret-fields.ts';
 
 export class SecretsError extends Error {
   override readonly name = 'SecretsError';
@@ -198,6 +199,12 @@ export interface AppSecretSource {
   owners(): Promise<OwnerToken[]>;
   /** undefined: no Shopify secret anywhere (the route answers 404). */
   shopify(): Promise<string | undefined>;
+  /**
+   * A store platform's secret value (its webhook secret, or a secret setting): the variable when
+   * set, else the bundle's field (src/platforms/secret-fields.ts), else the secret named by
+   * `<variable>_NAME` when no bundle is named; undefined when none has it.
+   */
+  platformSecret(field: SecretField): Promise<string | undefined>;
   /** The Google service account's key file, as JSON text. */
   google(): Promise<string>;
 }
@@ -226,6 +233,11 @@ export function createAppSecrets(env: Env, reader: SecretReader): AppSecretSourc
       throw new SecretsError(`${b.name}: "${key}" must be a string`);
     }
     return derive !== undefined && b.seed !== undefined ? derivedSecret(b.seed, derive) : undefined;
+  }
+  async function platformSecret({ field: key, variable }: SecretField) {
+    const value = present(env[variable]) ?? (await field(key, undefined));
+    if (value !== undefined || bundleName !== undefined) return value;
+    return optionalSecret(env, reader, variable, `${variable}_NAME`);
   }
   const missing = (what: string, valueVar: string) =>
     new SecretsError(`no ${what}: set CR_SECRETS_NAME (the stack's JSON secret) or ${valueVar}`);
@@ -256,11 +268,8 @@ export function createAppSecrets(env: Env, reader: SecretReader): AppSecretSourc
       if (b.seed === undefined) throw missing('owner tokens', 'CR_OWNERS');
       return [{ name: 'owner', token: derivedSecret(b.seed, 'owner') }];
     },
-    async shopify() {
-      const value = present(env.CR_SHOPIFY_SECRET) ?? (await field('shopify', undefined));
-      if (value !== undefined || bundleName !== undefined) return value;
-      return optionalSecret(env, reader, 'CR_SHOPIFY_SECRET', 'CR_SHOPIFY_SECRET_NAME');
-    },
+    shopify: () => platformSecret({ field: 'shopify', variable: 'CR_SHOPIFY_SECRET' }),
+    platformSecret,
     async google() {
       const value = present(env.CR_GOOGLE_CREDENTIALS);
       if (value !== undefined) return value;

@@ -15,7 +15,7 @@
  * fault is thrown so Lambda retries the event, which is safe for the records already applied.
  */
 import type { SNSEvent } from 'aws-lambda';
-import { AuditAction, SYSTEM } from '../domain/audit.ts';
+import { AuditAction, auditEntry, SYSTEM } from '../domain/audit.ts';
 import { browserCartOfMessageId } from '../domain/copy.ts';
 import { blockedBy, parseSesNotification } from '../domain/ses-feedback.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -100,17 +100,14 @@ export async function applySesFeedback(
       const at = deps.clock.now();
       const result = await deps.unsubscribes.add(
         { email, kind, at, actor: SYSTEM },
-        {
+        auditEntry({
           cartId,
           email,
           action,
-          actor: SYSTEM,
           at,
           reason,
           detail: { source: 'ses', snsMessageId: record?.Sns?.MessageId ?? null },
-          before: null,
-          after: null,
-        },
+        }),
       );
       outcome[result].push(email);
     }

@@ -9,10 +9,9 @@
  */
 import { z } from 'zod';
 import type { WakeReport } from '../app/wake.ts';
+import { CART_ID } from '../domain/input-rules.ts';
 import { memo } from './aws-env.ts';
 import { type AwsRuntime, containerRuntime } from './aws-runtime.ts';
-
-const CART_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
 const WaiterInput = z.object({ cartId: z.string().regex(CART_ID, 'not a cart id') });
 

@@ -20,6 +20,14 @@ export interface PlatformDelivery {
   header(name: string): string | undefined;
   /** When it arrived (epoch ms, from the Clock port): Stripe's signature has a time tolerance. */
   readonly receivedAt: number;
+  /**
+   * The body as JSON, read by `parse` (JSON.parse unless given: Shopify passes a lossless one so
+   * 64-bit ids keep their digits). A body that is not JSON, or a Content-Type that is not, ends
+   * the delivery with the same 415 as POST /events: this throws the route's own error, so call it
+   * after `verify` and never catch it. A platform whose pings are not JSON (WooCommerce's
+   * `webhook_id=...`) looks at the body or the headers first and answers `ignored`.
+   */
+  json(parse?: (text: string) => unknown): unknown;
 }
 
 export type PlatformVerdict =
@@ -58,19 +66,32 @@ export interface PlatformOptions {
   readonly settings: Readonly<Record<string, string | undefined>>;
   /** HTTP for platforms that must call their API (Stripe's line items); tests pass a stand-in. */
   readonly fetch?: typeof fetch;
-  /** CR_STORE_HOSTS: links off these hosts are dropped from the mapped carts (empty: any). */
+  /**
+   * CR_STORE_HOSTS (empty: any). The generic route drops links off them from every mapped cart,
+   * so a platform need not; here for one that wants to choose a link by host.
+   */
   readonly storeHosts: readonly string[];
 }
 
 export interface StorePlatform {
-  /** Lower-case, stable: the route's last segment, the metrics lane, the log field. */
+  /**
+   * Lower-case, stable: the route's last segment, the metrics lane, the log field, and the field
+   * of the stack's one JSON secret that holds the webhook secret on AWS (secret-fields.ts).
+   */
   readonly name: string;
+  /** As the store owner knows it ("Shopify"): the 404, 400 and log wording. */
+  readonly title: string;
   /** `/webhooks/<name>`. Without its secret configured the route answers 404. */
   readonly route: `/webhooks/${string}`;
   /** Largest body accepted (413 above it); whole orders can pass 64 KiB. */
   readonly maxBodyBytes: number;
   /** The webhook secret's variable (CR_SHOPIFY_SECRET); comma-separated values verify in turn. */
   readonly secretVariable: string;
+  /**
+   * Where the delivery's event id comes from, as a 409 names it when that id was already used
+   * for another cart: `(headers).x-shopify-event-id`, or a body path such as `id`.
+   */
+  readonly eventIdPath: string;
   readonly settings: readonly PlatformSetting[];
   create(options: PlatformOptions): PlatformLane;
 }

@@ -39,7 +39,7 @@ export interface SaveCart {
 }
 
 /** One page of open carts, in a stable order; `next` resumes after it (null: no more). */
-export interface OpenCartsPage {
+export interface RearmPage {
   readonly carts: readonly Cart[];
   readonly next: string | null;
 }
@@ -113,17 +113,19 @@ export interface CartStore {
   /**
    * Carts matching a search, whatever their day, newest first and paged like dayPage: `text`
    * is an address (matched whole, normalised; text shaped like one is searched as that only),
-   * a cart id or alias (whole), or part of an item name (at least 3 characters, any case). An adapter that cannot search one way says so in
-   * `notSearched` rather than answering nothing.
+   * a cart id or alias (whole), or part of an item name (at least 3 characters, any case). An
+   * adapter that cannot search one way says so in `notSearched` rather than answering nothing.
    */
   searchCarts(text: string, request: PageRequest): Promise<CartSearchPage>;
 
   /**
-   * Every open cart, a page at a time (re-arming wake-ups after a restore). `after` is a page's
-   * `next`, or null to start; a page may hold fewer than `limit` carts (even none) and still
-   * have a `next`. Walks the whole table: for rare operations, never a request path.
+   * Every cart a wake-up may be owed to, a page at a time (re-arming wake-ups after a restore):
+   * each open cart, and each ended cart still holding one (the end of its CR_RETAIN_CARTS, when
+   * its data shrinks to a tombstone). `after` is a page's `next`, or null to start; a page may
+   * hold fewer than `limit` carts (even none) and still have a `next`. Walks the whole table: for
+   * rare operations, never a request path.
    */
-  openCarts(after: string | null, limit: number): Promise<OpenCartsPage>;
+  cartsToRearm(after: string | null, limit: number): Promise<RearmPage>;
 
   /** Every open cart of one address (the gate chases only the newest). */
   openCartsFor(email: string): Promise<Cart[]>;

@@ -7,6 +7,8 @@
 /** Which entry point an event came in on. */
 export const EventLane = { events: 'events', shopify: 'shopify', snippet: 'snippet' } as const;
 export type EventLane = (typeof EventLane)[keyof typeof EventLane];
+/** An EventLane, or a registered store platform's name (src/platforms/registry.ts). */
+export type LaneName = EventLane | (string & {});
 
 export interface MetricsExposition {
   readonly contentType: string;
@@ -14,9 +16,9 @@ export interface MetricsExposition {
 }
 
 export interface Metrics {
-  eventAccepted(lane: EventLane): void;
+  eventAccepted(lane: LaneName): void;
   /** `reason` is a short code (`unauthorized`, `invalid`, `too_large`, ...), not free text. */
-  eventRejected(lane: EventLane, reason: string): void;
+  eventRejected(lane: LaneName, reason: string): void;
   /** `latenessMs`: from when the step came due to when it was sent. */
   reminderSent(step: number, latenessMs: number): void;
   reminderFailed(step: number, permanent: boolean): void;

@@ -217,6 +217,35 @@ describe('a claim left by a waiter killed mid-send', () => {
     expect(w.outbox).toEqual([STEP1]);
     expect(await w.sentRows()).toHaveLength(1);
   });
+
+  it('a waiter too slow, not dead: recovery records its step, and its late return adds nothing', async () => {
+    const w = await world();
+    let finish: (() => void) | undefined;
+    const returned = new Promise<void>((done) => {
+      finish = done;
+    });
+    let sendCalled: (() => void) | undefined;
+    const called = new Promise<void>((done) => {
+      sendCalled = done;
+    });
+    const slow: Mailer = {
+      async send(email) {
+        w.outbox.push(email.messageId);
+        sendCalled?.();
+        await returned;
+        return { receipt: 'late' };
+      },
+    };
+    const slowWake = createWake({ ...w.deps, mailer: slow })('c_1');
+    await called;
+    w.clock.advance(CLAIM_STALE_MS);
+    await createWake({ ...w.deps, mailer: w.mailer })('c_1');
+    finish?.();
+    await slowWake;
+    expect(w.outbox).toEqual([STEP1]);
+    expect(await w.sentRows()).toHaveLength(1);
+    expect(await w.store.get('c_1')).toMatchObject({ remindersSent: 1, claimedStep: null });
+  });
 });
 
 describe('recovery under duplicate wake-ups', () => {

@@ -3,7 +3,7 @@ import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/sql
 import { createSqliteCartStore } from '../../src/adapters/sqlite/sqlite-cart-store.ts';
 import { createReports, sendMonthlySummary, summaryPageUrl } from '../../src/app/report.ts';
 import type { Cart } from '../../src/domain/cart.ts';
-import { DEFAULT_ASSUMPTIONS } from '../../src/domain/cost.ts';
+import { DEFAULT_ASSUMPTIONS } from '../../src/domain/cost-estimate.ts';
 import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy.ts';
 import { createManualClock } from '../../src/ports/clock.ts';
 import type { OutgoingEmail } from '../../src/ports/mailer.ts';

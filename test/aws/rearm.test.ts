@@ -13,6 +13,9 @@ import type { Cart } from '../../src/domain/cart.ts';
 import { createRearmHandler, RearmInputError, rearmRuntime } from '../../src/lambda/rearm.ts';
 import { createManualClock } from '../../src/ports/clock.ts';
 import { HOUR, makeCart } from '../support/cart-fixtures.ts';
+
+const DAY = 24 * HOUR;
+
 import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.ts';
 import { schedulerStandIn } from '../support/lambda-harness.ts';
 
@@ -81,6 +84,8 @@ const CARTS = [
   makeCart({ id: 'c_overdue', wakeAt: NOW - 2 * HOUR }),
   makeCart({ id: 'c_idle', wakeAt: null }),
   makeCart({ id: 'c_bought', status: 'bought', boughtAt: NOW - HOUR, wakeAt: null }),
+  // Ended, its data still kept: its one wake-up is the end of CR_RETAIN_CARTS.
+  makeCart({ id: 'c_kept', status: 'bought', boughtAt: NOW - HOUR, wakeAt: NOW + 89 * DAY }),
   makeCart({ id: 'c_closed', status: 'closed', closedReason: 'written_off', wakeAt: null }),
 ];
 
@@ -88,9 +93,9 @@ describe('rearm on AWS', () => {
   it("re-creates each open cart's wake-up from its row, overdue ones at once", async () => {
     const handler = handlerOn(await restoredTable(CARTS));
     const report = await handler({});
-    expect(report).toEqual({ open: 3, armed: 2, idle: 1, pages: 1, next: null });
+    expect(report).toEqual({ open: 3, ended: 1, armed: 3, idle: 1, pages: 1, next: null });
     const live = drain();
-    expect(live.map(([id]) => id)).toEqual(['c_overdue', 'c_later']);
+    expect(live.map(([id]) => id)).toEqual(['c_overdue', 'c_later', 'c_kept']);
     expect(live[1]?.[1]).toBe(NOW + 3 * HOUR);
     // Scheduler refuses a time in the past: the overdue cart fires within seconds of now.
     expect(live[0]?.[1]).toBeGreaterThan(NOW);
@@ -101,7 +106,7 @@ describe('rearm on AWS', () => {
     const handler = handlerOn(await restoredTable(CARTS));
     await handler({});
     const first = scheduler.size;
-    await expect(handler({})).resolves.toMatchObject({ armed: 2 });
+    await expect(handler({})).resolves.toMatchObject({ armed: 3 });
     expect(scheduler.size).toBe(first);
     expect(scheduler.calls.DeleteSchedule ?? 0).toBe(0);
   });
@@ -141,12 +146,14 @@ describe('rearm on AWS', () => {
       return true;
     });
     expect(await main(['rearm', '--json'], { ...process.env, ...env })).toBe(0);
-    expect(lines.join('')).toContain('3 open cart(s) read, 2 wake-up(s) armed');
+    expect(lines.join('')).toContain(
+      "3 open cart(s) read, 3 wake-up(s) armed (1 of them an ended cart's retention end)",
+    );
     // The system clock here: the order of the two fire times depends on today's date.
     expect(
       drain()
         .map(([id]) => id)
         .sort(),
-    ).toEqual(['c_later', 'c_overdue']);
+    ).toEqual(['c_kept', 'c_later', 'c_overdue']);
   });
 });

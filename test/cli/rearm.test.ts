@@ -10,7 +10,7 @@ import { cartEvent } from '../support/signed-event.ts';
 afterEach(() => vi.restoreAllMocks());
 
 describe('cart-recovery rearm (local)', () => {
-  it("reads every open cart and leaves each row's due time as it was", async () => {
+  it("reads every open cart and each ended one owed its retention wake-up, and leaves each row's due time as it was", async () => {
     const rt = openTestRuntime();
     for (const id of ['c1', 'c2', 'c3']) {
       const occurredAt = new Date(rt.clock.now()).toISOString();
@@ -25,7 +25,9 @@ describe('cart-recovery rearm (local)', () => {
         orderId: 'o_3',
       }),
     );
-    const before = await Promise.all(['c1', 'c2'].map((id) => rt.store.get(id)));
+    const before = await Promise.all(['c1', 'c2', 'c3'].map((id) => rt.store.get(id)));
+    // The bought cart keeps one wake-up: the end of CR_RETAIN_CARTS, when its data goes.
+    expect(before[2]?.wakeAt).not.toBeNull();
     await rt.shutdown(false);
 
     let stdout = '';
@@ -40,11 +42,11 @@ describe('cart-recovery rearm (local)', () => {
     };
     expect(await main(['rearm', '--json'], env)).toBe(0);
     const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
-    expect(report).toMatchObject({ open: 2, armed: 2, idle: 0, next: null });
+    expect(report).toMatchObject({ open: 2, ended: 1, armed: 3, idle: 0, next: null });
     expect(stdout).toContain('nothing needed re-arming');
 
     const again = openTestRuntime({}, undefined, rt.dataDir);
-    const after = await Promise.all(['c1', 'c2'].map((id) => again.store.get(id)));
+    const after = await Promise.all(['c1', 'c2', 'c3'].map((id) => again.store.get(id)));
     expect(after.map((c) => c?.wakeAt)).toEqual(before.map((c) => c?.wakeAt));
     await again.shutdown();
   });

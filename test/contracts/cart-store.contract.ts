@@ -345,7 +345,7 @@ export function runCartStoreContract({ name, make }: CartStoreContractOptions): 
           const seen: Cart[] = [];
           let after: string | null = null;
           for (let pages = 0; pages < 500; pages++) {
-            const page = await store.openCarts(after, limit);
+            const page = await store.cartsToRearm(after, limit);
             expect(page.carts.length).toBeLessThanOrEqual(limit);
             seen.push(...page.carts);
             after = page.next;
@@ -360,15 +360,34 @@ export function runCartStoreContract({ name, make }: CartStoreContractOptions): 
       });
 
       it('lists no open carts in an empty table, and drops a cart once it is bought', async () => {
-        expect(await store.openCarts(null, 10)).toEqual({ carts: [], next: null });
+        expect(await store.cartsToRearm(null, 10)).toEqual({ carts: [], next: null });
         const v1 = await create(makeCart({ id: 'c_soon_bought' }));
         await store.save({
           cart: { ...v1, status: 'bought', boughtAt: T0, wakeAt: null },
           expectedVersion: 1,
           audit: [],
         });
-        const page = await store.openCarts(null, 10);
+        const page = await store.cartsToRearm(null, 10);
         expect(page.carts).toEqual([]);
+      });
+
+      it('lists an ended cart while it holds its retention wake-up, and not once it is a tombstone', async () => {
+        const kept = makeCart({
+          id: 'c_kept',
+          status: 'bought',
+          boughtAt: T0,
+          wakeAt: T0 + 90 * 24 * HOUR,
+        });
+        const tombstone = makeCart({
+          id: 'c_gone',
+          status: 'closed',
+          closedReason: 'written_off',
+          wakeAt: null,
+          tombstone: { at: T0, hadEmail: true },
+        });
+        await saveAll(store, [kept, tombstone]);
+        const page = await store.cartsToRearm(null, 10);
+        expect(page.carts).toEqual([{ ...kept, version: 1 }]);
       });
 
       it("lists only an address's open carts, newest first", async () => {

@@ -5,7 +5,7 @@
  * is then never mailed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { signShopifyBody } from '../../src/domain/shopify-signature.ts';
+import { signShopifyBody } from '../../src/platforms/shopify/signature.ts';
 import { openTestRuntime, RT_SECRET } from '../support/runtime.ts';
 import { cartEvent, signedRequest } from '../support/signed-event.ts';
 

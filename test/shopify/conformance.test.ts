@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signShopifyBody } from '../../src/domain/shopify-signature.ts';
+import { signShopifyBody } from '../../src/platforms/shopify/signature.ts';
 import { openTestRuntime, RT_OWNER } from '../support/runtime.ts';
 
 const SECRET = 'shpss_conformance_secret_0123456789';

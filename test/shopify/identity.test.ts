@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventSchema } from '../../src/domain/events.ts';
-import { mapShopifyWebhook } from '../../src/domain/shopify.ts';
-import { parseShopifyJson } from '../../src/http/shopify-json.ts';
+import { parseShopifyJson } from '../../src/platforms/shopify/json.ts';
+import { mapShopifyWebhook } from '../../src/platforms/shopify/mapping.ts';
 import { eventOf, fixture, input, problemsOf } from '../fixtures/shopify/load.ts';
 
 const TOKEN = 'b7e4c1d09a3f4e2b8c6d5a1f0e9d8c7b';

@@ -2,7 +2,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/http/errors.ts';
-import { parseShopifyBody, parseShopifyJson, shopifyNumber } from '../../src/http/shopify-json.ts';
+import { parseJsonText } from '../../src/http/request-body.ts';
+import { parseShopifyJson, shopifyNumber } from '../../src/platforms/shopify/json.ts';
+
+/** What the generic route's delivery.json(parseShopifyJson) does with Shopify's body. */
+const parseShopifyBody = (raw: Uint8Array, contentType: string | undefined) =>
+  parseJsonText(raw, contentType, parseShopifyJson);
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

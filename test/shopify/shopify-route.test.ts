@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signShopifyBody } from '../../src/domain/shopify-signature.ts';
+import { signShopifyBody } from '../../src/platforms/shopify/signature.ts';
 import { openTestRuntime } from '../support/runtime.ts';
 
 const SHOPIFY_SECRET = 'shpss_test_secret_0123456789';

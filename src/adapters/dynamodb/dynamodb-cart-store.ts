@@ -450,8 +450,8 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
       return last;
     },
 
-    openCarts: dynamoDbOpenCarts(doc, stateTable, fail, (consumed) =>
-      count('cart.openCarts', 'read', consumed),
+    cartsToRearm: dynamoDbCartsToRearm(doc, stateTable, fail, (consumed) =>
+      count('cart.cartsToRearm', 'read', consumed),
     ),
 
     async openCartsFor(email) {
@@ -553,17 +553,17 @@ export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): Cart
  * 0.5 read units per 4 KB of table (eventually consistent): $0.125 per million units, a few cents
  * for a large shop. `limit` bounds the items read per page, before the filter.
  */
-function dynamoDbOpenCarts(
+function dynamoDbCartsToRearm(
   doc: ReturnType<typeof toDocumentClient>,
   stateTable: string,
   fail: (operation: string, table: string, error: unknown) => never,
   counted: (consumed: ConsumedCapacity | undefined) => void,
-): CartStore['openCarts'] {
+): CartStore['cartsToRearm'] {
   const decode = (cursor: string): Item => {
     try {
       return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Item;
     } catch (error) {
-      throw new CartStoreError(`open carts: "${cursor.slice(0, 40)}" is not a page cursor`, {
+      throw new CartStoreError(`carts to rearm: "${cursor.slice(0, 40)}" is not a page cursor`, {
         cause: error,
       });
     }
@@ -573,7 +573,8 @@ function dynamoDbOpenCarts(
       const out = await doc.send(
         new ScanCommand({
           TableName: stateTable,
-          FilterExpression: 'sk = :cart AND #status = :open',
+          // An ended cart keeps wakeAt only while its retention wake-up is owed.
+          FilterExpression: 'sk = :cart AND (#status = :open OR attribute_exists(wakeAt))',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':cart': CART_SK, ':open': CartStatus.open },
           Limit: limit,
@@ -589,7 +590,7 @@ function dynamoDbOpenCarts(
       };
     } catch (error) {
       if (error instanceof CartStoreError) throw error;
-      fail('Scan (openCarts)', stateTable, error);
+      fail('Scan (cartsToRearm)', stateTable, error);
     }
   };
 }

@@ -365,7 +365,7 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
       return openForEmail.all(email).map(toCart);
     },
 
-    openCarts: sqliteOpenCarts(db),
+    cartsToRearm: sqliteCartsToRearm(db),
 
     async sendsTo(email, since) {
       return sendsStmt.all(email, since).map((row) => row.at);
@@ -431,13 +431,14 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
 }
 
 /**
- * Open carts by id, `after` the last id of the page before. The status filter reads the table
- * (no index leads with it), which is fine for an operation run by hand after a restore.
+ * Open carts and ended ones still holding a wake-up, by id, `after` the last id of the page
+ * before. The filter reads the table (no index leads with it), which is fine for an operation
+ * run by hand after a restore.
  */
-function sqliteOpenCarts(db: SqliteDatabase): CartStore['openCarts'] {
+function sqliteCartsToRearm(db: SqliteDatabase): CartStore['cartsToRearm'] {
   const page = db.prepare<[string, number], CartRow>(
-    `SELECT id, wake_at, version, data FROM carts WHERE status = 'open' AND id > ?
-     ORDER BY id LIMIT ?`,
+    `SELECT id, wake_at, version, data FROM carts
+     WHERE (status = 'open' OR wake_at IS NOT NULL) AND id > ? ORDER BY id LIMIT ?`,
   );
   return async (after, limit) => {
     const carts = page.all(after ?? '', limit).map(toCart);

@@ -4,18 +4,21 @@
  * is named in the problems, with the path Shopify's own documentation uses.
  */
 import { z } from 'zod';
-import { type FieldProblem, isHttpUrl } from './events.ts';
-import { fieldProblems } from './field-problems.ts';
-import { currencyExponent, isCurrencyCode, type ParseMoneyResult, parseMoney } from './money.ts';
+import { type FieldProblem, fieldProblems } from '../../domain/field-problems.ts';
+import { HTTP_URL_RULE, isHttpUrl, LIMIT } from '../../domain/input-rules.ts';
+import { isoInstantSchema } from '../../domain/input-schemas.ts';
+import {
+  currencyExponent,
+  isCurrencyCode,
+  type ParseMoneyResult,
+  parseMoney,
+} from '../../domain/money.ts';
 
 // The bound of POST /events' orderId, so an order id from Shopify fits wherever one from a store does.
-const MAX_ID = 128;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const MAX_ID = LIMIT.orderId;
 
-export const instant = z
-  .string()
-  .regex(ISO_INSTANT, 'must be an ISO 8601 time with a zone')
-  .refine((value) => Number.isFinite(Date.parse(value)), 'is not a real time');
+/** The store lane's time rule: a real ISO time with a zone, not before 1970. */
+export const instant = isoInstantSchema;
 /**
  * Shopify's ids are 64-bit integers, sent as JSON numbers. The route parses them losslessly, so an
  * id past 2^53 arrives as its digits (a string) and a smaller one as a number; either way it leaves
@@ -51,8 +54,8 @@ const currencyCode = z.string().refine(isCurrencyCode, 'must be an ISO 4217 curr
 // stored in the URL parser's one spelling.
 const httpUrl = z
   .string()
-  .max(2048)
-  .refine(isHttpUrl, { message: 'must be an http(s) URL, without spaces or control characters' })
+  .max(LIMIT.url)
+  .refine(isHttpUrl, { message: HTTP_URL_RULE })
   .transform((value) => new URL(value).href);
 
 const lineItemSchema = z.looseObject({

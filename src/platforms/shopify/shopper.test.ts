@@ -6,9 +6,9 @@ import {
   input,
   type Json,
   problemsOf,
-} from '../../test/fixtures/shopify/load.ts';
-import { mapShopifyWebhook } from './shopify.ts';
-import { consentOf } from './shopify-payload.ts';
+} from '../../../test/fixtures/shopify/load.ts';
+import { mapShopifyWebhook } from './mapping.ts';
+import { consentOf } from './payload.ts';
 
 const withCustomer = (name: string, customer: Json | null, patch: Json = {}): Json => ({
   ...fixture(name),

@@ -6,16 +6,11 @@
  *
  * lossless-json reads each number from its own text. An integer too big for a double comes
  * through as its digits, a string; every other number is exactly what JSON.parse gives, so
- * `quantity` and the like stay numbers. Only this route parses this way: POST /events keeps
- * JSON.parse, its ids being strings already.
+ * `quantity` and the like stay numbers. Only Shopify's lane parses this way (the generic
+ * route's delivery.json(parse)): POST /events keeps JSON.parse, its ids being strings already.
  */
 import { parse } from 'lossless-json';
-import { HttpError } from './errors.ts';
 
-// Without `stream`, decode() keeps no state between calls, so one decoder serves every request.
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-// The same media types as parseJsonBody in events-route.ts accepts.
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 const INTEGER = /^-?\d+$/;
 
 /** A JSON number's text as a value: its digits when a double would round them, else a number. */
@@ -33,23 +28,4 @@ export function parseShopifyJson(text: string): unknown {
     parseNumber: shopifyNumber,
     onDuplicateKey: ({ newValue }) => newValue,
   });
-}
-
-/**
- * The raw body as a value, refusing what is not JSON exactly as parseJsonBody does for
- * POST /events: 415 naming the Content-Type, or the body with the parser's reason.
- */
-export function parseShopifyBody(raw: Uint8Array, contentType: string | undefined): unknown {
-  if (contentType === undefined || !JSON_MEDIA_TYPE.test(contentType)) {
-    throw new HttpError(415, 'body must be JSON (Content-Type: application/json)', [
-      { path: '(headers).content-type', problem: `got ${contentType ?? 'none'}` },
-    ]);
-  }
-  try {
-    return parseShopifyJson(utf8.decode(raw));
-  } catch (error) {
-    throw new HttpError(415, 'body is not valid JSON', [
-      { path: '(body)', problem: (error as Error).message.slice(0, 200) },
-    ]);
-  }
 }

@@ -8,18 +8,18 @@
  * `invalid` with every bad field named; a topic we do not use is `ignored` (acknowledged, so
  * Shopify does not retry it).
  */
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import type { CartItem, CartSnapshot } from './cart.ts';
-import { normaliseEmail } from './email.ts';
+import type { CartItem, CartSnapshot } from '../../domain/cart.ts';
+import { normaliseEmail } from '../../domain/email.ts';
 import {
   type CartEvent,
   EventType,
   type FieldProblem,
   isTimeZone,
-  otherIds,
   stripFormatCharacters,
-} from './events.ts';
+} from '../../domain/events.ts';
+import { LIMIT } from '../../domain/input-rules.ts';
+import { aliasesOf, eventId, identityOf, mapped } from './identities.ts';
 import {
   type Checkout,
   type Common,
@@ -30,7 +30,7 @@ import {
   orderSchema,
   parsePayload,
   shopifyMoney,
-} from './shopify-payload.ts';
+} from './payload.ts';
 
 export const ShopifyTopic = {
   checkoutCreate: 'checkouts/create',
@@ -53,12 +53,6 @@ export type ShopifyMapResult =
   | { readonly kind: 'event'; readonly event: CartEvent }
   | { readonly kind: 'ignored'; readonly reason: string }
   | { readonly kind: 'invalid'; readonly details: readonly FieldProblem[] };
-
-// The same rule as the cart/event ids in events.ts: ids become keys, schedule names, URL parts.
-const ID = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
-// Bounds of the store lane's item schema, so a Shopify cart looks like any other downstream.
-const MAX_SKU = 128;
-const MAX_NAME = 300;
 
 export function mapShopifyWebhook(input: ShopifyWebhookInput): ShopifyMapResult {
   const topic = input.topic?.trim();
@@ -95,30 +89,6 @@ function mapWith<T>(
     ? { kind: 'event', event: built.event }
     : { kind: 'invalid', details: built.details };
 }
-
-/**
- * Every id Shopify gives one cart, as the cart id it becomes. A checkout is known by its token,
- * its cart token and (before API 2026-04) its id; an order points back by checkout_token,
- * cart_token and checkout_id, and has its own id. Both sides map each one the same way, so an
- * order finds its checkout by whichever of them it carries (SPEC section 7, aliases). The token
- * and checkout-id forms are the ones rows were first stored under, so existing rows still match.
- */
-const identityOf = {
-  checkoutToken: (token: string) => boundedId('shopify_', token),
-  checkoutId: (id: string) => boundedId('shopify_', `checkout_${id}`),
-  cartToken: (token: string) => boundedId('shopify_', `cart_${token}`),
-  order: (id: string) => boundedId('shopify_', `order_${id}`),
-};
-
-const mapped = (value: string | null | undefined, to: (value: string) => string) =>
-  value == null ? null : to(value);
-
-/** The cart's aliases: every identity present but its id, once each. */
-const aliasesOf = (id: string, identities: ReadonlyArray<string | null>) =>
-  otherIds(
-    identities.filter((other) => other !== null),
-    id,
-  );
 
 function checkoutEvent(raw: Checkout, input: ShopifyWebhookInput, topic: ShopifyTopic): Built {
   const details: FieldProblem[] = [];
@@ -241,8 +211,8 @@ function lineItems(
     // Invisible format characters (bidi overrides, zero-width) out, as on the store lane.
     const title = stripFormatCharacters(line.title).trim() || sku;
     items.push({
-      sku: stripFormatCharacters(sku).slice(0, MAX_SKU) || `line_${index + 1}`,
-      name: `${title}${suffix}`.slice(0, MAX_NAME),
+      sku: stripFormatCharacters(sku).slice(0, LIMIT.sku) || `line_${index + 1}`,
+      name: `${title}${suffix}`.slice(0, LIMIT.name),
       quantity: line.quantity,
       priceMinor: price.money.minor,
       url: null,
@@ -282,33 +252,6 @@ function occurredAt(
 }
 
 /**
- * Shopify's event id is the same on every retry of one delivery, so it de-duplicates retries.
- * When a caller sends neither id header, a retry must still map to the same id, or intake would
- * record it twice: (topic, resource, updated_at) is identical on every retry, because Shopify
- * retries with the original body, while any real change moves updated_at.
- */
-function eventId(
-  header: string | undefined,
-  topic: string,
-  resource: string,
-  stamp: string,
-): string {
-  const given = header?.trim();
-  if (given) return boundedId('shopify_', given);
-  return `shopify_d_${sha256(`${topic}\n${resource}\n${stamp}`).slice(0, 40)}`;
-}
-
-/** Keeps an id inside the id rule: a foreign value that would break it is hashed, not rejected. */
-function boundedId(prefix: string, raw: string): string {
-  const id = `${prefix}${raw}`;
-  return ID.test(id) ? id : `${prefix}h_${sha256(raw).slice(0, 40)}`;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/**
  * Shopify has already accepted the address, so one our stricter check refuses is treated as no
  * address (the cart is kept and never mailed) rather than failing the webhook: a 4xx would make
  * Shopify retry, and a checkout or an order we drop is worse than a reminder we do not send.
@@ -325,5 +268,5 @@ function firstEmail(candidates: ReadonlyArray<string | null | undefined>): strin
 /** Only a real IANA zone is kept; Shopify's display names ("(GMT-05:00) Eastern Time") are not. */
 function zoneOrNull(zone: string | null | undefined): string | null {
   const trimmed = zone?.trim();
-  return trimmed && trimmed.length <= 64 && isTimeZone(trimmed) ? trimmed : null;
+  return trimmed && trimmed.length <= LIMIT.timezone && isTimeZone(trimmed) ? trimmed : null;
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { signShopifyBody, verifyShopifyHmac } from './shopify-signature.ts';
+import { signShopifyBody, verifyShopifyHmac } from './signature.ts';
 
 const SECRET = 'shpss_test_secret_0123456789';
 const BODY =

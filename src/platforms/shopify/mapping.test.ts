@@ -5,9 +5,9 @@ import {
   input,
   type Json,
   problemsOf,
-} from '../../test/fixtures/shopify/load.ts';
-import { eventSchema } from './events.ts';
-import { mapShopifyWebhook } from './shopify.ts';
+} from '../../../test/fixtures/shopify/load.ts';
+import { eventSchema } from '../../domain/events.ts';
+import { mapShopifyWebhook } from './mapping.ts';
 
 const TOKEN = 'b7e4c1d09a3f4e2b8c6d5a1f0e9d8c7b';
 const CART_TOKEN = 'Z2NwLXVzLWVhc3QxOjAxSkZBS0VDQVJUVE9LRU4wMDAx';

@@ -6,9 +6,9 @@ import {
   input,
   type Json,
   problemsOf,
-} from '../../test/fixtures/shopify/load.ts';
-import { eventSchema } from './events.ts';
-import { mapShopifyWebhook, type ShopifyMapResult } from './shopify.ts';
+} from '../../../test/fixtures/shopify/load.ts';
+import { eventSchema } from '../../domain/events.ts';
+import { mapShopifyWebhook, type ShopifyMapResult } from './mapping.ts';
 
 describe('mapShopifyWebhook: malformed payloads name the field', () => {
   const checkout = () => fixture('checkouts-update');
