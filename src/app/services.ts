@@ -102,6 +102,8 @@ export function createServices(ports: ServicePorts, config: Config, options: Ser
     store,
     unsubscribes,
     links: ports.links,
+    /** The email copy as loaded; the owner's template preview renders with it. */
+    templates: ports.templates,
     log,
     metrics,
     compose,

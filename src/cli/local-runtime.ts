@@ -149,6 +149,8 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     owners,
     signOuts,
     secrets: { webhook: webhookSecret, cart: cartIdSecret, platforms: config.platformSecrets },
+    freshTemplates: () => loadTemplates(config.templatesDir ?? join(PACKAGE_ROOT, 'templates')),
+    localInstall: true,
   });
 
   const handleEvent = createEventHandler({

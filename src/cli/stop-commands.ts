@@ -85,7 +85,9 @@ export async function runAudit(
       log(`  ${what} ${whenText(cart.wakeAt, zone)} (${zone}, ${from})`);
     }
     if (rows.length === 0) log('  no stops or sends yet');
-    for (const row of rows) log(`  ${describeEntry(row, zone)}`);
+    // The shopper's zone, so a quiet-hours hold says until when in the time that decided it.
+    const story = { shopperZone: cart.timezone };
+    for (const row of rows) log(`  ${describeEntry(row, zone, story)}`);
     return 0;
   } finally {
     await runtime.close();

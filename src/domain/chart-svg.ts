@@ -105,7 +105,13 @@ function rightAxis(f: Frame, scale: { max: number; step: number }, currency: str
   return out;
 }
 
-function legend(x: number, y: number, withLine: boolean, currency: string | null): string[] {
+function legend(
+  x: number,
+  y: number,
+  withLine: boolean,
+  currency: string | null,
+  narrow = false,
+): string[] {
   const items: [string, string][] = [
     [
       `<rect x="${x}" y="${y - 9}" width="12" height="10" fill="${COLOURS.abandoned}"/>`,
@@ -118,9 +124,11 @@ function legend(x: number, y: number, withLine: boolean, currency: string | null
   ];
   const out = items.map(([mark, label], i) => mark + text(x + i * 100 + 17, y, label));
   if (withLine && currency) {
+    // A phone-width chart has no room for the third item beside the others: it goes below.
+    const [lx, ly] = narrow ? [x, y + 16] : [x + 200, y];
     out.push(
-      `<line x1="${x + 200}" x2="${x + 214}" y1="${y - 4}" y2="${y - 4}" stroke="${COLOURS.revenue}" stroke-width="2.5"/>`,
-      text(x + 219, y, `Recovered revenue (${currency})`),
+      `<line x1="${lx}" x2="${lx + 14}" y1="${ly - 4}" y2="${ly - 4}" stroke="${COLOURS.revenue}" stroke-width="2.5"/>`,
+      text(lx + 19, ly, `Recovered revenue (${currency})`),
     );
   }
   return out;
@@ -136,7 +144,8 @@ function describe(s: ChartSummary, currency: string | null, revenueMinor: number
 export function renderMonthChart(summary: ChartSummary, opts: ChartOptions = {}): string {
   const width = opts.width ?? 720;
   const height = opts.height ?? 320;
-  const f: Frame = { left: 52, right: width - 64, top: 70, bottom: height - 36 };
+  const narrow = width < 480;
+  const f: Frame = { left: 52, right: width - 64, top: narrow ? 86 : 70, bottom: height - 36 };
   const days = summary.daily;
   const currency = opts.currency ?? mainCurrency(summary);
   const divisor = currency ? 10 ** currencyExponent(currency) : 1;
@@ -160,7 +169,7 @@ export function renderMonthChart(summary: ChartSummary, opts: ChartOptions = {})
     `<style>text{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:11px;fill:${COLOURS.text}}.grid{stroke:${COLOURS.grid};stroke-width:1}.revenue-tick{fill:${COLOURS.revenue}}</style>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     text(f.left, 24, title, 'font-size="16" font-weight="600"'),
-    ...legend(f.left, 50, revenueTotal > 0, currency),
+    ...legend(f.left, 50, revenueTotal > 0, currency, narrow),
     ...leftAxis(f, counts),
   ];
   if (revenueTotal > 0 && currency) parts.push(...rightAxis(f, money, currency));

@@ -141,9 +141,9 @@ describe('CSV lines', () => {
       'open',
       '',
       '1',
-      'false',
+      'No',
       '2026-11-23 07:58:00',
-      'false',
+      'No',
       '',
       'https://o.example/c',
     ]);

@@ -110,12 +110,21 @@ export function neutraliseForCsv(text: string): string {
   return NEEDS_QUOTING.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
+/**
+ * A flag as a person reads it, on screen and on paper, the same in every format: "Yes" or "No",
+ * never 0/1 in one program and FALSE in another.
+ */
+export function flagText(value: boolean): 'Yes' | 'No' {
+  return value ? 'Yes' : 'No';
+}
+
 /** Text values of a row in column order; null stays null so each format can leave it blank. */
 export function sheetCellText(row: SheetRow, column: SheetColumn): string | null {
   const value = row[column.key];
   if (value === null) return null;
   if (value instanceof Date) return formatSheetTime(value);
   if (column.kind === SheetCellKind.money) return formatSheetTotal(row.total, row.currency);
+  if (column.kind === SheetCellKind.flag) return flagText(Boolean(value));
   return String(value);
 }
 

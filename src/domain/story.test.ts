@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuditAction, type StoredAuditEntry } from './audit.ts';
-import { describeEntry, whenText } from './story.ts';
+import type { Cart } from './cart.ts';
+import { describeEntry, storyRows, whenText } from './story.ts';
 
 const AT = Date.parse('2026-11-15T10:00:00Z');
 
@@ -73,12 +74,12 @@ describe('describeEntry', () => {
     [
       'reminder held',
       { action: AuditAction.reminderHeld, reason: 'quiet_hours', detail: { step: 1 } },
-      'reminder 1 held on the 15th Nov 2026 at 10:00 (quiet_hours)',
+      'reminder 1 held on the 15th Nov 2026 at 10:00: quiet hours in the shopper’s time',
     ],
     [
       'reminder skipped',
       { action: AuditAction.skipped, reason: 'holdout', detail: { step: 1 } },
-      'reminder 1 skipped on the 15th Nov 2026 at 10:00 (holdout)',
+      'reminder 1 skipped on the 15th Nov 2026 at 10:00 (in the holdout group: never reminded, so the summary can measure what reminders add (CR_HOLDOUT))',
     ],
     [
       'skipped: bought on another cart, in words',
@@ -140,7 +141,11 @@ describe('describeEntry', () => {
       { action: AuditAction.reopened },
       'opened again on the 15th Nov 2026 at 10:00: the shopper came back',
     ],
-    ['created', { action: AuditAction.created }, 'first seen on the 15th Nov 2026 at 10:00'],
+    [
+      'created',
+      { action: AuditAction.created },
+      'cart created on the 15th Nov 2026 at 10:00: the store’s first event for it',
+    ],
   ])('%s', (_what, overrides, sentence) => {
     expect(describeEntry(row(overrides), 'UTC')).toBe(sentence);
   });
@@ -157,5 +162,57 @@ describe('describeEntry', () => {
     for (const action of [AuditAction.suppress, AuditAction.writeOff, AuditAction.unsubscribe]) {
       expect(describeEntry(row({ action, actor: 'jo' }), 'UTC')).toContain('by jo ');
     }
+  });
+});
+
+describe('held reminders in plain words', () => {
+  const H = 3_600_000;
+
+  it('says until when, in the shopper’s zone, with the store’s time beside it', () => {
+    const held = row({
+      action: AuditAction.reminderHeld,
+      reason: 'quiet_hours',
+      at: Date.parse('2026-11-15T21:42:00Z'),
+      detail: { step: 1, until: Date.parse('2026-11-16T07:00:00Z') },
+    });
+    expect(describeEntry(held, 'America/New_York', { shopperZone: 'Europe/Paris' })).toBe(
+      'reminder 1 held on the 15th Nov 2026 at 16:42 until 08:00 on the 16th in the shopper’s time, Europe/Paris (02:00 on the 16th store time): quiet hours',
+    );
+  });
+
+  it('names the reminder to the same address that a frequency cap waited on', () => {
+    const sent = row({ id: '2', cartId: 'c_17', action: AuditAction.reminderSent, at: AT - 3 * H });
+    const held = row({
+      action: AuditAction.reminderHeld,
+      reason: 'frequency_cap',
+      detail: { step: 1, until: AT + 17 * H },
+    });
+    expect(describeEntry(held, 'UTC', { addressRows: [sent] })).toBe(
+      'reminder 1 held on the 15th Nov 2026 at 10:00: not sent: the same address was reminded 3 h ago about cart c_17; tried again at 03:00 on the 16th',
+    );
+  });
+
+  it('keeps an owner’s free text as it is', () => {
+    expect(
+      describeEntry(row({ action: AuditAction.expired, reason: 'gave up after 7d' }), 'UTC'),
+    ).toBe('let go on the 15th Nov 2026 at 10:00 (gave up after 7d)');
+  });
+});
+
+describe('storyRows', () => {
+  const cart = { id: 'c_42', email: 'sam@example.com', createdAt: AT - 60_000 } as Cart;
+
+  it('starts with the cart being created, then the rows oldest first', () => {
+    const later = row({ id: '2', action: AuditAction.reminderSent, at: AT + 5 });
+    const sooner = row({ id: '1', action: AuditAction.checkout, at: AT });
+    const story = storyRows(cart, [later, sooner]);
+    expect(story.map((r) => r.action)).toEqual(['created', 'checkout', 'reminder_sent']);
+    expect(story[0]?.at).toBe(AT - 60_000);
+  });
+
+  it('tells a cart with no rows yet that it was created', () => {
+    expect(storyRows(cart, []).map((r) => describeEntry(r, 'UTC'))).toEqual([
+      'cart created on the 15th Nov 2026 at 09:59: the store’s first event for it',
+    ]);
   });
 });

@@ -1,12 +1,15 @@
 /** A cart's audit rows as sentences: "why did this cart go quiet?" answered in words. */
-import { AuditAction, type StoredAuditEntry } from './audit.ts';
+import { AuditAction, type StoredAuditEntry, SYSTEM } from './audit.ts';
+import type { Cart } from './cart.ts';
+import {
+  cappingReminder,
+  isReasonCode,
+  ordinal,
+  type ReasonContext,
+  reasonWords,
+} from './plain-words.ts';
 import { localParts } from './zoned-time.ts';
 
-const ordinal = (n: number) => {
-  const rem100 = n % 100;
-  if (rem100 >= 11 && rem100 <= 13) return `${n}th`;
-  return `${n}${({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th'}`;
-};
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export function whenText(at: number, zone: string): string {
@@ -16,17 +19,32 @@ export function whenText(at: number, zone: string): string {
   return `on the ${ordinal(p.day)} ${MONTHS[p.month - 1] ?? ''} ${p.year} at ${hh}:${mm}`;
 }
 
-/** Reasons an owner reads as words (the rest still show their code; plain words for all is next). */
-const REASON_WORDS: Readonly<Record<string, string>> = {
-  bought_elsewhere: 'the same address bought since, on another cart',
-  nothing_to_recover: 'nothing to bring back: no items, a zero total or no link to the cart',
-  snippet_daily_cap:
-    "the storefront snippet had mailed its day's new addresses (CR_SNIPPET_DAILY_CAP)",
-  send_refused: 'the mail server refused it for good, so it is not tried again',
-};
+/** A reason code in words; free text an owner typed (or an older row's wording) stays as it is. */
+function reasonText(reason: string | null, fallback: string, ctx: ReasonContext): string {
+  if (reason === null) return fallback;
+  return isReasonCode(reason) ? reasonWords(reason, ctx) : reason;
+}
 
-function reasonText(reason: string | null, fallback: string): string {
-  return reason === null ? fallback : (REASON_WORDS[reason] ?? reason);
+/** What a row's sentence may use besides the row: the shopper's zone, the address's other rows. */
+export interface StoryContext {
+  /** The cart's own zone (Cart.timezone): quiet hours were decided in it. */
+  readonly shopperZone?: string | null;
+  /** Every audit row of the cart's address, so a frequency cap can name the reminder it waited on. */
+  readonly addressRows?: readonly StoredAuditEntry[];
+}
+
+function contextOf(row: StoredAuditEntry, zone: string, story: StoryContext): ReasonContext {
+  const until = typeof row.detail?.until === 'number' ? row.detail.until : null;
+  const error = typeof row.detail?.error === 'string' ? row.detail.error : null;
+  const cappedBy =
+    row.reason === 'frequency_cap' ? cappingReminder(row, story.addressRows ?? []) : null;
+  return { zone, shopperZone: story.shopperZone ?? null, until, cappedBy, at: row.at, error };
+}
+
+/** A held reminder: the sentence says until when and why, in the zone that decided. */
+function heldText(step: number | null, when: string, reason: string | null, ctx: ReasonContext) {
+  const words = reasonText(reason, 'the gate was closed', ctx);
+  return `reminder ${step ?? '?'} held ${when}${words.startsWith('held until') ? words.slice(4) : `: ${words}`}`;
 }
 
 function by(actor: string): string {
@@ -34,8 +52,13 @@ function by(actor: string): string {
 }
 
 /** One sentence for one audit row. */
-export function describeEntry(row: StoredAuditEntry, zone: string): string {
+export function describeEntry(
+  row: StoredAuditEntry,
+  zone: string,
+  story: StoryContext = {},
+): string {
   const when = whenText(row.at, zone);
+  const ctx = contextOf(row, zone, story);
   const step = typeof row.detail?.step === 'number' ? row.detail.step : null;
   const reason = row.reason ? `: ${row.reason}` : '';
   switch (row.action) {
@@ -44,11 +67,11 @@ export function describeEntry(row: StoredAuditEntry, zone: string): string {
     case AuditAction.reminderSent:
       return `reminder ${step ?? '?'} sent to ${row.email ?? 'the shopper'} ${when}`;
     case AuditAction.reminderHeld:
-      return `reminder ${step ?? '?'} held ${when} (${row.reason ?? 'gate'})`;
+      return heldText(step, when, row.reason, ctx);
     case AuditAction.skipped:
-      return `reminder ${step ?? '?'} skipped ${when} (${reasonText(row.reason, 'gate')})`;
+      return `reminder ${step ?? '?'} skipped ${when} (${reasonText(row.reason, 'the gate was closed', ctx)})`;
     case AuditAction.expired:
-      return `let go ${when} (${reasonText(row.reason, 'expired')})`;
+      return `let go ${when} (${reasonText(row.reason, 'expired', ctx)})`;
     case AuditAction.suppress:
       return `suppressed by ${by(row.actor)} ${when}${reason}`;
     case AuditAction.writeOff:
@@ -76,6 +99,28 @@ export function describeEntry(row: StoredAuditEntry, zone: string): string {
     case AuditAction.snippetResumed:
       return `storefront-snippet reminders resumed ${when}${reason}`;
     case AuditAction.created:
-      return `first seen ${when}`;
+      return `cart created ${when}: the store’s first event for it`;
   }
+}
+
+/**
+ * The cart's story from its beginning: no row is written when a cart is first seen, so its
+ * creation is told from the row itself, before the oldest audit row.
+ */
+export function storyRows(cart: Cart, rows: readonly StoredAuditEntry[]): StoredAuditEntry[] {
+  const sorted = [...rows].sort((a, b) => a.at - b.at);
+  if (sorted[0]?.action === AuditAction.created) return sorted;
+  const created: StoredAuditEntry = {
+    id: `created:${cart.id}`,
+    cartId: cart.id,
+    email: cart.email,
+    action: AuditAction.created,
+    actor: SYSTEM,
+    at: Math.min(cart.createdAt, sorted[0]?.at ?? cart.createdAt),
+    reason: null,
+    detail: null,
+    before: null,
+    after: null,
+  };
+  return [created, ...sorted];
 }

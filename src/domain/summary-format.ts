@@ -7,6 +7,7 @@ import type { CostAssumptions, CostEstimate } from './cost-estimate.ts';
 import type { LiftVerdict } from './lift.ts';
 import { toDecimalString } from './money.ts';
 import type { MonthSummary } from './summary.ts';
+import { countRows } from './summary-words.ts';
 
 export interface CostLineJson {
   service: string;
@@ -155,35 +156,11 @@ export function alignColumns(
   );
 }
 
-const percent = (rate: number | null): string =>
-  rate === null ? 'n/a' : `${(rate * 100).toFixed(1)}%`;
-
 function monthRows(s: MonthSummary): string[][] {
-  const rows: string[][] = [
-    ['Carts seen', int.format(s.cartsSeen)],
-    ['Carts with an email', int.format(s.cartsWithEmail)],
-    ['Abandoned', int.format(s.abandoned)],
-    ['Reminders sent', int.format(s.remindersSent.total)],
-  ];
-  for (const [step, count] of Object.entries(s.remindersSent.byStep)) {
-    rows.push([`  step ${step}`, int.format(count)]);
-  }
-  rows.push(['Clicked', int.format(s.clicked)], ['Recovered', int.format(s.recovered)]);
-  const revenue = Object.entries(s.recoveredRevenue);
-  if (revenue.length === 0) rows.push(['Recovered revenue', '0']);
-  revenue.forEach(([cur, amount], i) => {
-    rows.push([i === 0 ? 'Recovered revenue' : '', `${amount} ${cur}`]);
+  return countRows(s).map((r) => {
+    const label = r.more ? '' : r.step ? `  ${r.label}` : r.label;
+    return r.note === undefined ? [label, r.value] : [label, r.value, r.note];
   });
-  rows.push(
-    ['Recovery rate', percent(s.recoveryRate), 'recovered / (abandoned - written off)'],
-    ['Written off', int.format(s.writtenOff)],
-    ['Suppressed', int.format(s.suppressed)],
-    ['Expired', int.format(s.expired)],
-    ['Unsubscribed', int.format(s.unsubscribed)],
-    ['Bounced', int.format(s.bounced)],
-    ['Complained', int.format(s.complained)],
-  );
-  return rows;
 }
 
 function costLineRow(l: CostLine, freeTier: boolean): string[] {

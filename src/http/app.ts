@@ -8,6 +8,7 @@ import { type EventsRouteDeps, eventsRoute } from './events-route.ts';
 import { metricsRoute } from './metrics-route.ts';
 import { type OwnerApiDeps, ownerApi } from './owner-api.ts';
 import { throttleOwnerTokens } from './owner-auth.ts';
+import { frontDoor, notFound } from './people-pages.ts';
 import { schemaRoute } from './schema-route.ts';
 import { trustProxies } from './snippet-route.ts';
 
@@ -28,9 +29,9 @@ export function createApp(deps: AppDeps): Hono {
   app.onError(handleError);
   // First, so every route group (shopper links' limits too) reads the same client address.
   app.use('*', trustProxies(deps.trustProxy ?? []));
-  app.notFound((c) =>
-    c.json({ error: `no route ${c.req.method} ${c.req.path}`, details: [] }, 404),
-  );
+  // JSON for API clients as before; a page for a browser (people-pages.ts).
+  app.notFound(notFound);
+  app.get('/', frontDoor);
   app.get('/health', (c) => c.json({ ok: true }));
   app.route(
     '/',

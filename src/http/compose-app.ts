@@ -6,6 +6,7 @@
 import type { Hono } from 'hono';
 import type { OwnerToken } from '../app/config.ts';
 import type { Services } from '../app/services.ts';
+import type { Templates } from '../domain/copy.ts';
 import { createSignInThrottle } from '../domain/sign-in-throttle.ts';
 import type { StorePlatform } from '../platforms/platform.ts';
 import { PLATFORMS } from '../platforms/registry.ts';
@@ -41,6 +42,13 @@ export interface ComposeAppDeps {
   readonly owners: readonly OwnerToken[];
   readonly signOuts: OwnerSignOuts;
   readonly secrets: AppSecrets;
+  /**
+   * Reads the templates folder afresh for the owner's preview, so edits show (with their
+   * problems) before a restart; absent: the preview shows the copy loaded at start-up.
+   */
+  readonly freshTemplates?: () => Templates;
+  /** Set by the local runtime: the summary's AWS lines are then what it would cost there. */
+  readonly localInstall?: boolean;
   /** The store platforms to serve; the registry's, read now, unless given. */
   readonly platforms?: readonly StorePlatform[];
 }
@@ -107,6 +115,17 @@ export function composeApp(deps: ComposeAppDeps): Hono {
         unsubscribes: services.unsubscribes,
         // The monthly email links here: the page answers the same on every runtime.
         summaryHtml: async (month) => new SafeHtml(await reports.summaryHtml(month)),
+        monthReport: (month) => reports.monthSummary(month),
+        localInstall: deps.localInstall ?? false,
+        senderHealth: services.senderHealth,
+        templatePreview: {
+          steps: config.policy.cadenceMs.length,
+          templates: deps.freshTemplates ?? services.templates,
+          store: { name: config.storeName, address: config.storeAddress },
+          from: config.from,
+          publicUrl: config.publicUrl,
+          folder: config.templatesDir ?? 'the templates/ folder',
+        },
       }),
     ],
   });

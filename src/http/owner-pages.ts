@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { OwnerToken } from '../app/config.ts';
+import type { MonthReport } from '../app/report.ts';
 import type { Stops } from '../app/stops.ts';
 import { AuditAction, type StoredAuditEntry } from '../domain/audit.ts';
 import { localDay } from '../domain/calendar.ts';
@@ -31,10 +32,12 @@ import {
   shellFor,
 } from './owner-pages/guard.ts';
 import { signInBody, summaryBody } from './owner-pages/simple.ts';
+import { summaryPageBody } from './owner-pages/summary.ts';
+import { mountWordsPages, type WordsPagesDeps } from './owner-pages/words-routes.ts';
 import { createSession, SESSION_COOKIE, SESSION_TTL_MS } from './owner-session.ts';
 import type { SafeHtml } from './page.ts';
 
-export interface OwnerPagesDeps {
+export interface OwnerPagesDeps extends WordsPagesDeps {
   readonly store: CartStore;
   readonly stops: Stops;
   readonly owners: readonly OwnerToken[];
@@ -42,6 +45,10 @@ export interface OwnerPagesDeps {
   readonly storeTimeZone: string;
   /** The monthly summary as HTML; absent until the summary is wired. */
   readonly summaryHtml?: (month: string) => Promise<SafeHtml>;
+  /** The month's figures, for the summary as tables (preferred over summaryHtml when given). */
+  readonly monthReport?: (month: string) => Promise<MonthReport>;
+  /** This install runs locally (SQLite): the summary's AWS lines are what it would cost there. */
+  readonly localInstall?: boolean;
   /** Mark the session cookie Secure (the public URL is https). */
   readonly cookieSecure: boolean;
   /** Where sign-outs are kept, so a copied cookie stops working everywhere at once. */
@@ -164,6 +171,7 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
         cart,
         timeline,
         addressBlock: addressBlock(forAddress),
+        addressRows: forAddress,
         flash: c.req.query('done'),
         csrf: session.csrf,
         zone,
@@ -207,13 +215,27 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
   app.get('/owner/summary', async (c) => {
     const month = c.req.query('month') || localDay(clock.now(), zone).slice(0, 7);
     if (!MONTH.test(month)) throw new HttpError(400, `"${month}" is not a month like 2026-11`);
-    const content = deps.summaryHtml === undefined ? null : await deps.summaryHtml(month);
+    const thisMonth = localDay(clock.now(), zone).slice(0, 7);
+    const report = deps.monthReport === undefined ? null : await deps.monthReport(month);
+    const content =
+      report !== null || deps.summaryHtml === undefined ? null : await deps.summaryHtml(month);
     return send(c, {
       title: `Summary ${month}`,
       current: 'summary',
       owner: shellFor(c.get('session')),
-      body: summaryBody(month, content),
+      body:
+        report === null
+          ? summaryBody(month, content)
+          : summaryPageBody({ month, thisMonth, report, local: deps.localInstall ?? false }),
     });
+  });
+
+  mountWordsPages(app, deps, {
+    clock,
+    zone,
+    guard,
+    page: (c, shell, status) => send(c, { ...shell, owner: shellFor(c.get('session')) }, status),
+    session: (c) => c.get('session'),
   });
 
   return app;

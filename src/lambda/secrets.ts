@@ -10,6 +10,9 @@
  *   {"seed": "<generated at deploy>", "webhook": "...", "links": "...",
  *    "owners": {"sam": "<token>"}, "shopify": "...", "google": {<service account key>}}
  *
+ * Each store platform's secrets are fields too, named by src/platforms/secret-fields.ts: its
+ * webhook secret under its name ("shopify"), a secret setting under its variable without CR_.
+ *
  * Secrets Manager generates one random value per secret, so the deploy generates `seed` and the
  * webhook secret, the link secret and the `owner` token are derived from it (HMAC-SHA256 of the
  * seed and the field's name, hex) until the operator writes a field of their own. The per-value

@@ -6,8 +6,10 @@
  */
 import type { StorePlatform } from './platform.ts';
 import { shopify } from './shopify/platform.ts';
+import { stripePlatform } from './stripe/stripe-platform.ts';
+import { wooCommercePlatform } from './woocommerce/woocommerce-platform.ts';
 
-const registered: StorePlatform[] = [shopify];
+const registered: StorePlatform[] = [shopify, stripePlatform, wooCommercePlatform];
 
 /** Read at each use (config, composition, stack), so a platform registered later is included. */
 export const PLATFORMS: readonly StorePlatform[] = registered;

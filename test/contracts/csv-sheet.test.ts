@@ -80,9 +80,9 @@ describe('CSV sheet specifics', () => {
         'bought',
         '',
         '1',
-        'false',
+        'No',
         '2026-11-23 07:58:01',
-        'true',
+        'Yes',
         '2026-11-23 09:00:00',
         'https://shop.example/owner/carts/c_1',
       ]);

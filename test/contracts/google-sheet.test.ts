@@ -138,7 +138,7 @@ describe('Google Sheet specifics', () => {
       expect(row?.[0]).toBe('c_2');
       expect(row?.[SHEET_HEADER.indexOf('Items')]).toBe(hostile);
       expect(row?.[SHEET_HEADER.indexOf('Total')]).toBe(86.5);
-      expect(row?.[SHEET_HEADER.indexOf('Recovered')]).toBe(false);
+      expect(row?.[SHEET_HEADER.indexOf('Recovered')]).toBe('No');
       expect(row?.[SHEET_HEADER.indexOf('Last activity (UTC)')]).toBe('2026-11-23 07:58:02');
     } finally {
       await subject.close();

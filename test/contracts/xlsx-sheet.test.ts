@@ -72,9 +72,9 @@ describe('XLSX sheet specifics', () => {
       expect(cell('Last activity (UTC)').value).toEqual(new Date('2026-11-23T07:58:01Z'));
       expect(cell('Last activity (UTC)').numFmt).toBe(XLSX_DATE_FORMAT);
       expect(cell('Recovered at (UTC)').value).toEqual(new Date('2026-11-23T09:00:00Z'));
-      expect(cell('Recovered').type).toBe(ExcelJS.ValueType.Boolean);
-      expect(cell('Recovered').value).toBe(true);
-      expect(cell('Saved link').value).toBe(false);
+      expect(cell('Recovered').type).toBe(ExcelJS.ValueType.String);
+      expect(cell('Recovered').value).toBe('Yes');
+      expect(cell('Saved link').value).toBe('No');
       expect(cell('Closed reason').type).toBe(ExcelJS.ValueType.Null);
       expect(cell('Items').value).toBe('2 x Linen shirt; 1 x Crème brûlée candle');
       expect(cell('Actions').type).toBe(ExcelJS.ValueType.Formula);
@@ -149,6 +149,27 @@ describe('XLSX sheet specifics', () => {
       expect(tooLong.value).toBe(long);
       const withQuote = worksheet.getRow(3).getCell(column('Actions'));
       expect(withQuote.formula).toBe('HYPERLINK("https://shop.example/owner/carts/a""b","Open")');
+    } finally {
+      await subject.close();
+    }
+  });
+
+  it('prints landscape, one page wide, the header on every page, its cells wrapped not cut', async () => {
+    const subject = await makeXlsx();
+    try {
+      const rows = Array.from({ length: 120 }, (_, i) => sampleRow(i + 1));
+      const { location } = await subject.sheet.writeDay('2026-11-23', rowsOf(rows));
+      const worksheet = await readWorksheet(location);
+      expect(worksheet.pageSetup).toMatchObject({
+        orientation: 'landscape',
+        fitToPage: true,
+        fitToWidth: 1,
+        fitToHeight: 0,
+        printTitlesRow: '1:1',
+      });
+      expect(worksheet.getRow(1).getCell(column('Reminders sent')).alignment).toMatchObject({
+        wrapText: true,
+      });
     } finally {
       await subject.close();
     }
@@ -229,7 +250,7 @@ describe('XLSX sheet specifics', () => {
       // The exporter's three owner links are the only formulas in the sheet.
       expect(sheet.match(/<f>/g)).toHaveLength(3);
       expect(sheet).toMatch(
-        /<\/sheetViews>.*<cols>.*<\/cols><sheetData>.*<\/sheetData><\/worksheet>$/s,
+        /<\/sheetViews>.*<cols>.*<\/cols><sheetData>.*<\/sheetData><printOptions .*<\/worksheet>$/s,
       );
     } finally {
       await subject.close();

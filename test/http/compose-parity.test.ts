@@ -96,6 +96,8 @@ describe('one app on both runtimes', () => {
       const page = await res.text();
       expect(page).toContain('Summary for 2026-11');
       expect(page).not.toContain('not configured');
+      // Only the local install labels the AWS lines as what it would cost there.
+      expect(page.includes('pays AWS nothing')).toBe(app === local.app);
     }
   });
 });

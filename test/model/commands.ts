@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { checkDrained, checkInvariants } from './invariants.ts';
-import { type EventSpec, eventBody, type Model } from './model.ts';
+import { laneDelivery } from './lanes.ts';
+import type { EventSpec, Model } from './model.ts';
 import { CART_IDS, EMAILS, type ModelSystem } from './system.ts';
 
 type Cmd = fc.AsyncCommand<Model, ModelSystem>;
@@ -28,13 +29,13 @@ async function expectStatus(res: Response, status: number): Promise<unknown> {
 }
 
 async function sendEvent(m: Model, r: ModelSystem, id: string, spec: EventSpec): Promise<void> {
-  const body = eventBody(id, spec);
-  const answer = (await expectStatus(await r.postEvent(body), 200)) as {
+  const delivery = laneDelivery(id, spec);
+  const answer = (await expectStatus(await r.deliver(delivery), 200)) as {
     cart: { status: string };
     duplicate: boolean;
   };
   expect(answer.duplicate).toBe(false);
-  m.events.push({ id, cartId: spec.cartId, body });
+  m.events.push({ id, cartId: spec.cartId, ...delivery });
   m.known.add(spec.cartId);
   if (spec.checkout) {
     expect(answer.cart.status).toBe('bought');
@@ -81,7 +82,7 @@ class DuplicateCmd extends Base {
   async act(m: Model, r: ModelSystem) {
     const event = m.events[this.pick % m.events.length];
     if (event === undefined) throw new Error('no event');
-    const answer = (await expectStatus(await r.postEvent(event.body), 200)) as {
+    const answer = (await expectStatus(await r.deliver(event), 200)) as {
       duplicate: boolean;
     };
     expect(answer.duplicate).toBe(true);

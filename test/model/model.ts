@@ -7,6 +7,9 @@ export interface SentEventRecord {
   readonly id: string;
   readonly cartId: string;
   readonly body: string;
+  /** Where it was delivered (`/events`, `/webhooks/stripe`...) and its unsigned headers. */
+  readonly path: string;
+  readonly headers: Record<string, string>;
 }
 
 export type StopRecord =

@@ -11,11 +11,15 @@ import { parseReminderMessageId, reminderCartKey } from '../../src/domain/copy.t
 import { createManualClock, type ManualClock } from '../../src/ports/clock.ts';
 import type { Mailer, OutgoingEmail } from '../../src/ports/mailer.ts';
 import { signedRequest } from '../support/signed-event.ts';
+import { LANE_ENV, type LaneDelivery, signLane } from './lanes.ts';
 
 export const SECRET = 'whsec_model_test_0123456789abcdef';
 export const OWNER_TOKEN = 'own_model_test_0123456789abcdef';
 export const OWNER_NAME = 'sam';
-export const CART_IDS = ['c_a', 'c_b', 'c_c', 'c_d'] as const;
+// Two carts arrive through POST /events and two through the Stripe Checkout and WooCommerce
+// lanes (test/model/lanes.ts), so a purchase on one lane must stop reminders on the others. Four
+// in all, as before the lanes came, so a run costs what it did.
+export const CART_IDS = ['c_a', 'c_b', 'stripe_cs_test_m1', 'woocommerce_901'] as const;
 export const EMAILS = ['ann@example.com', 'bob@example.com', 'cy@example.com'] as const;
 /** The Message-ID domain: the hostname of CR_PUBLIC_URL. */
 const PUBLIC_URL = 'http://shop-recovery.test';
@@ -70,6 +74,7 @@ export class ModelSystem {
       CR_QUIET_HOURS: options.quietZone === null ? 'off' : '21:00-08:00',
       CR_TIMEZONE: options.quietZone ?? 'UTC',
       CR_FREQUENCY_CAP: options.frequencyCap ? '20h' : 'off',
+      ...LANE_ENV,
     };
     this.runtime = this.open();
   }
@@ -85,6 +90,17 @@ export class ModelSystem {
 
   async postEvent(body: string): Promise<Response> {
     return this.runtime.app.request('/events', signedRequest(SECRET, body, this.clock.now()));
+  }
+
+  /** A delivery on any lane, signed now as its platform signs it. */
+  async deliver(delivery: LaneDelivery): Promise<Response> {
+    if (delivery.path === '/events') return this.postEvent(delivery.body);
+    const init = {
+      method: 'POST',
+      headers: signLane(delivery, this.clock.now()),
+      body: delivery.body,
+    };
+    return this.runtime.app.request(delivery.path, init);
   }
 
   async owner(path: string, body: unknown): Promise<Response> {

@@ -5,6 +5,7 @@
  */
 import { sign } from 'node:crypto';
 import {
+  flagText,
   formatSheetTime,
   isSheetDay,
   SHEET_COLUMNS,
@@ -114,7 +115,7 @@ function toCells(row: SheetRow): Cell[] {
     if (column.kind === SheetCellKind.money || column.kind === SheetCellKind.count) {
       return Number(value);
     }
-    if (column.kind === SheetCellKind.flag) return Boolean(value);
+    if (column.kind === SheetCellKind.flag) return flagText(Boolean(value));
     return String(value);
   });
 }

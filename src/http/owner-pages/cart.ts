@@ -3,7 +3,7 @@ import { AuditAction, type StoredAuditEntry } from '../../domain/audit.ts';
 import { localDay } from '../../domain/calendar.ts';
 import { type Cart, CartStatus } from '../../domain/cart.ts';
 import { formatMoney } from '../../domain/money.ts';
-import { describeEntry, whenText } from '../../domain/story.ts';
+import { describeEntry, storyRows, whenText } from '../../domain/story.ts';
 import { html, type SafeHtml } from '../page.ts';
 import { dayLabel, statusBadge } from './day.ts';
 import { csrfField } from './layout.ts';
@@ -47,6 +47,8 @@ export interface CartPage {
   readonly timeline: readonly StoredAuditEntry[];
   /** Why the address gets no mail (unsubscribed, bounced...), or null when it may. */
   readonly addressBlock: string | null;
+  /** Every audit row of the cart's address (any cart), so a frequency cap names what it waited on. */
+  readonly addressRows?: readonly StoredAuditEntry[];
   readonly flash: string | undefined;
   readonly csrf: string;
   readonly zone: string;
@@ -59,7 +61,7 @@ function facts({ cart, addressBlock, zone }: CartPage): SafeHtml {
     <dt>Email</dt><dd>${cart.email ?? html`<span class="muted">no email yet</span>`}${
       addressBlock === null ? '' : html` <span class="badge closed">${addressBlock}</span>`
     }</dd>
-    <dt>Status</dt><dd>${statusBadge(cart)}</dd>
+    <dt>Status</dt><dd>${badge(cart, addressBlock)}</dd>
     <dt>Total</dt><dd>${formatMoney(cart.totalMinor, cart.currency)}</dd>
     <dt>Reminders sent</dt><dd>${cart.remindersSent}</dd>
     <dt>Saved link</dt><dd>${cart.savedLink ? html`<span class="badge saved">saved link</span>` : 'no'}</dd>
@@ -121,26 +123,42 @@ function actions({ cart, addressBlock, csrf }: CartPage): SafeHtml {
   </div>`;
 }
 
+/**
+ * An open cart whose address gets no mail reads as what the owner needs to know: it will not be
+ * reminded, whatever its status says.
+ */
+function badge(cart: Cart, addressBlock: string | null): SafeHtml {
+  if (addressBlock === null || cart.status !== CartStatus.open) return statusBadge(cart);
+  return html`<span class="badge closed" data-status="${addressBlock}">${addressBlock}</span>`;
+}
+
+function timelineList(page: CartPage): SafeHtml {
+  const { cart, timeline, zone } = page;
+  const story = { shopperZone: cart.timezone, addressRows: page.addressRows ?? [] };
+  return html`<ol class="timeline">${storyRows(cart, timeline).map(
+    (row) =>
+      html`<li class="${kindOf(row.action)}" data-action="${row.action}">${describeEntry(row, zone, story)}</li>`,
+  )}</ol>
+    <p class="muted sub">Times are ${zone} (the store’s time)${
+      cart.timezone !== null && cart.timezone !== zone
+        ? html`; the shopper is in ${cart.timezone}`
+        : ''
+    }.</p>`;
+}
+
 export function cartBody(page: CartPage): SafeHtml {
-  const { cart, timeline, flash, zone } = page;
+  const { cart, flash, zone } = page;
   const day = localDay(cart.lastActivityAt, zone);
   const note = flash === undefined ? undefined : FLASH[flash];
   return html`<p><a href="/owner/carts?day=${day}">← Carts for ${dayLabel(day, false)}</a></p>
-    <div class="head"><div class="title"><h1>Cart <span data-cart-id>${cart.id}</span></h1>${statusBadge(cart)}</div></div>
+    <div class="head"><div class="title"><h1>Cart <span data-cart-id>${cart.id}</span></h1>${badge(cart, page.addressBlock)}</div></div>
     ${note === undefined ? '' : html`<p class="flash${note.error ? ' error' : ''}" role="status">${note.text}</p>`}
     <div class="grid">
       <section class="card"><h2>Details</h2>${facts(page)}</section>
       <section class="card"><h2>Items</h2>${items(cart)}</section>
     </div>
     <div class="grid">
-      <section class="card"><h2>Timeline</h2>${
-        timeline.length === 0
-          ? html`<p class="muted">No audit rows yet.</p>`
-          : html`<ol class="timeline">${timeline.map(
-              (row) =>
-                html`<li class="${kindOf(row.action)}" data-action="${row.action}">${describeEntry(row, zone)}</li>`,
-            )}</ol>`
-      }</section>
+      <section class="card"><h2>Timeline</h2>${timelineList(page)}</section>
       <section class="card"><h2>Stop reminders</h2>${actions(page)}</section>
     </div>`;
 }

@@ -72,7 +72,7 @@ dl.facts { display:grid; grid-template-columns: 9rem 1fr; gap:.45rem .75rem; mar
 dl.facts dt { color:var(--muted); }
 dl.facts dd { margin:0; overflow-wrap:anywhere; }
 .lines td { padding:.45rem 0; border-bottom:1px solid var(--line); }
-.lines tr:last-child td { border-bottom:none; }
+.lines tr:last-child td, .lines tr:last-child th { border-bottom:none; }
 .lines td.num { text-align:right; white-space:nowrap; padding-left:1rem; font-variant-numeric: tabular-nums; }
 ol.timeline { list-style:none; margin:0; padding:0 0 0 1rem; border-left:2px solid var(--line); }
 ol.timeline li { position:relative; padding:.35rem 0 .35rem .75rem; }
@@ -89,6 +89,21 @@ details label { display:flex; flex-direction:column; gap:.25rem; flex:1; min-wid
 .signin { max-width:24rem; margin:4rem auto; }
 .signin form { display:flex; flex-direction:column; gap:.75rem; }
 .signin label { display:flex; flex-direction:column; gap:.3rem; color:var(--muted); }
+.lead { font-size:1.05rem; margin:0 0 1rem; }
+.chart { margin:0; }
+.chart svg { display:block; width:100%; height:auto; }
+.chart-narrow { display:none; }
+.chart figcaption { font-size:.85rem; margin-top:.5rem; }
+.scroll-x { overflow-x:auto; }
+.note { display:block; font-size:.82rem; color:var(--muted); font-weight:400; }
+table.lines th { text-align:left; font-weight:500; padding:.45rem 0; border-bottom:1px solid var(--line); }
+table.lines thead th { font-size:.78rem; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); font-weight:600; }
+table.lines th.num { text-align:right; padding-left:1rem; }
+table.lines tr.total th, table.lines tr.total td { font-weight:650; }
+.preview iframe { width:100%; height:32rem; border:1px solid var(--line); border-radius:8px; background:#fff; }
+.preview h3 { font-size:.9rem; margin:0 0 .4rem; color:var(--muted); }
+pre.text-part { white-space:pre-wrap; overflow-wrap:anywhere; font-size:.85rem; background:#fafbfc; border:1px solid var(--line); border-radius:8px; padding:.75rem; margin:0; max-height:32rem; overflow:auto; }
+ul.problems code { overflow-wrap:anywhere; white-space:pre-wrap; }
 .top form.search { margin:0; display:flex; gap:.4rem; }
 .top form.search input { width:14rem; min-width:0; }
 input[type=search] { font:inherit; padding:.45rem .6rem; border:1px solid var(--line); border-radius:8px; background:#fff; color:var(--ink); }
@@ -101,8 +116,10 @@ form.inline { display:inline; margin:0; }
 .addressline { display:flex; align-items:center; justify-content:space-between; gap:.75rem; flex-wrap:wrap; }
 .addr, .carts td.email { overflow-wrap:anywhere; }
 h2.section { margin:1.5rem 0 .75rem; }
-.note { margin-top:-.5rem; }
 @media (max-width: 640px) {
+  .chart-wide { display:none; }
+  .chart-narrow { display:block; }
+  .top nav { order:3; flex:1 0 100%; flex-wrap:wrap; padding-bottom:.4rem; }
   .top form.search { order:3; flex-basis:100%; padding-bottom:.5rem; }
   .top form.search input { flex:1; width:auto; }
   body { font-size:15px; }
@@ -141,7 +158,7 @@ export interface Shell {
   readonly title: string;
   readonly body: SafeHtml;
   readonly owner?: { readonly name: string; readonly csrf: string };
-  readonly current?: 'carts' | 'summary';
+  readonly current?: 'carts' | 'summary' | 'health' | 'templates';
 }
 
 function nav(shell: Shell): SafeHtml {
@@ -150,6 +167,8 @@ function nav(shell: Shell): SafeHtml {
   return html`<nav aria-label="Owner pages">
       <a href="/owner/carts" ${here('carts') ? html`aria-current="page"` : ''}>Carts</a>
       <a href="/owner/summary" ${here('summary') ? html`aria-current="page"` : ''}>Summary</a>
+      <a href="/owner/health" ${here('health') ? html`aria-current="page"` : ''}>Sending</a>
+      <a href="/owner/templates" ${here('templates') ? html`aria-current="page"` : ''}>Templates</a>
     </nav>
     <form class="search" method="get" action="/owner/search" role="search">
       <input type="search" name="q" aria-label="Search carts by email, cart id or item" placeholder="Email, cart id or item" maxlength="254">

@@ -36,6 +36,8 @@ export const STATIC_PARTS: readonly { readonly name: string; readonly xml: strin
       `${XML_DECL}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
       '<bookViews><workbookView/></bookViews>' +
       `<sheets><sheet name="${SHEET_NAME}" sheetId="1" r:id="rId1"/></sheets>` +
+      // The header row is printed again at the top of every page.
+      `<definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">${SHEET_NAME}!$1:$1</definedName></definedNames>` +
       '</workbook>',
   },
   {
@@ -52,9 +54,10 @@ const COLS = SHEET_COLUMNS.map(
   (column, i) => `<col min="${i + 1}" max="${i + 1}" width="${column.width}" customWidth="1"/>`,
 ).join('');
 
-/** Everything before the first row: the frozen header pane and the column widths. */
+/** Everything before the first row: fit-to-page printing, the frozen header, the column widths. */
 export const SHEET_HEAD =
   `${XML_DECL}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
+  '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' +
   '<sheetViews><sheetView workbookViewId="0">' +
   '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' +
   '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>' +
@@ -63,4 +66,14 @@ export const SHEET_HEAD =
   `<cols>${COLS}</cols>` +
   '<sheetData>';
 
-export const SHEET_TAIL = '</sheetData></worksheet>';
+/**
+ * After the rows, how it prints: landscape, every column on one page's width (as many pages down
+ * as the day needs), grid lines, and the sheet's name and page numbers in the footer.
+ */
+export const SHEET_TAIL =
+  '</sheetData>' +
+  '<printOptions gridLines="1"/>' +
+  '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.6" header="0.3" footer="0.3"/>' +
+  '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>' +
+  '<headerFooter><oddFooter>&amp;LCarts &amp;D&amp;RPage &amp;P of &amp;N</oddFooter></headerFooter>' +
+  '</worksheet>';

@@ -1,6 +1,6 @@
 /** Rows of the Carts worksheet as SpreadsheetML: typed cells, inline strings, the owner's link. */
 import { currencyExponent } from '../../../domain/money.ts';
-import { SHEET_COLUMNS, SHEET_HEADER, SheetCellKind } from '../../../domain/sheet-row.ts';
+import { flagText, SHEET_COLUMNS, SHEET_HEADER, SheetCellKind } from '../../../domain/sheet-row.ts';
 import type { SheetRow } from '../../../ports/sheet.ts';
 import { XlsxStyle, type XlsxStyles } from './styles.ts';
 import { cellText, columnLetter, escapeXml, excelSerial } from './xml.ts';
@@ -86,7 +86,7 @@ function cellXml(
     case SheetCellKind.count:
       return numberCell(ref, Number(value));
     case SheetCellKind.flag:
-      return `<c r="${ref}" t="b"><v>${value ? 1 : 0}</v></c>`;
+      return textCell(ref, flagText(Boolean(value)));
     case SheetCellKind.time:
       return value instanceof Date ? numberCell(ref, excelSerial(value), XlsxStyle.time) : '';
     case SheetCellKind.link: {

@@ -53,9 +53,13 @@ function stylesXml(moneyFormats: readonly string[]): string {
   const xf = (numFmtId: number, fontId: number) =>
     `<xf numFmtId="${numFmtId}" fontId="${fontId}" fillId="0" borderId="0" xfId="0"` +
     `${numFmtId > 0 ? ' applyNumberFormat="1"' : ''}${fontId > 0 ? ' applyFont="1"' : ''}/>`;
+  // The header wraps in its column rather than being cut off on screen or paper.
+  const header =
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">' +
+    '<alignment vertical="top" wrapText="1"/></xf>';
   const cellXfs = [
     xf(0, 0),
-    xf(0, 1),
+    header,
     xf(FIRST_CUSTOM_FORMAT, 0),
     xf(0, 2),
     ...moneyFormats.map((_, i) => xf(FIRST_CUSTOM_FORMAT + 1 + i, 0)),
