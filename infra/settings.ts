@@ -4,6 +4,8 @@
  * the same parser the Lambdas use at start-up, so a bad cadence fails the synth, not a wake-up.
  */
 import { ConfigError, parseConfig } from '../src/app/config.ts';
+import { configTable } from '../src/app/config-rows.ts';
+import { STORE_SETTINGS } from '../src/app/config-table.ts';
 import { type OperationsSettings, operationsFromContext } from './settings-operations.ts';
 
 export interface CartRecoverySettings {
@@ -45,31 +47,30 @@ export class SettingsError extends Error {
   }
 }
 
-/** Context key to the variable the Lambdas read. */
-export const POLICY_CONTEXT = {
-  cadence: 'CR_CADENCE',
-  giveUpAfter: 'CR_GIVE_UP_AFTER',
-  quietHours: 'CR_QUIET_HOURS',
-  timezone: 'CR_TIMEZONE',
-  frequencyCap: 'CR_FREQUENCY_CAP',
-  boughtGrace: 'CR_BOUGHT_GRACE',
-  requireConsent: 'CR_REQUIRE_CONSENT',
-  holdout: 'CR_HOLDOUT',
-  retainCarts: 'CR_RETAIN_CARTS',
-  // A store setting rather than policy, but it travels the same way: as given, checked at synth.
-  storeUrl: 'CR_STORE_URL',
-  storeHosts: 'CR_STORE_HOSTS',
-  // The public lanes' fences: the snippet's new addresses a day, the proxy whose
-  // X-Forwarded-For the HTTP function believes (CloudFront's ranges, say).
-  snippetDailyCap: 'CR_SNIPPET_DAILY_CAP',
-  trustProxy: 'CR_TRUST_PROXY',
-} as const;
+/**
+ * Context key to the variable the Lambdas read, for every row of the configuration table the
+ * stack passes on as given (`aws: context(...)` in src/app/config-table.ts): the store policy,
+ * CR_STORE_URL and CR_STORE_HOSTS, and the public lanes' fences.
+ */
+export const POLICY_CONTEXT: Readonly<Record<string, string>> = Object.fromEntries(
+  configTable().flatMap((row) => (row.aws.kind === 'context' ? [[row.aws.key, row.variable]] : [])),
+);
+
+/** The context key the table gives a variable the stack sets itself (CR_FROM: `from`). */
+export function contextKeyOf(variable: string): string {
+  const aws = configTable().find((row) => row.variable === variable)?.aws;
+  if (aws?.kind !== 'stack' || aws.key === undefined) {
+    throw new SettingsError([`${variable}: the configuration table gives it no context key`]);
+  }
+  return aws.key;
+}
 
 export const DEFAULT_SETTINGS = {
   prefix: 'cr',
-  from: 'Demo Store <reminders@shop.example>',
-  storeName: 'Demo Store',
-  storeAddress: '1 Example Street, Springfield',
+  // The app's own defaults, so a synth with no context deploys what `serve` runs with.
+  from: STORE_SETTINGS.from.fallback,
+  storeName: STORE_SETTINGS.storeName.fallback,
+  storeAddress: STORE_SETTINGS.storeAddress.fallback,
   // Half past midnight UTC: the handler exports the last complete day in the store's zone.
   exportSchedule: 'cron(30 0 * * ? *)',
   // 06:00 UTC on the 1st: the previous month is complete in every zone from UTC-6 eastwards.
@@ -125,12 +126,12 @@ export function settingsFromContext(read: ContextReader): CartRecoverySettings {
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(prefix)) {
     problems.push(`prefix: "${prefix}" must be 1-20 of a-z, 0-9 and -, starting with a letter`);
   }
-  const from = text(read, 'from') ?? DEFAULT_SETTINGS.from;
+  const from = text(read, contextKeyOf('CR_FROM')) ?? DEFAULT_SETTINGS.from;
   const domain = senderDomain(from);
   if (domain === null) problems.push(`from: "${from}" has no sender address like a@shop.example`);
   const sesIdentity = text(read, 'sesIdentity') ?? domain ?? 'invalid';
 
-  const publicUrl = text(read, 'publicUrl')?.replace(/\/+$/, '');
+  const publicUrl = text(read, contextKeyOf('CR_PUBLIC_URL'))?.replace(/\/+$/, '');
   if (publicUrl !== undefined && !/^https:\/\/[^\s/]+/.test(publicUrl)) {
     problems.push(`publicUrl: "${publicUrl}" must be an https:// URL`);
   }
@@ -140,9 +141,10 @@ export function settingsFromContext(read: ContextReader): CartRecoverySettings {
     const value = text(read, key);
     if (value !== undefined) policyEnv[variable] = value;
   }
-  const reportTo = text(read, 'reportTo');
-  const storeName = text(read, 'storeName') ?? DEFAULT_SETTINGS.storeName;
-  const storeAddress = text(read, 'storeAddress') ?? DEFAULT_SETTINGS.storeAddress;
+  const reportTo = text(read, contextKeyOf('CR_REPORT_TO'));
+  const storeName = text(read, contextKeyOf('CR_STORE_NAME')) ?? DEFAULT_SETTINGS.storeName;
+  const storeAddress =
+    text(read, contextKeyOf('CR_STORE_ADDRESS')) ?? DEFAULT_SETTINGS.storeAddress;
   checkWithAppConfig(
     {
       ...policyEnv,
@@ -165,7 +167,7 @@ export function settingsFromContext(read: ContextReader): CartRecoverySettings {
     publicUrl,
     reportTo,
     shopify: flag(read, 'shopify', problems),
-    googleFolderId: text(read, 'googleFolderId'),
+    googleFolderId: text(read, contextKeyOf('CR_GOOGLE_FOLDER_ID')),
     exportSchedule: schedule(read, 'exportSchedule', DEFAULT_SETTINGS.exportSchedule, problems),
     summarySchedule: schedule(read, 'summarySchedule', DEFAULT_SETTINGS.summarySchedule, problems),
     policyEnv,

@@ -86,7 +86,7 @@ export class CartRecoveryStack extends Stack {
       CR_WAITER_ARN: waiterArn,
       CR_SCHEDULER_ROLE_ARN: wakeups.role.roleArn,
       CR_SCHEDULE_DLQ_ARN: wakeups.deadLetters.queueArn,
-      // Read where the Scheduler adapter is built (parseFlexibleWindow); unset means OFF.
+      // Read where the Scheduler adapter is built (its config-table-aws.ts row); unset means OFF.
       ...(operations.wakeupWindowMinutes === undefined
         ? {}
         : { CR_WAKEUP_WINDOW_MINUTES: String(operations.wakeupWindowMinutes) }),

@@ -22,6 +22,7 @@ import {
   isExclusive,
   openDatabase,
   type SqliteDatabase,
+  type SqliteSynchronous,
 } from '../adapters/sqlite/sqlite.ts';
 
 export const DATABASE_FILE = 'cart-recovery.sqlite';
@@ -51,6 +52,8 @@ export interface OpenDataDirOptions {
   readonly lock?: string;
   /** CR_FRESH_START=1: accept new secrets, or a new database, where one half is missing. */
   readonly freshStart: boolean;
+  /** CR_SQLITE_SYNC (config.sqliteSync): the database's `PRAGMA synchronous`; FULL unless told. */
+  readonly sqliteSync?: SqliteSynchronous;
 }
 
 export interface OpenedDataDir {
@@ -111,6 +114,7 @@ function openChecked(options: OpenDataDirOptions): OpenedDataDir {
       path: dbPath,
       check: hadDatabase && owner,
       exclusiveFallback: owner,
+      ...(options.sqliteSync === undefined ? {} : { synchronous: options.sqliteSync }),
     });
     try {
       const secrets = loadOrCreateSecrets(dataDir, {

@@ -60,6 +60,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     dataDir: config.dataDir,
     lock: options.lock,
     freshStart: config.freshStart,
+    sqliteSync: config.sqliteSync,
   });
   const { db, secrets: loaded } = opened;
   const webhookSecret = config.webhookSecret ?? loaded.secrets.webhookSecret;

@@ -88,6 +88,7 @@ export function composeApp(deps: ComposeAppDeps): Hono {
       ...(deps.platforms ?? PLATFORMS).map((platform) =>
         platformRoute(platform, {
           ingest,
+          suppress: stops.suppress,
           clock,
           secrets: secrets.platforms[platform.name] ?? [],
           settings: (secrets.platformSettings ?? config.platformSettings)[platform.name] ?? {},

@@ -7,6 +7,7 @@
  */
 import { Hono } from 'hono';
 import type { Ingest } from '../app/intake.ts';
+import type { Stops } from '../app/stops.ts';
 import type { CartEvent } from '../domain/events.ts';
 import { linksOffHosts } from '../domain/store-hosts.ts';
 import type { PlatformDelivery, PlatformLane, StorePlatform } from '../platforms/platform.ts';
@@ -17,6 +18,8 @@ import { parseJsonText, readLimitedBody } from './request-body.ts';
 
 export interface PlatformRouteDeps extends EventObservers {
   readonly ingest: Ingest;
+  /** For mappings that close what they store (`suppress`): the owner's own stop. */
+  readonly suppress: Stops['suppress'];
   readonly clock: Clock;
   /** The platform's webhook secrets; empty: its route answers 404. */
   readonly secrets: readonly string[];
@@ -83,6 +86,7 @@ export function platformRoute(platform: StorePlatform, deps: PlatformRouteDeps):
   async function store(
     events: readonly CartEvent[],
     seen: { cartId: string | null },
+    suppress: { readonly reason: string } | undefined,
   ): Promise<Answer> {
     let answer: Answer | null = null;
     for (const mapped of events) {
@@ -98,7 +102,14 @@ export function platformRoute(platform: StorePlatform, deps: PlatformRouteDeps):
         ]);
       }
       // The row's own id: an order may have found its checkout's row through an alias.
-      const cart = { id: result.cart?.id ?? event.cart.id, status: result.cart?.status ?? 'open' };
+      const id = result.cart?.id ?? event.cart.id;
+      let status = result.cart?.status ?? 'open';
+      if (suppress !== undefined) {
+        const stopped = await deps.suppress(id, platform.name, suppress.reason);
+        // A bought cart stays bought (already_final); not_found cannot follow a stored event.
+        if (stopped.kind !== 'not_found') status = stopped.cart.status;
+      }
+      const cart = { id, status };
       answer = { stored: true, body: { cart, duplicate: result.kind === 'duplicate' } };
     }
     return answer ?? { stored: false, body: { ignored: true, reason: 'no events' } };
@@ -123,7 +134,7 @@ export function platformRoute(platform: StorePlatform, deps: PlatformRouteDeps):
         // Acknowledged so the platform does not retry what we do not use.
         return { stored: false, body: { ignored: true, reason: mapping.reason } };
       case 'events':
-        return store(mapping.events, seen);
+        return store(mapping.events, seen, mapping.suppress);
     }
   }
 

@@ -12,6 +12,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { readSetting, type Setting } from '../app/config-setting.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { UsageCounter } from '../ports/usage-counter.ts';
 
@@ -33,6 +34,17 @@ export function need(env: Env, name: string): string {
 export function optional(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * A row of the configuration table (app/config-table-aws.ts) read and checked as `serve` reads
+ * its own: a bad value is a deploy mistake, said in one line naming the variable.
+ */
+export function setting<T>(env: Env, row: Setting<T>): T | undefined {
+  const problems: string[] = [];
+  const value = readSetting(env, row, problems);
+  if (problems.length > 0) throw new AwsEnvironmentError(problems.join('; '));
+  return value;
 }
 
 /**

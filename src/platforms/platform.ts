@@ -37,7 +37,17 @@ export type PlatformVerdict =
 
 export type PlatformMapping =
   /** Stored through intake, in order; usually one. */
-  | { readonly kind: 'events'; readonly events: readonly CartEvent[] }
+  | {
+      readonly kind: 'events';
+      readonly events: readonly CartEvent[];
+      /**
+       * After storing them, close each event's cart as suppressed, with this reason in its audit
+       * row (an order the store cancelled): the same audited stop as the owner's, final, so a late
+       * or replayed delivery never reopens it. Stored first, so a cancellation that arrives before
+       * the order it cancels still leaves a closed row for the order to find.
+       */
+      readonly suppress?: { readonly reason: string };
+    }
   /** Acknowledged (200) and dropped: a topic we do not use, a delivery ping. Never retried. */
   | { readonly kind: 'ignored'; readonly reason: string }
   /** Answered 400 with every bad field named: a payload we cannot trust. */

@@ -6,6 +6,7 @@
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { AwsEnvironmentError } from '../../src/lambda/aws-env.ts';
 import { createAwsRuntime } from '../../src/lambda/aws-runtime.ts';
 
 const scheduler = mockClient(SchedulerClient);
@@ -44,5 +45,17 @@ describe('CR_WAKEUP_WINDOW_MINUTES on AWS', () => {
 
   it('keeps the window off without it', async () => {
     expect(await windowOfArmedWakeup({})).toEqual({ Mode: 'OFF' });
+  });
+
+  it('reads off or 0 as no window, and refuses anything else in one line naming the variable', async () => {
+    expect(await windowOfArmedWakeup({ CR_WAKEUP_WINDOW_MINUTES: 'OFF' })).toEqual({ Mode: 'OFF' });
+    expect(await windowOfArmedWakeup({ CR_WAKEUP_WINDOW_MINUTES: '0' })).toEqual({ Mode: 'OFF' });
+    for (const bad of ['soon', '1441', '1.5']) {
+      await expect(windowOfArmedWakeup({ CR_WAKEUP_WINDOW_MINUTES: bad })).rejects.toThrow(
+        new AwsEnvironmentError(
+          `CR_WAKEUP_WINDOW_MINUTES: "${bad}" must be off or whole minutes from 1 to 1440`,
+        ),
+      );
+    }
   });
 });

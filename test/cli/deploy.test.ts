@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/app/config.ts';
+import { configRows } from '../../src/app/config-rows.ts';
 import { COMMANDS } from '../../src/cli/main.ts';
 import { ROOT } from '../support/serve-child.ts';
 
@@ -33,10 +34,8 @@ function assignments(lines: readonly string[]): Record<string, string> {
   return vars;
 }
 
-/** Every CR_* name src/app/config.ts reads: the variables a setting may name. */
-const KNOWN = new Set(
-  [...read('src/app/config.ts').matchAll(/\(\s*'(CR_[A-Z_]+)'/g)].map((m) => m[1] ?? ''),
-);
+/** Every CR_* name parseConfig reads (the configuration table's): the variables a setting may name. */
+const KNOWN = new Set(configRows().settings.map((row) => row.variable));
 
 const unit = unitSettings(read('deploy/cart-recovery.service'));
 const one = (key: string) => {

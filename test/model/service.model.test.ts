@@ -12,9 +12,6 @@ import { commands } from './commands.ts';
 import { emptyModel } from './model.ts';
 import { ModelSystem, makeParentDir } from './system.ts';
 
-// Restart here is a clean close and reopen, never a crash, so fsync buys nothing but time.
-process.env.CR_SQLITE_SYNC = 'OFF';
-
 const SOAK = process.env.CR_SOAK === '1';
 const RUNS = SOAK ? 20_000 : 1_000;
 const parent = makeParentDir();

@@ -101,7 +101,7 @@ describe('WooCommerce order mapping', () => {
     }
   });
 
-  it('a cancelled or trashed order empties the cart, so nothing is left to remind about', () => {
+  it('a cancelled or trashed order empties the cart and asks for it to be closed as suppressed', () => {
     for (const status of ['cancelled', 'trash']) {
       const body = fixture('order-cancelled').replace(
         '"status": "cancelled"',
@@ -111,6 +111,7 @@ describe('WooCommerce order mapping', () => {
         type: 'cart.updated',
         cart: { id: 'woocommerce_5127', items: [], totalMinor: 0, restoreUrl: null },
       });
+      expect(map(body)).toMatchObject({ suppress: { reason: `WooCommerce order ${status}` } });
     }
   });
 

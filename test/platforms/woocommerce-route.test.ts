@@ -108,6 +108,31 @@ describe('POST /webhooks/woocommerce', () => {
     expect(r.mailer.sent).toEqual([]);
   });
 
+  it('a cancelled order is closed as suppressed by woocommerce, audited, and a late pending delivery leaves it closed', async () => {
+    const r = open();
+    await deliver('order-pending', { topic: 'order.created' });
+    r.clock.set(Date.parse('2026-11-23T13:42:00Z'));
+    const cancelled = await deliver('order-cancelled');
+    expect(cancelled.json).toEqual({ cart: { id: CART, status: 'closed' }, duplicate: false });
+    expect(await r.store.get(CART)).toMatchObject({ status: 'closed', closedReason: 'suppressed' });
+    const stops = (await r.store.auditFor(CART)).filter((row) => row.action === 'suppress');
+    expect(stops).toMatchObject([{ actor: 'woocommerce', reason: 'WooCommerce order cancelled' }]);
+    const late = await deliver('order-pending', { topic: 'order.updated', deliveryId: 'late-1' });
+    expect(late.json.cart).toEqual({ id: CART, status: 'closed' });
+    await r.advance(96 * H, 30 * 60_000);
+    expect(r.mailer.sent).toEqual([]);
+  });
+
+  it('a cancellation delivered before its order leaves a closed row the order cannot reopen', async () => {
+    const r = open();
+    await deliver('order-cancelled');
+    expect(await r.store.get(CART)).toMatchObject({ status: 'closed', closedReason: 'suppressed' });
+    await deliver('order-pending', { topic: 'order.created' });
+    expect(await r.store.get(CART)).toMatchObject({ status: 'closed' });
+    await r.advance(96 * H, 30 * 60_000);
+    expect(r.mailer.sent).toEqual([]);
+  });
+
   it('a repeated delivery (same X-WC-Webhook-Delivery-ID, same body) is a duplicate', async () => {
     open();
     await deliver('order-pending', { deliveryId: 'a1b2c3' });

@@ -132,3 +132,27 @@ describe('openDatabase migrations', () => {
     }
   });
 });
+
+describe('openDatabase synchronous (CR_SQLITE_SYNC, parsed by config)', () => {
+  // SQLite reports the level as a number: OFF 0, NORMAL 1, FULL 2, EXTRA 3.
+  const levelOf = (db: ReturnType<typeof openDatabase>) =>
+    db.pragma('synchronous', { simple: true });
+
+  it('is FULL unless told, and takes the level it is given', () => {
+    const full = openDatabase({ path: ':memory:' });
+    const off = openDatabase({ path: ':memory:', synchronous: 'OFF' });
+    const extra = openDatabase({ path: ':memory:', synchronous: 'EXTRA' });
+    try {
+      expect([levelOf(full), levelOf(off), levelOf(extra)]).toEqual([2, 0, 3]);
+    } finally {
+      for (const db of [full, off, extra]) db.close();
+    }
+  });
+
+  it('never puts other text into the PRAGMA, whatever a caller passes', () => {
+    const sneaky = { path: ':memory:', synchronous: 'OFF; DROP TABLE carts' } as never;
+    expect(() => openDatabase(sneaky)).toThrow(
+      /openDatabase :memory:: synchronous "OFF; DROP TABLE cart" is not one of OFF, NORMAL, FULL, EXTRA/,
+    );
+  });
+});

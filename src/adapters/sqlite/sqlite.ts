@@ -151,7 +151,17 @@ export interface OpenDatabaseOptions {
    * processes then cannot read the file until this one closes it; the owner runs on.
    */
   readonly exclusiveFallback?: boolean;
+  /**
+   * `PRAGMA synchronous` (CR_SQLITE_SYNC, checked by config). FULL, the default: an event is on
+   * disk before we answer 200, even if the machine (not just the process) dies. OFF only where a
+   * crash is never simulated (benchmarks, the model test's clean restarts).
+   */
+  readonly synchronous?: SqliteSynchronous;
 }
+
+/** The only words interpolated into the PRAGMA: a typed option, never raw environment text. */
+export const SQLITE_SYNCHRONOUS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS)[number];
 
 /** The database file cannot be used as it is: one line naming the file and the fix. */
 export class DatabaseFileError extends Error {
@@ -192,6 +202,13 @@ function fileProblem(path: string, error: unknown): Error {
 const NO_SHARED_MEMORY = /^SQLITE_(FULL|IOERR_SHMSIZE|IOERR_SHMOPEN|IOERR_SHMMAP)$/;
 
 export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
+  // Checked here too: a caller typing around the option must never reach the PRAGMA's text.
+  const { synchronous = 'FULL' } = options;
+  if (!SQLITE_SYNCHRONOUS.includes(synchronous)) {
+    throw new TypeError(
+      `openDatabase ${options.path}: synchronous "${String(synchronous).slice(0, 20)}" is not one of ${SQLITE_SYNCHRONOUS.join(', ')}`,
+    );
+  }
   try {
     try {
       return openWith(options, false);
@@ -220,7 +237,7 @@ export function isExclusive(db: SqliteDatabase): boolean {
 }
 
 function openWith(
-  { path, check = false }: OpenDatabaseOptions,
+  { path, check = false, synchronous = 'FULL' }: OpenDatabaseOptions,
   exclusive: boolean,
 ): SqliteDatabase {
   let db: SqliteDatabase | undefined;
@@ -229,8 +246,7 @@ function openWith(
     // Before the first access to the WAL, or SQLite would still map the shared-memory file.
     if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
-    // FULL: an event is on disk before we answer 200, even if the machine (not just the process) dies.
-    db.pragma(`synchronous = ${process.env.CR_SQLITE_SYNC ?? 'FULL'}`);
+    db.pragma(`synchronous = ${synchronous}`);
     db.pragma('busy_timeout = 5000');
     // Checkpoint the WAL less often (each checkpoint fsyncs the main file) and keep hot pages in RAM.
     db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);

@@ -2,7 +2,7 @@
  * WooCommerce order webhooks onto our cart events. An order waiting for payment (`pending`,
  * `failed`, or the block checkout's `checkout-draft`) is an open cart whose restore link is the
  * order's own payment page; a paid or accepted order (`processing`, `completed`, `on-hold`) is
- * the purchase; a `cancelled` or trashed order leaves nothing to bring back.
+ * the purchase; a `cancelled` or trashed order is closed as suppressed, never reopened.
  *
  * One order is one cart, by its id, whichever topic and status a delivery carries, so a status
  * change that arrives before the order.created it follows still lands on the same row, and a
@@ -52,13 +52,18 @@ export function mapWooCommerceDelivery(input: WooDeliveryInput, deps: WooMapDeps
     return { kind: 'ignored', reason: `order status "${status.slice(0, 40)}" changes no cart` };
   }
   const event = orderEvent(order, input.deliveryId, deps);
-  return { kind: 'events', events: [event] };
+  // Cancelled or trashed: closed as suppressed, as the issue and an owner would expect, so a
+  // late or replayed pending delivery never reopens it (an order restored from the trash is a
+  // new decision for the owner, not a reminder).
+  return GONE.has(status)
+    ? { kind: 'events', events: [event], suppress: { reason: `WooCommerce order ${status}` } }
+    : { kind: 'events', events: [event] };
 }
 
 function orderEvent(order: WooOrder, deliveryId: string | undefined, deps: WooMapDeps): CartEvent {
   const bought = BOUGHT.has(order.status);
-  // Cancelled or trashed: the cart is emptied, so the waiter has nothing to bring back and lets
-  // it go without a reminder; a later status back to pending fills it again.
+  // Cancelled or trashed: stored emptied, then closed as suppressed (the mapping says so): were
+  // the process to stop between the two, an empty cart still has nothing for the waiter to mail.
   const gone = GONE.has(order.status);
   const at = order.date_modified_gmt ?? order.date_created_gmt;
   return {
