@@ -138,10 +138,13 @@ const INVENTORY: Record<string, { commands: string[]; transactItems: string[] }>
     transactItems: ['Put', 'Update'],
   },
   'src/adapters/dynamodb/dynamodb-cart-rows.ts': { commands: ['BatchGet'], transactItems: [] },
+  // The cart store, split by job: its shared GetItem, its reads, its writes.
+  'src/adapters/dynamodb/dynamodb-cart-context.ts': { commands: ['Get'], transactItems: [] },
+  // Scan: only cartsToRearm, which only rearm calls.
+  'src/adapters/dynamodb/dynamodb-cart-reads.ts': { commands: ['Scan'], transactItems: [] },
   // A tally Update outside a transaction follows an audit row the row write did not carry.
-  'src/adapters/dynamodb/dynamodb-cart-store.ts': {
-    // Scan: only cartsToRearm, which only rearm calls.
-    commands: ['Get', 'Put', 'Scan', 'TransactWrite', 'Update'],
+  'src/adapters/dynamodb/dynamodb-cart-writes.ts': {
+    commands: ['Put', 'TransactWrite', 'Update'],
     transactItems: ['ConditionCheck', 'Put'],
   },
   'src/adapters/dynamodb/dynamodb-owner-sign-outs.ts': {

@@ -12,10 +12,12 @@ import { createSmtpMailer } from '../adapters/smtp/smtp-mailer.ts';
 import { createSqliteAddressBudget } from '../adapters/sqlite/sqlite-address-budget.ts';
 import { createSqliteHealthTallies } from '../adapters/sqlite/sqlite-audit.ts';
 import { createSqliteCartStore } from '../adapters/sqlite/sqlite-cart-store.ts';
+import { createSqliteDueIndex } from '../adapters/sqlite/sqlite-due-index.ts';
 import { createSqliteOwnerSignOuts } from '../adapters/sqlite/sqlite-owner-sign-outs.ts';
 import { createSqliteUnsubscribeList } from '../adapters/sqlite/sqlite-unsubscribe-list.ts';
 import { loadTemplates } from '../adapters/templates/templates-loader.ts';
 import { createTimerLoop, type TimerLoop } from '../adapters/timer/timer-loop.ts';
+import { createTimerWakeups } from '../adapters/timer/timer-wakeups.ts';
 import type { Config, OwnerToken } from '../app/config.ts';
 import { createExport } from '../app/export.ts';
 import { createServices } from '../app/services.ts';
@@ -26,7 +28,6 @@ import type { Clock } from '../ports/clock.ts';
 import { systemClock } from '../ports/clock.ts';
 import { type Log, silentLog } from '../ports/log.ts';
 import type { Mailer } from '../ports/mailer.ts';
-import type { Wakeups } from '../ports/wakeups.ts';
 import { DATABASE_FILE, openDataDir } from './data-dir.ts';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -91,14 +92,8 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   });
   const observers = { log, metrics };
 
-  // Locally the row's indexed due time *is* the timer: arming is the write itself. A poke makes
-  // the loop look now instead of at its next poll, so a short cadence fires on time.
-  let poke = (_at: number | null) => {};
-  const wakeups: Wakeups = {
-    async set(_cartId, at) {
-      poke(at);
-    },
-  };
+  // Locally the row's indexed due time *is* the timer: arming is the write itself.
+  const wakeups = createTimerWakeups();
 
   // One process owns the database (serve holds the data dir's lock, data-dir-lock.ts), so a
   // claim from before this start was left by a process that is gone: recovered at once.
@@ -123,7 +118,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   );
   const { ingest, stops, wake, senderHealth, reports } = services;
   const timerLoop = createTimerLoop({
-    store,
+    store: createSqliteDueIndex(db),
     clock,
     // Before the first claim: leases and step claims left by a killed process fall due now.
     // Retried with the loop's back-off when it fails (a full disk), never fatal at start-up.
@@ -135,7 +130,7 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     },
   });
   const loop: TimerLoop = timerLoop;
-  poke = (at) => loop.poke(at);
+  wakeups.attach(loop);
 
   const exportsDir = join(config.dataDir, 'exports');
   const exporter = createExport({

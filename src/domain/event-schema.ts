@@ -2,7 +2,7 @@
  * The store's cart event (SPEC section 1) as a zod schema: what POST /events and the snippet lane
  * accept. The rules themselves (ids, times, URLs, limits) are input-rules.ts'.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { normaliseEmail } from './email.ts';
 import { LIMIT } from './input-rules.ts';
 import { httpUrlSchema, idSchema, isoInstantSchema } from './input-schemas.ts';

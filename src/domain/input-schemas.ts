@@ -2,7 +2,7 @@
  * The rules of input-rules.ts as zod schemas, so every payload schema (store events, Shopify, the
  * snippet's envelope) refuses the same values with the same words.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   CART_ID,
   CART_ID_RULE,

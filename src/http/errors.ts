@@ -3,9 +3,11 @@
  * it) is decided once here; app.onError answers it as JSON, and the routes a person opens from an
  * email answer it as a page when a browser asks. Every 4xx says what was wrong and where.
  */
+
 import type { Context } from 'hono';
 import { accepts } from 'hono/accepts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isPortFault } from '../ports/fault.ts';
 
 export interface ErrorDetail {
   readonly path: string;
@@ -41,15 +43,16 @@ export function tooManyRequests(what: string, retryAfterMs: number): HttpError {
 /** How long a client is asked to wait before retrying a write the disk could not take. */
 export const STORAGE_RETRY_AFTER_S = 30;
 
-// Codes a full or failing disk surfaces as: SQLite's (better-sqlite3 puts them on `code`, an
-// extended code like SQLITE_IOERR_WRITE included) and the file system's. Matched by shape, so
-// this module imports no adapter.
-const STORAGE_CODES = /^(SQLITE_FULL|SQLITE_IOERR|ENOSPC|EDQUOT)/;
+// A port's fault error says itself whether its storage is full or failing (ports/fault.ts): its
+// adapters translated SQLite's and DynamoDB's errors. The outbox mailer's file-system errors have
+// no port fault yet, so a full disk there is still known by the file system's own codes.
+const FILE_SYSTEM_FULL = /^(ENOSPC|EDQUOT)$/;
 
 function isStorageFault(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (isPortFault(e)) return e.storageFull;
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && STORAGE_CODES.test(code)) return true;
+    if (typeof code === 'string' && FILE_SYSTEM_FULL.test(code)) return true;
   }
   return false;
 }

@@ -1,6 +1,6 @@
 /** The owner JSON API (SPEC section 6). Every route needs a named owner token. */
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OwnerToken } from '../app/config.ts';
 import type { SenderHealthMonitor } from '../app/sender-health.ts';
 import type { Stops } from '../app/stops.ts';

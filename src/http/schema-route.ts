@@ -4,7 +4,7 @@
  * says nothing a store's developer should not know) and cacheable (it changes only with a deploy).
  */
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventSchema } from '../domain/events.ts';
 
 export const EVENTS_SCHEMA_PATH = '/schema/events.json';

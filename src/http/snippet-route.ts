@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Ingest } from '../app/intake.ts';
 import { BROWSER_TOKEN, browserCartId, browserCartKey, CART_HINT } from '../domain/browser-cart.ts';
 import { clientKey } from '../domain/client-address.ts';

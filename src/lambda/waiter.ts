@@ -7,7 +7,7 @@
  * the invocation is retried and, when retries run out, lands in the dead-letter queue. A refused
  * send is not a fault here: wake() already gave the step back and re-armed the cart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WakeReport } from '../app/wake.ts';
 import { CART_ID } from '../domain/input-rules.ts';
 import { memo } from './aws-env.ts';

@@ -6,6 +6,7 @@
  *
  * Days are the caller's (the store's calendar day, `YYYY-MM-DD`); the budget only counts.
  */
+import { PortFaultError, PortName } from './fault.ts';
 
 /** `known`: admitted before (any day). `room`/`full`: new, and whether `day` has room for it. */
 export type BudgetPeek = 'known' | 'room' | 'full';
@@ -18,4 +19,12 @@ export interface AddressBudget {
   peek(email: string, day: string, cap: number): Promise<BudgetPeek>;
   /** Admits `email` on `day` unless it is known or the day has `cap` admitted already. */
   admit(email: string, day: string, cap: number, at: number): Promise<BudgetAdmit>;
+}
+
+/** The address budget could not be read or written. */
+export class AddressBudgetFaultError extends PortFaultError {
+  override name = 'AddressBudgetFaultError';
+  constructor(message: string, options: ErrorOptions & { code?: string } = {}) {
+    super(PortName.addressBudget, message, options);
+  }
 }

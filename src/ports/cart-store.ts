@@ -3,9 +3,11 @@
  * cart change and its audit row are written in one transaction: a stop that is not audited, or an
  * audit row for a change that did not happen, cannot exist.
  */
+
 import type { AuditEntry, StoredAuditEntry } from '../domain/audit.ts';
 import type { Cart } from '../domain/cart.ts';
 import type { Paged, PageRequest } from '../domain/cart-page.ts';
+import { PortFaultError, PortName } from './fault.ts';
 
 export type { Paged, PageFrom, PageKey, PageRequest } from '../domain/cart-page.ts';
 
@@ -144,4 +146,12 @@ export interface CartStore {
 
   /** Writes audit rows that change no cart (e.g. an unsubscribe with no cart attached). */
   appendAudit(entries: readonly AuditEntry[]): Promise<void>;
+}
+
+/** The cart store could not read or write (a full disk, a throttled table): a fault, not an outcome. */
+export class CartStoreFaultError extends PortFaultError {
+  override name = 'CartStoreFaultError';
+  constructor(message: string, options: ErrorOptions & { code?: string } = {}) {
+    super(PortName.cartStore, message, options);
+  }
 }

@@ -6,6 +6,7 @@
 
 import { BlockKind } from '../domain/address.ts';
 import { type AuditEntry, SHOPPER } from '../domain/audit.ts';
+import { PortFaultError, PortName } from './fault.ts';
 
 export { BlockKind } from '../domain/address.ts';
 
@@ -76,4 +77,12 @@ export interface UnsubscribeList {
   remove(email: string, audit: AuditEntry): Promise<RemoveOutcome>;
   /** Blocks whose current kind was set in [from, to), for sender health. */
   countBetween(from: number, to: number): Promise<Record<BlockKind, number>>;
+}
+
+/** The never-send list could not be read or written. */
+export class UnsubscribeListFaultError extends PortFaultError {
+  override name = 'UnsubscribeListFaultError';
+  constructor(message: string, options: ErrorOptions & { code?: string } = {}) {
+    super(PortName.unsubscribeList, message, options);
+  }
 }

@@ -4,6 +4,8 @@
  * loop), so the SQLite adapter has nothing to do; on AWS it is an EventBridge Scheduler schedule.
  * Timers may fire late or twice: the waiter re-reads the row and stays safe either way.
  */
+import { PortFaultError, PortName } from './fault.ts';
+
 export interface Wakeups {
   /**
    * Arms, moves (at is a time) or cancels (at is null) the cart's wake-up. Idempotent.
@@ -12,4 +14,12 @@ export interface Wakeups {
    * named by time needs it to find the one to move or cancel.
    */
   set(cartId: string, at: number | null, previous: number | null): Promise<void>;
+}
+
+/** The timer service refused or failed a call (throttled, unreachable, not allowed). */
+export class WakeupsFaultError extends PortFaultError {
+  override name = 'WakeupsFaultError';
+  constructor(message: string, options: ErrorOptions & { code?: string } = {}) {
+    super(PortName.wakeups, message, options);
+  }
 }

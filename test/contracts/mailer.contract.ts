@@ -3,11 +3,12 @@
  * `received()` returns the messages the far side got, parsed back from raw MIME.
  */
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect } from 'vitest';
 import { loadTemplates } from '../../src/adapters/templates/templates-loader.ts';
 import { buildReminder } from '../../src/domain/copy.ts';
 import { endsStep, type Mailer, type OutgoingEmail } from '../../src/ports/mailer.ts';
 import { makeCart } from '../support/cart-fixtures.ts';
+import { type ContractSkip, contractTest } from './contract-skip.ts';
 import type { ParsedMessage } from './mime-parse.ts';
 
 export type { ParsedMessage } from './mime-parse.ts';
@@ -21,6 +22,8 @@ export interface MailerHarness {
 export interface MailerContractOptions {
   readonly name: string;
   make(): Promise<MailerHarness>;
+  /** Tests this mailer cannot pass, each with the reason (printed, shown as skipped). */
+  readonly skip?: readonly ContractSkip[];
 }
 
 const templates = loadTemplates(fileURLToPath(new URL('../../templates', import.meta.url)));
@@ -45,8 +48,9 @@ function same(text: string | null): string {
   return (text ?? '').replace(/\r\n/g, '\n').replace(/\n+$/, '');
 }
 
-export function runMailerContract({ name, make }: MailerContractOptions): void {
+export function runMailerContract({ name, make, skip }: MailerContractOptions): void {
   describe(`Mailer contract: ${name}`, () => {
+    const it = contractTest(`Mailer contract: ${name}`, skip);
     let harness: MailerHarness;
     beforeEach(async () => {
       harness = await make();

@@ -10,7 +10,12 @@
  */
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { AddressBudget, BudgetAdmit, BudgetPeek } from '../../ports/address-budget.ts';
+import {
+  type AddressBudget,
+  AddressBudgetFaultError,
+  type BudgetAdmit,
+  type BudgetPeek,
+} from '../../ports/address-budget.ts';
 import type { CapacityKind, UsageCounter } from '../../ports/usage-counter.ts';
 import {
   type AnyDynamoDbClient,
@@ -20,7 +25,8 @@ import {
   toDocumentClient,
 } from './dynamodb-tables.ts';
 
-export class AddressBudgetError extends Error {
+/** A failed DynamoDB call (the SDK's error as cause), as the port's fault error. */
+export class AddressBudgetError extends AddressBudgetFaultError {
   override readonly name = 'AddressBudgetError';
 }
 

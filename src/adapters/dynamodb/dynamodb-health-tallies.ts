@@ -6,7 +6,7 @@
  */
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DayTally } from '../../domain/health-tally.ts';
-import type { HealthTallies } from '../../ports/health-tallies.ts';
+import { type HealthTallies, HealthTalliesFaultError } from '../../ports/health-tallies.ts';
 import type { UsageCounter } from '../../ports/usage-counter.ts';
 import {
   type AnyDynamoDbClient,
@@ -16,7 +16,8 @@ import {
   toDocumentClient,
 } from './dynamodb-tables.ts';
 
-export class HealthTalliesError extends Error {
+/** A failed DynamoDB call (the SDK's error as cause), as the port's fault error. */
+export class HealthTalliesError extends HealthTalliesFaultError {
   override name = 'HealthTalliesError';
 }
 

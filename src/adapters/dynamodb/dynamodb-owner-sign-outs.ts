@@ -4,11 +4,12 @@
  * strongly consistent: a sign-out on one Lambda instance ends the session on all of them at once.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { OwnerSignOuts } from '../../ports/owner-sign-outs.ts';
+import { type OwnerSignOuts, OwnerSignOutsFaultError } from '../../ports/owner-sign-outs.ts';
 import type { UsageCounter } from '../../ports/usage-counter.ts';
 import { type AnyDynamoDbClient, errorName, toDocumentClient } from './dynamodb-tables.ts';
 
-export class OwnerSignOutsError extends Error {
+/** A failed DynamoDB call (the SDK's error as cause), as the port's fault error. */
+export class OwnerSignOutsError extends OwnerSignOutsFaultError {
   override name = 'OwnerSignOutsError';
 }
 

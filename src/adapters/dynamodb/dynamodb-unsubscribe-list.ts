@@ -16,6 +16,7 @@ import {
   BlockKind as Kinds,
   mergeBlock,
   type UnsubscribeList,
+  UnsubscribeListFaultError,
 } from '../../ports/unsubscribe-list.ts';
 import type { CapacityKind, UsageCounter } from '../../ports/usage-counter.ts';
 import {
@@ -34,7 +35,8 @@ import {
   toDocumentClient,
 } from './dynamodb-tables.ts';
 
-export class UnsubscribeListError extends Error {
+/** A failed DynamoDB call (the SDK's error as cause), as the port's fault error. */
+export class UnsubscribeListError extends UnsubscribeListFaultError {
   override name = 'UnsubscribeListError';
 }
 

@@ -40,9 +40,13 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import type { UsageCounter } from '../../ports/usage-counter.ts';
-import type { Wakeups } from '../../ports/wakeups.ts';
+import { type Wakeups, WakeupsFaultError } from '../../ports/wakeups.ts';
 
-export class WakeupsError extends Error {
+/**
+ * What this adapter throws: a failed Scheduler call (its SDK error as cause) or a window
+ * Scheduler would refuse. A WakeupsFaultError, so callers need not know Scheduler.
+ */
+export class WakeupsError extends WakeupsFaultError {
   override name = 'WakeupsError';
 }
 

@@ -6,8 +6,14 @@
  * admit reads and writes in one BEGIN IMMEDIATE transaction: the write lock comes before the read,
  * so a second connection to the file waits instead of admitting into the same last place.
  */
-import type { AddressBudget, BudgetAdmit, BudgetPeek } from '../../ports/address-budget.ts';
+import {
+  type AddressBudget,
+  AddressBudgetFaultError,
+  type BudgetAdmit,
+  type BudgetPeek,
+} from '../../ports/address-budget.ts';
 import type { SqliteDatabase } from './sqlite.ts';
+import { withSqliteFaults } from './sqlite-faults.ts';
 
 export function createSqliteAddressBudget(db: SqliteDatabase): AddressBudget {
   db.exec(`
@@ -49,12 +55,15 @@ export function createSqliteAddressBudget(db: SqliteDatabase): AddressBudget {
     },
   );
 
-  return {
-    async peek(email, day, cap) {
-      return peekNow(email, day, cap);
+  return withSqliteFaults<AddressBudget>(
+    {
+      async peek(email, day, cap) {
+        return peekNow(email, day, cap);
+      },
+      async admit(email, day, cap, at) {
+        return admitTx.immediate(email, day, cap, at);
+      },
     },
-    async admit(email, day, cap, at) {
-      return admitTx.immediate(email, day, cap, at);
-    },
-  };
+    (message, options) => new AddressBudgetFaultError(message, options),
+  );
 }

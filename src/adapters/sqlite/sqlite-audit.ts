@@ -4,8 +4,9 @@
  */
 import type { AuditEntry, StoredAuditEntry } from '../../domain/audit.ts';
 import { type DayTally, tallyUpdates } from '../../domain/health-tally.ts';
-import type { HealthTallies } from '../../ports/health-tallies.ts';
+import { type HealthTallies, HealthTalliesFaultError } from '../../ports/health-tallies.ts';
 import type { SqliteDatabase } from './sqlite.ts';
+import { withSqliteFaults } from './sqlite-faults.ts';
 
 /** A row of `audit` as SELECT * returns it. */
 export interface AuditRow {
@@ -80,15 +81,18 @@ export function createSqliteHealthTallies(db: SqliteDatabase): HealthTallies {
   const range = db.prepare<[string, string], { day: string; field: string; value: number }>(
     'SELECT day, field, value FROM health_tally WHERE day >= ? AND day <= ? ORDER BY day',
   );
-  return {
-    async between(firstDay, lastDay) {
-      const byDay = new Map<string, Record<string, number>>();
-      for (const row of range.all(firstDay, lastDay)) {
-        const values = byDay.get(row.day) ?? {};
-        values[row.field] = row.value;
-        byDay.set(row.day, values);
-      }
-      return [...byDay].map(([day, values]): DayTally => ({ day, values }));
+  return withSqliteFaults<HealthTallies>(
+    {
+      async between(firstDay, lastDay) {
+        const byDay = new Map<string, Record<string, number>>();
+        for (const row of range.all(firstDay, lastDay)) {
+          const values = byDay.get(row.day) ?? {};
+          values[row.field] = row.value;
+          byDay.set(row.day, values);
+        }
+        return [...byDay].map(([day, values]): DayTally => ({ day, values }));
+      },
     },
-  };
+    (message, options) => new HealthTalliesFaultError(message, options),
+  );
 }

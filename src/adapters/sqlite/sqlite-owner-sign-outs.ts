@@ -3,8 +3,9 @@
  * first use rather than as a schema step in sqlite.ts: it is this adapter's alone, and a file
  * from before it simply has no sign-outs yet.
  */
-import type { OwnerSignOuts } from '../../ports/owner-sign-outs.ts';
+import { type OwnerSignOuts, OwnerSignOutsFaultError } from '../../ports/owner-sign-outs.ts';
 import type { SqliteDatabase } from './sqlite.ts';
+import { withSqliteFaults } from './sqlite-faults.ts';
 
 export function createSqliteOwnerSignOuts(db: SqliteDatabase): OwnerSignOuts {
   db.exec(
@@ -17,12 +18,15 @@ export function createSqliteOwnerSignOuts(db: SqliteDatabase): OwnerSignOuts {
   const upsertStmt = db.prepare(
     'INSERT INTO owner_sign_outs (owner, at) VALUES (?, ?) ON CONFLICT (owner) DO UPDATE SET at = MAX(at, excluded.at)',
   );
-  return {
-    async lastSignOut(owner) {
-      return getStmt.get(owner)?.at ?? null;
+  return withSqliteFaults<OwnerSignOuts>(
+    {
+      async lastSignOut(owner) {
+        return getStmt.get(owner)?.at ?? null;
+      },
+      async signOut(owner, at) {
+        upsertStmt.run(owner, at);
+      },
     },
-    async signOut(owner, at) {
-      upsertStmt.run(owner, at);
-    },
-  };
+    (message, options) => new OwnerSignOutsFaultError(message, options),
+  );
 }

@@ -13,9 +13,11 @@ import {
   mergeBlock,
   type RemoveOutcome,
   type UnsubscribeList,
+  UnsubscribeListFaultError,
 } from '../../ports/unsubscribe-list.ts';
 import type { SqliteDatabase } from './sqlite.ts';
 import { prepareAuditInsert } from './sqlite-audit.ts';
+import { withSqliteFaults } from './sqlite-faults.ts';
 
 export function createSqliteUnsubscribeList(db: SqliteDatabase): UnsubscribeList {
   const getStmt = db.prepare<[string], AddressBlock>(
@@ -56,24 +58,27 @@ export function createSqliteUnsubscribeList(db: SqliteDatabase): UnsubscribeList
     return 'removed';
   });
 
-  return {
-    async get(email) {
-      return getStmt.get(email) ?? null;
+  return withSqliteFaults<UnsubscribeList>(
+    {
+      async get(email) {
+        return getStmt.get(email) ?? null;
+      },
+      async add(block, entry) {
+        return addTx.immediate(block, entry);
+      },
+      async remove(email, entry) {
+        return removeTx.immediate(email, entry);
+      },
+      async countBetween(from, to) {
+        const counts: Record<BlockKind, number> = {
+          [Kinds.unsubscribed]: 0,
+          [Kinds.bounced]: 0,
+          [Kinds.complained]: 0,
+        };
+        for (const row of countStmt.all(from, to)) counts[row.kind] = row.n;
+        return counts;
+      },
     },
-    async add(block, entry) {
-      return addTx.immediate(block, entry);
-    },
-    async remove(email, entry) {
-      return removeTx.immediate(email, entry);
-    },
-    async countBetween(from, to) {
-      const counts: Record<BlockKind, number> = {
-        [Kinds.unsubscribed]: 0,
-        [Kinds.bounced]: 0,
-        [Kinds.complained]: 0,
-      };
-      for (const row of countStmt.all(from, to)) counts[row.kind] = row.n;
-      return counts;
-    },
-  };
+    (message, options) => new UnsubscribeListFaultError(message, options),
+  );
 }

@@ -10,7 +10,7 @@ function fakeStore() {
   const due = new Map<string, number>();
   return {
     due,
-    claimDue(now: number, limit: number, leaseMs: number): string[] {
+    async claimDue(now: number, limit: number, leaseMs: number): Promise<string[]> {
       const ids = [...due]
         .filter(([, at]) => at <= now)
         .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
@@ -19,7 +19,7 @@ function fakeStore() {
       for (const id of ids) due.set(id, now + leaseMs);
       return ids;
     },
-    nextDueAt(): number | null {
+    async nextDueAt(): Promise<number | null> {
       return due.size === 0 ? null : Math.min(...due.values());
     },
   };

@@ -20,7 +20,7 @@ export interface TimerLoopOptions {
   readonly concurrency?: number;
   readonly onError?: (cartId: string, error: unknown) => void;
   /** Runs before the started loop's first claim, and again before each look until it succeeds. */
-  readonly prepare?: () => void;
+  readonly prepare?: () => void | Promise<void>;
   /** Longest wait after failed looks (a full disk): they back off from pollMs, doubling. */
   readonly maxBackoffMs?: number;
   /** A look failed (claiming, or prepare); the loop tries again after `retryInMs`. */
@@ -85,7 +85,7 @@ export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
   async function drainWhile(keepGoing: () => boolean): Promise<number> {
     let handled = 0;
     while (keepGoing()) {
-      const ids = store.claimDue(clock.now(), batchSize, leaseMs);
+      const ids = await store.claimDue(clock.now(), batchSize, leaseMs);
       if (ids.length === 0) break;
       await runBatch(ids);
       handled += ids.length;
@@ -109,11 +109,11 @@ export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
     // the next start instead of being leased and run while the process shuts down.
     inFlight = (async () => {
       if (!prepared) {
-        options.prepare?.();
+        await options.prepare?.();
         prepared = true;
       }
       await drainWhile(() => running);
-      const nextDue = store.nextDueAt();
+      const nextDue = await store.nextDueAt();
       return Math.min(pollMs, nextDue === null ? pollMs : nextDue - clock.now());
     })()
       .then(

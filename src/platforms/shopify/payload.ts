@@ -3,7 +3,7 @@
  * more fields and adds new ones over time, so unknown keys are allowed; each bad field we do read
  * is named in the problems, with the path Shopify's own documentation uses.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FieldProblem, fieldProblems } from '../../domain/field-problems.ts';
 import { HTTP_URL_RULE, isHttpUrl, LIMIT } from '../../domain/input-rules.ts';
 import { isoInstantSchema } from '../../domain/input-schemas.ts';

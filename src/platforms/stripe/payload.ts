@@ -3,7 +3,7 @@
  * fields with every API version, so unknown keys are allowed; each bad field we do read is named
  * with the path Stripe's own reference uses (`data.object.amount_total`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isHttpUrl } from '../../domain/input-rules.ts';
 import { currencyExponent, isCurrencyCode } from '../../domain/money.ts';
 

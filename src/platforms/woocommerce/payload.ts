@@ -3,7 +3,7 @@
  * the API returns it) we read, validated with zod. Unknown keys are allowed; each bad field we
  * read is named with WooCommerce's own path.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isHttpUrl } from '../../domain/input-rules.ts';
 import { currencyExponent, isCurrencyCode } from '../../domain/money.ts';
 
