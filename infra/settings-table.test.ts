@@ -11,6 +11,7 @@ import { KEYS, synth } from './test-synth.ts';
 /** A good value for each row the stack takes from context, by variable. */
 const SAMPLES: Record<string, string> = {
   CR_PUBLIC_URL: 'https://carts.shop.example',
+  CR_WOOCOMMERCE_CONSENT_META: 'newsletter_opt_in',
   CR_CADENCE: '30m,2h',
   CR_GIVE_UP_AFTER: '3d',
   CR_QUIET_HOURS: '22:00-07:00',

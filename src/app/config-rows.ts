@@ -7,8 +7,14 @@ import type { StorePlatform } from '../platforms/platform.ts';
 import { PLATFORMS } from '../platforms/registry.ts';
 import { settingField } from '../platforms/secret-fields.ts';
 import type { Setting } from './config-setting.ts';
-import { none, STORE_SETTINGS, secret } from './config-table.ts';
+import { context, STORE_SETTINGS, secret } from './config-table.ts';
 import { AWS_RUNTIME_SETTINGS } from './config-table-aws.ts';
+
+/** CR_WOOCOMMERCE_CONSENT_META -> woocommerceConsentMeta, the stack's `-c` key for it. */
+function contextKey(variable: string): string {
+  const words = variable.replace(/^CR_/, '').toLowerCase().split('_');
+  return words.map((w, i) => (i === 0 ? w : `${w.charAt(0).toUpperCase()}${w.slice(1)}`)).join('');
+}
 
 /** A platform's secret and settings as rows: the registry contributes them, config reads them. */
 export function platformSettings(platforms: readonly StorePlatform[]): Setting<string>[] {
@@ -23,7 +29,10 @@ export function platformSettings(platforms: readonly StorePlatform[]): Setting<s
     ...platform.settings.map((setting) => ({
       variable: setting.variable,
       doc: setting.doc,
-      aws: setting.secret ? secret(settingField(setting.variable)) : none,
+      // A secret rides in the stack's one secret; any other setting is a `-c` key, passed as given.
+      aws: setting.secret
+        ? secret(settingField(setting.variable))
+        : context(contextKey(setting.variable)),
       secret: setting.secret,
     })),
   ]);

@@ -48,11 +48,12 @@ describe("a registered platform's variables", () => {
     ]);
     expect(configTable([]).map((row) => row.variable)).not.toContain('CR_TOYSHOP_SECRET');
     const secrets = configTable([toy]).filter((row) => row.variable.startsWith('CR_TOYSHOP'));
-    // On AWS, where secret-fields.ts keeps them in the stack's one JSON secret.
+    // On AWS the secrets sit in the stack's one JSON secret (secret-fields.ts); any other
+    // setting is a `-c` key the stack passes on as given.
     expect(secrets.map((row) => [row.secret, row.aws])).toEqual([
       [true, { kind: 'secret', field: 'toyshop' }],
       [true, { kind: 'secret', field: 'toyshop_api_key' }],
-      [false, { kind: 'none' }],
+      [false, { kind: 'context', key: 'toyshopRegion' }],
     ]);
   });
 
@@ -74,7 +75,7 @@ describe("a registered platform's variables", () => {
       "| `CR_TOYSHOP_SECRET` | unset (route answers 404) | Toyshop webhook secret(s), comma-separated (each verifies, for rotation); opens `POST /webhooks/toyshop` | field `toyshop` of the stack's secret |",
     );
     expect(docs).toContain(
-      '| `CR_TOYSHOP_REGION` | unset | the Toyshop region, `eu` or `us` | not set by the stack |',
+      '| `CR_TOYSHOP_REGION` | unset | the Toyshop region, `eu` or `us` | `-c toyshopRegion=...`, passed as given |',
     );
   });
 });

@@ -9,7 +9,7 @@ import * as p from './config-parsers.ts';
 import type { AwsUse, Setting } from './config-setting.ts';
 
 export const none = { kind: 'none' } as const;
-const context = (key: string) => ({ kind: 'context', key }) as const;
+export const context = (key: string) => ({ kind: 'context', key }) as const;
 const stack = (key?: string): AwsUse =>
   key === undefined ? { kind: 'stack' } : { kind: 'stack', key };
 export const secret = (field: string) => ({ kind: 'secret', field }) as const;

@@ -9,7 +9,7 @@
  */
 import { type Context, Hono } from 'hono';
 import type { Stops } from '../app/stops.ts';
-import { AuditAction, SHOPPER } from '../domain/audit.ts';
+import { AuditAction, auditEntry, SHOPPER } from '../domain/audit.ts';
 import { localDay } from '../domain/calendar.ts';
 import type { Cart } from '../domain/cart.ts';
 import {
@@ -218,19 +218,16 @@ export function shopperRoutes(deps: ShopperRoutesDeps): Hono {
     );
     if (recent) return;
     await store.appendAudit([
-      {
+      auditEntry({
         cartId: cart.id,
         email: cart.email,
         action: AuditAction.clicked,
         actor: SHOPPER,
         at: now,
-        reason: null,
         // Still a click when the link cannot restore: the reminder brought the shopper back,
         // which is what the owner's "clicked" count measures; `restored` says where they landed.
         detail: clickDetail(step, landing),
-        before: null,
-        after: null,
-      },
+      }),
     ]);
   }
 

@@ -40,6 +40,13 @@ describe('the dependency rule (DESIGN.md)', () => {
     ['app using an SDK', 'src/app/x.ts', '@aws-sdk/client-sesv2', /no SDK/],
     ['ses importing sqlite', 'src/adapters/ses/x.ts', '../sqlite/sqlite.ts', /no other adapter/],
     ['an adapter calling the app', 'src/adapters/smtp/x.ts', '../../app/wake.ts', /do not call/],
+    ['a platform importing http', 'src/platforms/x/y.ts', '../../http/errors.ts', /platforms\//],
+    [
+      'a platform importing an adapter',
+      'src/platforms/x/y.ts',
+      '../../adapters/sqlite/s.ts',
+      /platforms\//,
+    ],
   ];
   for (const [name, path, specifier, rule] of breaches) {
     it(`catches ${name}`, () => {
