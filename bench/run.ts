@@ -51,13 +51,26 @@ const BENCHES: Record<string, Bench> = {
     const m = await import('./module-init.ts');
     return m.moduleInitMarkdown(await m.benchModuleInit());
   },
+  'owner-pages': async () => {
+    const m = await import('./owner-pages.ts');
+    return m.ownerPagesMarkdown(await m.benchOwnerPages());
+  },
   dynamodb: async () => {
     const m = await import('./dynamodb.ts');
     return m.dynamoDbMarkdown(await m.benchDynamoDb());
   },
 };
 
-const ORDER = ['intake', 'waiter', 'dynamodb', 'aws-month', 'module-init', 'export', 'memory'];
+const ORDER = [
+  'intake',
+  'waiter',
+  'dynamodb',
+  'aws-month',
+  'module-init',
+  'export',
+  'owner-pages',
+  'memory',
+];
 const RESULTS = join('bench', 'results');
 
 async function main() {

@@ -113,6 +113,7 @@ export function composeApp(deps: ComposeAppDeps): Hono {
         cookieSecure: config.publicUrl.startsWith('https:'),
         signOuts,
         signInThrottle: ownerThrottle,
+        unsubscribes: services.unsubscribes,
         // The monthly email links here: the page answers the same on every runtime.
         summaryHtml: async (month) => new SafeHtml(await reports.summaryHtml(month)),
         monthReport: (month) => reports.monthSummary(month),

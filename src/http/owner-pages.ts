@@ -1,44 +1,41 @@
 /**
- * The owner pages under /owner (SPEC section 6): sign in with a token, the day's carts, a cart's
- * timeline, the summary, and the three stops as buttons. Server-rendered, no script needed.
- *
- * Every state-changing form carries a per-session CSRF token, and a POST whose Origin is another
- * site is refused before anything else: the session cookie is SameSite=Strict as well, so a forged
- * form would need to beat all three.
+ * The owner pages under /owner (SPEC section 6): sign in with a token, the day's carts, search and
+ * an address's page, a cart's timeline, the summary, and the three stops as buttons.
+ * Server-rendered, no script needed. The session guard is in owner-pages/guard.ts.
  */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { deleteCookie, setCookie } from 'hono/cookie';
 import type { OwnerToken } from '../app/config.ts';
 import type { MonthReport } from '../app/report.ts';
 import type { Stops } from '../app/stops.ts';
 import { AuditAction, type StoredAuditEntry } from '../domain/audit.ts';
-import { dayRange, isDay, localDay } from '../domain/calendar.ts';
-import type { Cart } from '../domain/cart.ts';
+import { localDay } from '../domain/calendar.ts';
 import { createSignInThrottle, type SignInThrottle } from '../domain/sign-in-throttle.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { OwnerSignOuts } from '../ports/owner-sign-outs.ts';
+import type { UnsubscribeList } from '../ports/unsubscribe-list.ts';
 import { HttpError } from './errors.ts';
 import { limitBody } from './events-route.ts';
 import { admitOwnerToken, findOwner, recordOwnerToken } from './owner-auth.ts';
 import { cartBody, notFoundBody } from './owner-pages/cart.ts';
-import { dayBody, isStatusFilter, StatusFilter } from './owner-pages/day.ts';
-import { ownerPage, PAGE_HEADERS, type Shell } from './owner-pages/layout.ts';
+import { findRoutes } from './owner-pages/find-routes.ts';
+import {
+  createGuard,
+  crossOrigin,
+  field,
+  type PagesEnv,
+  refuse,
+  send,
+  sessionReader,
+  shellFor,
+} from './owner-pages/guard.ts';
 import { signInBody, summaryBody } from './owner-pages/simple.ts';
 import { summaryPageBody } from './owner-pages/summary.ts';
 import { mountWordsPages, type WordsPagesDeps } from './owner-pages/words-routes.ts';
-import {
-  createSession,
-  csrfMatches,
-  type OwnerSession,
-  readSession,
-  SESSION_COOKIE,
-  SESSION_TTL_MS,
-} from './owner-session.ts';
+import { createSession, SESSION_COOKIE, SESSION_TTL_MS } from './owner-session.ts';
 import type { SafeHtml } from './page.ts';
-import { html } from './page.ts';
 
 export interface OwnerPagesDeps extends WordsPagesDeps {
   readonly store: CartStore;
@@ -58,55 +55,12 @@ export interface OwnerPagesDeps extends WordsPagesDeps {
   readonly signOuts: OwnerSignOuts;
   /** Wrong tokens at sign-in; the app's owner API shares it (AppDeps.ownerThrottle). */
   readonly signInThrottle?: SignInThrottle;
+  /** The never-send list, for an address page's state; its audit rows stand in when absent. */
+  readonly unsubscribes?: UnsubscribeList;
 }
-
-type PagesEnv = {
-  Variables: { session: OwnerSession; form: Record<string, string | File | (string | File)[]> };
-};
 
 const CART_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-function send(c: Context, shell: Shell, status: ContentfulStatusCode = 200): Response {
-  for (const [name, value] of Object.entries(PAGE_HEADERS)) c.header(name, value);
-  return c.html(ownerPage(shell), status);
-}
-
-/**
- * Same host, not same origin: behind a TLS-terminating proxy the request URL says http while the
- * browser's Origin says https. Another site can never send this host's name as its Origin.
- */
-function crossOrigin(c: Context): boolean {
-  const origin = c.req.header('origin');
-  if (origin === undefined) return false;
-  try {
-    return new URL(origin).host !== new URL(c.req.url).host;
-  } catch {
-    return true; // "null" and other opaque origins
-  }
-}
-
-function refuse(
-  c: Context,
-  message: string,
-  status: ContentfulStatusCode,
-  headers: Readonly<Record<string, string>> = {},
-): Response {
-  for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  return send(
-    c,
-    {
-      title: 'Refused',
-      body: html`<div class="card empty"><h1>${message}</h1><p><a href="/owner">Back to the owner pages</a></p></div>`,
-    },
-    status,
-  );
-}
-
-function field(form: PagesEnv['Variables']['form'], name: string): string | undefined {
-  const value = form[name];
-  return typeof value === 'string' ? value : undefined;
-}
 
 /** Blocks that stop mail to an address, from its audit rows; a resubscribe lifts only an unsubscribe. */
 function addressBlock(rows: readonly StoredAuditEntry[]): string | null {
@@ -132,41 +86,14 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
 
   const throttle = deps.signInThrottle ?? createSignInThrottle();
 
-  /** The cookie's session, unless it is invalid or its owner signed out since it was issued. */
-  async function sessionOf(c: Context): Promise<OwnerSession | null> {
-    const session = readSession(owners, getCookie(c, SESSION_COOKIE), clock.now());
-    if (session === null) return null;
-    const signedOut = await deps.signOuts.lastSignOut(session.name);
-    return signedOut !== null && session.issuedAt <= signedOut ? null : session;
-  }
-  const shellFor = (s: OwnerSession) => ({ name: s.name, csrf: s.csrf });
-
-  /** Pages need a session; POSTs also need this site's Origin and the session's CSRF token. */
-  const guard: MiddlewareHandler<PagesEnv> = async (c, next) => {
-    if (c.get('session') !== undefined) return next();
-    const session = await sessionOf(c);
-    if (c.req.method === 'POST') {
-      if (crossOrigin(c)) return refuse(c, 'Refused: this form came from another site.', 403);
-      if (session === null) return refuse(c, 'Your session has ended: sign in again.', 403);
-      const form = await c.req.parseBody();
-      if (!csrfMatches(session, form.csrf)) {
-        return refuse(
-          c,
-          'Refused: the form was stale or forged. Reload the page and try again.',
-          403,
-        );
-      }
-      c.set('form', form);
-    } else if (session === null) {
-      return c.redirect('/owner', 303);
-    }
-    c.set('session', session);
-    return next();
-  };
+  const sessionOf = sessionReader(deps);
+  const guard = createGuard(sessionOf);
   app.post('/owner/carts/*', limitBody());
   app.use('/owner/carts', guard);
   app.use('/owner/carts/*', guard);
   app.use('/owner/summary', guard);
+  for (const path of ['/owner/address', '/owner/address/*']) app.post(path, limitBody());
+  for (const path of ['/owner/search', '/owner/address', '/owner/address/*']) app.use(path, guard);
   // Ends every session of this owner, here and wherever a copy of the cookie went. At least the
   // session's own issue time, so a server whose clock runs behind the one that issued it still
   // ends it.
@@ -220,24 +147,7 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
     return c.redirect('/owner/carts', 303);
   });
 
-  app.get('/owner/carts', async (c) => {
-    const session = c.get('session');
-    const today = localDay(clock.now(), zone);
-    const day = c.req.query('day') || today;
-    const status = c.req.query('status') || StatusFilter.all;
-    if (!isDay(day)) throw new HttpError(400, `"${day}" is not a date like 2026-11-23`);
-    if (!isStatusFilter(status)) throw new HttpError(400, `"${status}" is not a status filter`);
-    const { from, to } = dayRange(day, zone);
-    const carts: Cart[] = [];
-    for await (const cart of store.listByActivity(from, to)) carts.push(cart);
-    carts.reverse(); // newest activity first: what the owner looks at first
-    return send(c, {
-      title: `Carts ${day}`,
-      current: 'carts',
-      owner: shellFor(session),
-      body: dayBody({ day, today, status, zone, carts }),
-    });
-  });
+  findRoutes(app, { store, clock, zone, unsubscribes: deps.unsubscribes, stops });
 
   app.get('/owner/carts/:id', async (c) => {
     const session = c.get('session');

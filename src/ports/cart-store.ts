@@ -6,7 +6,10 @@
 
 import type { AuditEntry, StoredAuditEntry } from '../domain/audit.ts';
 import type { Cart } from '../domain/cart.ts';
+import type { Paged, PageRequest } from '../domain/cart-page.ts';
 import { PortFaultError, PortName } from './fault.ts';
+
+export type { Paged, PageFrom, PageKey, PageRequest } from '../domain/cart-page.ts';
 
 export type SaveResult =
   | { readonly kind: 'saved'; readonly cart: Cart }
@@ -43,6 +46,25 @@ export interface RearmPage {
   readonly next: string | null;
 }
 
+/** How many carts of a day have each status (the day page's counts and filter labels). */
+export interface DayCounts {
+  readonly all: number;
+  readonly open: number;
+  readonly bought: number;
+  readonly closed: number;
+  /** Bought after a reminder (recoveredAt set). */
+  readonly recovered: number;
+}
+
+/** What one search box looks for: the address, the cart id or alias, words of an item name. */
+export const SearchBy = { email: 'email', cartId: 'cartId', itemName: 'itemName' } as const;
+export type SearchBy = (typeof SearchBy)[keyof typeof SearchBy];
+
+export interface CartSearchPage extends Paged<Cart> {
+  /** Ways this store did not search for this text, each with the reason the owner is shown. */
+  readonly notSearched: readonly { readonly by: SearchBy; readonly reason: string }[];
+}
+
 export interface CartStore {
   get(cartId: string): Promise<Cart | null>;
 
@@ -74,6 +96,29 @@ export interface CartStore {
 
   /** Carts whose last shopper activity is in [from, to), oldest first. */
   listByActivity(from: number, to: number): AsyncIterable<Cart>;
+
+  /**
+   * One page of the carts whose last shopper activity is in [from, to), newest first (by
+   * lastActivityAt, then id), optionally of one status. Keyset paging: a page after a key holds
+   * the rows older than it whatever arrived meanwhile. At most 100 rows a page.
+   */
+  dayPage(
+    from: number,
+    to: number,
+    status: Cart['status'] | null,
+    request: PageRequest,
+  ): Promise<Paged<Cart>>;
+
+  /** The counts of dayPage's window, by status. */
+  dayCounts(from: number, to: number): Promise<DayCounts>;
+
+  /**
+   * Carts matching a search, whatever their day, newest first and paged like dayPage: `text`
+   * is an address (matched whole, normalised; text shaped like one is searched as that only),
+   * a cart id or alias (whole), or part of an item name (at least 3 characters, any case). An
+   * adapter that cannot search one way says so in `notSearched` rather than answering nothing.
+   */
+  searchCarts(text: string, request: PageRequest): Promise<CartSearchPage>;
 
   /**
    * Every cart a wake-up may be owed to, a page at a time (re-arming wake-ups after a restore):

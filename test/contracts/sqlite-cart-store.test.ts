@@ -1,6 +1,7 @@
 import { openDatabase } from '../../src/adapters/sqlite/sqlite.ts';
 import { createSqliteCartStore } from '../../src/adapters/sqlite/sqlite-cart-store.ts';
 import { runCartIdentitiesContract } from './cart-identities.contract.ts';
+import { runCartSearchContract } from './cart-search.contract.ts';
 import { type CartStoreContractOptions, runCartStoreContract } from './cart-store.contract.ts';
 
 const options: CartStoreContractOptions = {
@@ -13,3 +14,4 @@ const options: CartStoreContractOptions = {
 
 runCartStoreContract(options);
 runCartIdentitiesContract(options);
+runCartSearchContract(options);

@@ -19,9 +19,11 @@ import {
   type toDocumentClient,
 } from './dynamodb-tables.ts';
 
-export function createDynamoDbCartReads(
-  ctx: CartContext,
-): Omit<CartStore, 'save' | 'recordEvent' | 'appendAudit'> {
+export function createDynamoDbCartReads(ctx: CartContext): Omit<
+  CartStore,
+  // The owner pages' reads are dynamodb-cart-search.ts's.
+  'save' | 'recordEvent' | 'appendAudit' | 'dayPage' | 'dayCounts' | 'searchCarts'
+> {
   const {
     doc,
     stateTable,

@@ -16,11 +16,16 @@
 import type { CartStore } from '../../ports/cart-store.ts';
 import { createCartContext, type DynamoDbCartStoreOptions } from './dynamodb-cart-context.ts';
 import { createDynamoDbCartReads } from './dynamodb-cart-reads.ts';
+import { createDynamoDbCartSearch } from './dynamodb-cart-search.ts';
 import { createDynamoDbCartWrites } from './dynamodb-cart-writes.ts';
 
 export { CartStoreError, type DynamoDbCartStoreOptions } from './dynamodb-cart-context.ts';
 
 export function createDynamoDbCartStore(options: DynamoDbCartStoreOptions): CartStore {
   const ctx = createCartContext(options);
-  return { ...createDynamoDbCartReads(ctx), ...createDynamoDbCartWrites(ctx) };
+  return {
+    ...createDynamoDbCartReads(ctx),
+    ...createDynamoDbCartWrites(ctx),
+    ...createDynamoDbCartSearch(ctx),
+  };
 }

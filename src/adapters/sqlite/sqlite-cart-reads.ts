@@ -4,7 +4,11 @@ import type { SqliteDatabase } from './sqlite.ts';
 import { type AuditRow, toAuditEntry } from './sqlite-audit.ts';
 import { CART_COLUMNS, type CartRow, PAGE, toCart } from './sqlite-cart-rows.ts';
 
-export type SqliteCartReads = Omit<CartStore, 'save' | 'recordEvent' | 'appendAudit'>;
+/** The owner pages' reads (dayPage, dayCounts, searchCarts) are sqlite-cart-search.ts's. */
+export type SqliteCartReads = Omit<
+  CartStore,
+  'save' | 'recordEvent' | 'appendAudit' | 'dayPage' | 'dayCounts' | 'searchCarts'
+>;
 
 export function createSqliteCartReads(db: SqliteDatabase): SqliteCartReads {
   const getStmt = db.prepare<[string], CartRow>(`SELECT ${CART_COLUMNS} FROM carts WHERE id = ?`);

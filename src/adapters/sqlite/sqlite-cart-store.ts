@@ -8,6 +8,8 @@
 import { type CartStore, CartStoreFaultError } from '../../ports/cart-store.ts';
 import type { SqliteDatabase } from './sqlite.ts';
 import { createSqliteCartReads } from './sqlite-cart-reads.ts';
+import { toCart } from './sqlite-cart-rows.ts';
+import { createSqliteCartSearch } from './sqlite-cart-search.ts';
 import { createSqliteCartWrites } from './sqlite-cart-writes.ts';
 import { prepareDueRows } from './sqlite-due-index.ts';
 import { withSqliteFaults } from './sqlite-faults.ts';
@@ -64,6 +66,7 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
   return withSqliteFaults<SqliteCartStore>(
     {
       ...createSqliteCartReads(db),
+      ...createSqliteCartSearch(db, toCart),
       ...createSqliteCartWrites(db),
       claimDue: due.claimDue,
       recoverAfterRestart: due.recoverAfterRestart,

@@ -8,6 +8,7 @@ import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../p
 import type { SqliteDatabase } from './sqlite.ts';
 import { prepareAuditInsert } from './sqlite-audit.ts';
 import { CART_COLUMNS, type CartRow, cartParams, toCart } from './sqlite-cart-rows.ts';
+import { createSqliteItemNames } from './sqlite-cart-search.ts';
 
 export type SqliteCartWrites = Pick<CartStore, 'save' | 'recordEvent' | 'appendAudit'>;
 
@@ -39,6 +40,7 @@ function prepareWriteCart(db: SqliteDatabase) {
   );
   const deletePurchase = db.prepare('DELETE FROM purchases WHERE email = ? AND cart_id = ?');
   const insertAudit = prepareAuditInsert(db);
+  const indexItemNames = createSqliteItemNames(db);
   const writeAudit = (entries: readonly AuditEntry[]) => {
     for (const entry of entries) insertAudit(entry);
   };
@@ -56,6 +58,7 @@ function prepareWriteCart(db: SqliteDatabase) {
     const changes =
       expectedVersion === null ? insertStmt.run(params).changes : updateStmt.run(params).changes;
     if (changes !== 1) return null;
+    indexItemNames(cart);
     if (previous !== undefined) {
       for (const email of purchaseEmails(toCart(previous))) deletePurchase.run(email, cart.id);
     }

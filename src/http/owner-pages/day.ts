@@ -1,8 +1,12 @@
-/** The day's carts: counts, a status filter, a day picker and one row (or phone card) per cart. */
+/**
+ * The day's carts: counts, a status filter, a day picker and one row (or phone card) per cart,
+ * at most 100 a page (the store's keyset pages, newest first) with links to the pages around.
+ */
 import { localDay } from '../../domain/calendar.ts';
 import { type Cart, CartStatus } from '../../domain/cart.ts';
 import { formatMoney } from '../../domain/money.ts';
 import { localParts } from '../../domain/zoned-time.ts';
+import type { DayCounts } from '../../ports/cart-store.ts';
 import { html, type SafeHtml } from '../page.ts';
 
 export const StatusFilter = { all: 'all', ...CartStatus } as const;
@@ -70,29 +74,21 @@ export function statusBadge(cart: Pick<Cart, 'status' | 'closedReason'>): SafeHt
   }</span>`;
 }
 
-function counts(carts: readonly Cart[]) {
-  const of = (status: CartStatus) => carts.filter((c) => c.status === status).length;
-  return {
-    all: carts.length,
-    open: of(CartStatus.open),
-    bought: of(CartStatus.bought),
-    closed: of(CartStatus.closed),
-    recovered: carts.filter((c) => c.recoveredAt !== null).length,
-  };
-}
-
 const dayHref = (day: string, status: StatusFilter) =>
   `/owner/carts?day=${encodeURIComponent(day)}&status=${encodeURIComponent(status)}`;
 
-function recovered(cart: Cart, day: string, zone: string): SafeHtml {
+/** `day` is the page's day (times on it show as a clock time), null on a page of any day. */
+function recovered(cart: Cart, day: string | null, zone: string): SafeHtml {
   if (cart.recoveredAt === null)
     return html`<td class="none" data-label="Recovered"><span class="muted">–</span></td>`;
-  const sameDay = localDay(cart.recoveredAt, zone) === day;
+  const sameDay = day !== null && localDay(cart.recoveredAt, zone) === day;
   const when = sameDay ? clockTime(cart.recoveredAt, zone) : shortWhen(cart.recoveredAt, zone);
   return html`<td data-label="Recovered"><span class="badge recovered">✓ ${when}</span></td>`;
 }
 
-function row(cart: Cart, day: string, zone: string): SafeHtml {
+function row(cart: Cart, day: string | null, zone: string): SafeHtml {
+  const active =
+    day === null ? shortWhen(cart.lastActivityAt, zone) : clockTime(cart.lastActivityAt, zone);
   return html`<tr>
     <td class="id" data-label="Cart"><span><a href="/owner/carts/${encodeURIComponent(cart.id)}">${cart.id}</a>${
       cart.savedLink
@@ -104,9 +100,35 @@ function row(cart: Cart, day: string, zone: string): SafeHtml {
     <td class="num" data-label="Total">${formatMoney(cart.totalMinor, cart.currency)}</td>
     <td data-label="Status">${statusBadge(cart)}</td>
     <td class="num" data-label="Reminders">${cart.remindersSent}</td>
-    <td class="num" data-label="Last activity">${clockTime(cart.lastActivityAt, zone)}</td>
+    <td class="num" data-label="Last activity">${active}</td>
     ${recovered(cart, day, zone)}
   </tr>`;
+}
+
+/** The carts table (phone cards under 640 px); `day` as for recovered(). */
+export function cartsTable(carts: readonly Cart[], day: string | null, zone: string): SafeHtml {
+  return html`<div class="table-wrap"><table class="carts">
+      <thead><tr><th>Cart</th><th>Email</th><th>Items</th><th class="num">Total</th><th>Status</th>
+        <th class="num">Reminders</th><th class="num">Last activity</th><th>Recovered</th></tr></thead>
+      <tbody>${carts.map((cart) => row(cart, day, zone))}</tbody>
+    </table></div>`;
+}
+
+/** Links to the newer and older pages (hrefs, null where there is none). */
+export interface PageLinks {
+  readonly previous: string | null;
+  readonly next: string | null;
+}
+
+export function pager(links: PageLinks, label: string): SafeHtml {
+  if (links.previous === null && links.next === null) return html``;
+  const link = (href: string | null, rel: string, text: string) =>
+    href === null
+      ? html`<span class="btn ghost disabled" aria-disabled="true">${text}</span>`
+      : html`<a class="btn ghost" href="${href}" rel="${rel}">${text}</a>`;
+  return html`<nav class="pager" aria-label="${label}">
+      ${link(links.previous, 'prev', '← Newer')} ${link(links.next, 'next', 'Older →')}
+    </nav>`;
 }
 
 export interface DayView {
@@ -114,12 +136,14 @@ export interface DayView {
   readonly today: string;
   readonly status: StatusFilter;
   readonly zone: string;
+  /** One page of the day's carts of `status`, newest first. */
   readonly carts: readonly Cart[];
+  readonly counts: DayCounts;
+  readonly links: PageLinks;
 }
 
-export function dayBody({ day, today, status, zone, carts }: DayView): SafeHtml {
-  const n = counts(carts);
-  const shown = status === StatusFilter.all ? carts : carts.filter((c) => c.status === status);
+export function dayBody({ day, today, status, zone, carts, counts: n, links }: DayView): SafeHtml {
+  const shown = carts;
   const filter = (value: StatusFilter, label: string, count: number) =>
     html`<a href="${dayHref(day, value)}" ${status === value ? html`aria-current="page"` : ''}>${label} (${count})</a>`;
   const prev = shiftDay(day, -1);
@@ -148,10 +172,6 @@ export function dayBody({ day, today, status, zone, carts }: DayView): SafeHtml 
     ${
       shown.length === 0
         ? html`<div class="card empty">No ${status === 'all' ? '' : `${status} `}carts on this day.</div>`
-        : html`<div class="table-wrap"><table class="carts">
-      <thead><tr><th>Cart</th><th>Email</th><th>Items</th><th class="num">Total</th><th>Status</th>
-        <th class="num">Reminders</th><th class="num">Last activity</th><th>Recovered</th></tr></thead>
-      <tbody>${shown.map((cart) => row(cart, day, zone))}</tbody>
-    </table></div>`
+        : html`${pager(links, 'Pages of this day')}${cartsTable(shown, day, zone)}${pager(links, 'Pages of this day, below the list')}`
     }`;
 }

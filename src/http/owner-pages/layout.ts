@@ -2,7 +2,7 @@
 import { escapeHtml, html, type SafeHtml } from '../page.ts';
 
 const STYLE = `
-:root { color-scheme: light; --ink:#1c2230; --muted:#5d6677; --faint:#8a93a3; --line:#e4e7ec;
+:root { color-scheme: light; --ink:#1c2230; --muted:#5d6677; --faint:#6b7485; --line:#e4e7ec;
   --bg:#f5f6f8; --card:#fff; --accent:#2f6f5e; --accent-soft:#e5f2ed; --warn:#9e3b2b; --warn-soft:#fbecea;
   --blue:#2856a3; --blue-soft:#e8eefa; --grey-soft:#eef0f3; --violet:#5b3fa6; --violet-soft:#f0ebfa; }
 * { box-sizing: border-box; }
@@ -104,10 +104,24 @@ table.lines tr.total th, table.lines tr.total td { font-weight:650; }
 .preview h3 { font-size:.9rem; margin:0 0 .4rem; color:var(--muted); }
 pre.text-part { white-space:pre-wrap; overflow-wrap:anywhere; font-size:.85rem; background:#fafbfc; border:1px solid var(--line); border-radius:8px; padding:.75rem; margin:0; max-height:32rem; overflow:auto; }
 ul.problems code { overflow-wrap:anywhere; white-space:pre-wrap; }
+.top form.search { margin:0; display:flex; gap:.4rem; }
+.top form.search input { width:14rem; min-width:0; }
+input[type=search] { font:inherit; padding:.45rem .6rem; border:1px solid var(--line); border-radius:8px; background:#fff; color:var(--ink); }
+.searchform label { display:block; color:var(--muted); margin-bottom:.35rem; }
+.searchform .row { display:flex; gap:.5rem; }
+.searchform input { flex:1; min-width:0; }
+.pager { display:flex; justify-content:space-between; gap:.5rem; margin:.75rem 0; }
+.btn.disabled { color:var(--muted); cursor:default; }
+form.inline { display:inline; margin:0; }
+.addressline { display:flex; align-items:center; justify-content:space-between; gap:.75rem; flex-wrap:wrap; }
+.addr, .carts td.email { overflow-wrap:anywhere; }
+h2.section { margin:1.5rem 0 .75rem; }
 @media (max-width: 640px) {
   .chart-wide { display:none; }
   .chart-narrow { display:block; }
   .top nav { order:3; flex:1 0 100%; flex-wrap:wrap; padding-bottom:.4rem; }
+  .top form.search { order:3; flex-basis:100%; padding-bottom:.5rem; }
+  .top form.search input { flex:1; width:auto; }
   body { font-size:15px; }
   .wrap { padding: 0 .9rem; }
   .top .wrap { gap:.6rem; min-height:3rem; }
@@ -156,6 +170,10 @@ function nav(shell: Shell): SafeHtml {
       <a href="/owner/health" ${here('health') ? html`aria-current="page"` : ''}>Sending</a>
       <a href="/owner/templates" ${here('templates') ? html`aria-current="page"` : ''}>Templates</a>
     </nav>
+    <form class="search" method="get" action="/owner/search" role="search">
+      <input type="search" name="q" aria-label="Search carts by email, cart id or item" placeholder="Email, cart id or item" maxlength="254">
+      <button class="ghost" type="submit">Search</button>
+    </form>
     <div class="who"><span><span class="wide">Signed in as </span><strong>${shell.owner.name}</strong></span>
       <form method="post" action="/owner/sign-out">${csrfField(shell.owner.csrf)}<button class="link" type="submit">Sign out</button></form>
     </div>`;
