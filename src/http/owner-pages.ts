@@ -3,6 +3,7 @@
  * an address's page, a cart's timeline, the summary, and the three stops as buttons.
  * Server-rendered, no script needed. The session guard is in owner-pages/guard.ts.
  */
+
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
@@ -11,6 +12,7 @@ import type { MonthReport } from '../app/report.ts';
 import type { Stops } from '../app/stops.ts';
 import { AuditAction, type StoredAuditEntry } from '../domain/audit.ts';
 import { localDay } from '../domain/calendar.ts';
+import { isCartId, isMonth } from '../domain/input-rules.ts';
 import { createSignInThrottle, type SignInThrottle } from '../domain/sign-in-throttle.ts';
 import type { CartStore } from '../ports/cart-store.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -58,9 +60,6 @@ export interface OwnerPagesDeps extends WordsPagesDeps {
   /** The never-send list, for an address page's state; its audit rows stand in when absent. */
   readonly unsubscribes?: UnsubscribeList;
 }
-
-const CART_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** Blocks that stop mail to an address, from its audit rows; a resubscribe lifts only an unsubscribe. */
 function addressBlock(rows: readonly StoredAuditEntry[]): string | null {
@@ -152,7 +151,7 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
   app.get('/owner/carts/:id', async (c) => {
     const session = c.get('session');
     const id = c.req.param('id');
-    const cart = CART_ID.test(id) ? await store.get(id) : null;
+    const cart = isCartId(id) ? await store.get(id) : null;
     if (cart === null) {
       return send(c, { title: 'Not found', owner: shellFor(session), body: notFoundBody(id) }, 404);
     }
@@ -186,7 +185,7 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
 
   app.post('/owner/carts/:id/suppress', async (c) => {
     const id = c.req.param('id');
-    if (!CART_ID.test(id)) return missing(c, id);
+    if (!isCartId(id)) return missing(c, id);
     const result = await stops.suppress(id, c.get('session').name);
     if (result.kind === 'not_found') return missing(c, id);
     return back(c, id, result.kind === 'stopped' ? 'suppressed' : 'already_final');
@@ -194,7 +193,7 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
 
   app.post('/owner/carts/:id/write-off', async (c) => {
     const id = c.req.param('id');
-    if (!CART_ID.test(id)) return missing(c, id);
+    if (!isCartId(id)) return missing(c, id);
     const reason = (field(c.get('form'), 'reason') ?? '').trim();
     if (reason.length === 0 || reason.length > 500) return back(c, id, 'reason_missing');
     const result = await stops.writeOff(id, c.get('session').name, reason);
@@ -204,7 +203,7 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
 
   app.post('/owner/carts/:id/unsubscribe', async (c) => {
     const id = c.req.param('id');
-    const cart = CART_ID.test(id) ? await store.get(id) : null;
+    const cart = isCartId(id) ? await store.get(id) : null;
     if (cart === null) return missing(c, id);
     if (cart.email === null)
       throw new HttpError(400, 'This cart has no email address to unsubscribe.');
@@ -214,7 +213,7 @@ export function ownerPages(deps: OwnerPagesDeps): Hono<PagesEnv> {
 
   app.get('/owner/summary', async (c) => {
     const month = c.req.query('month') || localDay(clock.now(), zone).slice(0, 7);
-    if (!MONTH.test(month)) throw new HttpError(400, `"${month}" is not a month like 2026-11`);
+    if (!isMonth(month)) throw new HttpError(400, `"${month}" is not a month like 2026-11`);
     const thisMonth = localDay(clock.now(), zone).slice(0, 7);
     const report = deps.monthReport === undefined ? null : await deps.monthReport(month);
     const content =
