@@ -4,9 +4,8 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CartStatus } from '../../domain/cart.ts';
 import type { CartStore } from '../../ports/cart-store.ts';
 import { type CartContext, CartStoreError } from './dynamodb-cart-context.ts';
-import { aliasKey, CART_SK, cartKey, toCart } from './dynamodb-cart-rows.ts';
+import { aliasKey, CART_SK, cartKey, dayEntries, toCart } from './dynamodb-cart-rows.ts';
 import {
-  dayKey,
   daysIn,
   fromAuditItem,
   Index,
@@ -48,23 +47,7 @@ export function createDynamoDbCartReads(ctx: CartContext): Omit<
       if (to <= from) return;
       // One query per UTC day and shard, never a Scan: cost follows the window, not the table.
       for (const day of daysIn(from, to)) {
-        const hits: { id: string; at: number }[] = [];
-        for (const shard of shards()) {
-          const items = query('cart.listByActivity', {
-            TableName: stateTable,
-            IndexName: Index.byDay,
-            KeyConditionExpression: 'gsi2pk = :day',
-            FilterExpression: '#at >= :from AND #at < :to',
-            ExpressionAttributeNames: { '#at': 'lastActivityAt' },
-            ExpressionAttributeValues: {
-              ':day': shardedKey(dayKey(day), shard),
-              ':from': from,
-              ':to': to,
-            },
-          });
-          for await (const item of items)
-            hits.push({ id: String(item.pk).slice(5), at: Number(item.lastActivityAt) });
-        }
+        const hits = await dayEntries(query, 'cart.listByActivity', stateTable, day, { from, to });
         hits.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         // The index is eventually consistent, like the whole rows it used to hold.
         const rows = await fetch(

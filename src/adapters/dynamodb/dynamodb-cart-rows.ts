@@ -6,14 +6,20 @@
  * (sharded); the row's own key names the cart in both. An update that keeps the address and the
  * day writes nothing to byEmail (KEYS_ONLY) and one small entry to byDay (its lastActivityAt).
  */
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { type Cart, CartStatus, purchaseEmails } from '../../domain/cart.ts';
 import {
   dayKey,
+  Index,
   type Item,
   packJson,
   shardedKey,
   shardOf,
+  shards,
   TTL_ATTRIBUTE,
   unpackJson,
 } from './dynamodb-tables.ts';
@@ -118,4 +124,39 @@ export async function batchGetAll(
     }
   }
   return keys.map((key) => found.get(keyString(key))).filter((item) => item !== undefined);
+}
+
+/** A metered, fault-translating Query of the store (every page of it). */
+export type QueryAll = (op: string, input: QueryCommandInput) => AsyncIterable<Item>;
+
+/**
+ * One UTC day's byDay index entries with activity in [from, to), every shard, unsorted: the ids
+ * and times both the export (listByActivity) and the owner's day page sort and cut before reading
+ * whole rows. One query per shard, never a Scan.
+ */
+export async function dayEntries(
+  query: QueryAll,
+  op: string,
+  stateTable: string,
+  day: number,
+  window: { readonly from: number; readonly to: number },
+): Promise<{ id: string; at: number }[]> {
+  const entries: { id: string; at: number }[] = [];
+  for (const shard of shards()) {
+    const items = query(op, {
+      TableName: stateTable,
+      IndexName: Index.byDay,
+      KeyConditionExpression: 'gsi2pk = :day',
+      FilterExpression: '#at >= :from AND #at < :to',
+      ExpressionAttributeNames: { '#at': 'lastActivityAt' },
+      ExpressionAttributeValues: {
+        ':day': shardedKey(dayKey(day), shard),
+        ':from': window.from,
+        ':to': window.to,
+      },
+    });
+    for await (const item of items)
+      entries.push({ id: String(item.pk).replace(/^CART#/, ''), at: Number(item.lastActivityAt) });
+  }
+  return entries;
 }

@@ -19,8 +19,8 @@ import { newestFirst, type Paged, type PageKey, pageOf } from '../../domain/cart
 import { normaliseEmail } from '../../domain/email.ts';
 import type { CartSearchPage, CartStore, DayCounts } from '../../ports/cart-store.ts';
 import { SearchBy } from '../../ports/cart-store.ts';
-import { aliasKey, cartKey, toCart } from './dynamodb-cart-rows.ts';
-import { dayKey, daysIn, Index, type Item, shardedKey, shards } from './dynamodb-tables.ts';
+import { aliasKey, cartKey, dayEntries, toCart } from './dynamodb-cart-rows.ts';
+import { daysIn, Index, type Item } from './dynamodb-tables.ts';
 
 export interface DynamoDbCartSearchDeps {
   readonly stateTable: string;
@@ -55,22 +55,7 @@ export function createDynamoDbCartSearch(deps: DynamoDbCartSearchDeps): Reads {
   async function dayKeys(from: number, to: number): Promise<PageKey[]> {
     const keys: PageKey[] = [];
     for (const day of to <= from ? [] : daysIn(from, to)) {
-      for (const shard of shards()) {
-        const items = query('cart.dayPage', {
-          TableName: stateTable,
-          IndexName: Index.byDay,
-          KeyConditionExpression: 'gsi2pk = :day',
-          FilterExpression: '#at >= :from AND #at < :to',
-          ExpressionAttributeNames: { '#at': 'lastActivityAt' },
-          ExpressionAttributeValues: {
-            ':day': shardedKey(dayKey(day), shard),
-            ':from': from,
-            ':to': to,
-          },
-        });
-        for await (const item of items)
-          keys.push({ id: idOf(item.pk), at: Number(item.lastActivityAt) });
-      }
+      keys.push(...(await dayEntries(query, 'cart.dayPage', stateTable, day, { from, to })));
     }
     return keys.sort(newestFirst);
   }
