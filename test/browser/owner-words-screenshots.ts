@@ -1,7 +1,7 @@
 /**
  * `npm run docs:screenshots`: the owner pages on the played November (owner-words-demo.ts), in
- * real Chromium, as the PNGs the README shows (docs/owner-*.png). Desktop at 1280 px, the
- * summary also at 390 px as a phone shows it.
+ * real Chromium, as the PNGs the README shows (docs/owner-*.png): the day page, a search, the
+ * summary, a cart, sending, templates. Desktop at 1280 px, the summary also at 390 px.
  */
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -33,8 +33,14 @@ async function shoot(browser: Browser, url: string, width: number, shots: [strin
 const demo = await playNovember();
 const served = await serveApp(demo.rt.app);
 const browser = await launchBrowser();
+// The capped cart's day and address: a busy day of the played month, and a shopper to look up.
+const capped = await demo.rt.store.get(demo.cappedCart);
+if (capped === null || capped.email === null) throw new Error('the demo month has no capped cart');
+const cappedDay = new Date(capped.lastActivityAt).toISOString().slice(0, 10);
 try {
   await shoot(browser, served.url, 1280, [
+    [`/owner/carts?day=${cappedDay}`, 'owner-pages.png'],
+    [`/owner/search?q=${encodeURIComponent(capped.email)}`, 'owner-search.png'],
     ['/owner/summary?month=2026-11', 'owner-summary.png'],
     [`/owner/carts/${demo.cappedCart}`, 'owner-cart.png'],
     ['/owner/health', 'owner-health.png'],
