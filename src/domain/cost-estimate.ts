@@ -84,9 +84,9 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   // The short end of what is observed, so cold starts are not undercounted; CloudWatch's Init
   // Duration lines tell the truth for a deployed stack.
   warmMinutes: 5,
-  // Module init of the deployed bundles (BENCHMARKS.md, module-init: http 346 ms, waiter 366 ms
+  // Module init of the deployed bundles (BENCHMARKS.md, module-init: http 276 ms, waiter 262 ms
   // on the bench machine); Lambda's own runtime start is not measurable here.
-  initMsPerColdStart: 360,
+  initMsPerColdStart: 270,
   logBytesPerInvocation: MEASURED_AWS_USAGE.logBytesPerInvocation,
   cartBytesPerCart: MEASURED_AWS_USAGE.cartBytesPerCart,
   tombstoneBytesPerCart: MEASURED_AWS_USAGE.tombstoneBytesPerCart,
