@@ -167,6 +167,10 @@ describe('outbox folder flush (the rename survives a power cut before the send i
       expect(done[0]).toBeUndefined();
       const rest = [1, 2, 3, 4, 5].map(track);
       await until(() => emlFiles(dir).length === 6);
+      // A file is visible as soon as its rename's system call is done, a little before the send's
+      // code resumes and asks for a flush: let those completions run (event-loop turns, no clock),
+      // so every one of the five has asked before the first flush is let go.
+      for (let turn = 0; turn < 10; turn++) await new Promise((r) => setImmediate(r));
       // Their renames came after the running flush began: none may ride on it.
       held.release();
       await first;
