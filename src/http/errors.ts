@@ -7,7 +7,7 @@
 import type { Context } from 'hono';
 import { accepts } from 'hono/accepts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isPortFault } from '../ports/fault.ts';
+import { isPortFault, isStorageCode } from '../ports/fault.ts';
 
 export interface ErrorDetail {
   readonly path: string;
@@ -46,14 +46,12 @@ export const STORAGE_RETRY_AFTER_S = 30;
 // A port's fault error says itself whether its storage is full or failing (ports/fault.ts): its
 // adapters translated SQLite's and DynamoDB's errors, and that is what is asked first. An error
 // no port translated (the outbox's files have no port fault yet; a path that slipped through)
-// is still known by its own code, so a full disk is never answered as a bug.
-const UNTRANSLATED_FULL = /^(SQLITE_FULL|SQLITE_IOERR|ENOSPC|EDQUOT)/;
-
+// is still known by its own code, by the same rule the ports use.
 function isStorageFault(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (isPortFault(e)) return e.storageFull;
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && UNTRANSLATED_FULL.test(code)) return true;
+    if (typeof code === 'string' && isStorageCode(code)) return true;
   }
   return false;
 }

@@ -21,6 +21,11 @@ export type PortName = (typeof PortName)[keyof typeof PortName];
 /** Vendor codes that mean the storage under a port cannot take writes for now. */
 const STORAGE_CODES = /^(SQLITE_FULL|SQLITE_IOERR|ENOSPC|EDQUOT)/;
 
+/** Whether a vendor code (SQLite's, the file system's) means the storage cannot take writes now. */
+export function isStorageCode(code: string): boolean {
+  return STORAGE_CODES.test(code);
+}
+
 /** The `code` of an error (SQLite's, Node's, the AWS SDK's `name`), '' when it has none. */
 export function vendorCode(error: unknown): string {
   if (!(error instanceof Error)) return '';
@@ -45,7 +50,7 @@ export class PortFaultError extends Error {
     super(message, options);
     this.port = port;
     this.code = options.code ?? vendorCode(options.cause);
-    this.storageFull = STORAGE_CODES.test(this.code);
+    this.storageFull = isStorageCode(this.code);
   }
 }
 
