@@ -43,3 +43,5 @@ export function cartParams(cart: Cart, version: number, expectedVersion: number 
     data: JSON.stringify(cart),
   };
 }
+
+export type CartParams = ReturnType<typeof cartParams>;

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeCart } from '../../../test/support/cart-fixtures.ts';
 import { AuditAction, auditEntry } from '../../domain/audit.ts';
+import { CartStatus } from '../../domain/cart.ts';
 import type { SaveCart } from '../../ports/cart-store.ts';
 import { openDatabase, type SqliteDatabase } from './sqlite.ts';
 import { createSqliteCartStore } from './sqlite-cart-store.ts';
@@ -170,5 +172,42 @@ describe('one batch, no savepoints', () => {
     await expect(writes.recordEvent('evt_v', fresh, 'c_v')).resolves.toMatchObject({
       kind: 'saved',
     });
+  });
+});
+
+describe('an update names only the indexed columns that moved', () => {
+  it('after any sequence of saves, every indexed column holds the last saved value', async () => {
+    const fields = fc.record({
+      status: fc.constantFrom(CartStatus.open, CartStatus.closed),
+      email: fc.constantFrom(null, 'a@example.com', 'b@example.com'),
+      lastActivityAt: fc.integer({ min: 1, max: 5 }),
+      wakeAt: fc.constantFrom(null, 10, 20),
+      claimedStep: fc.constantFrom(null, 0, 1),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fields, { minLength: 1, maxLength: 12 }), async (steps) => {
+        const db = openDatabase({ path: ':memory:' });
+        const writes = createSqliteCartWrites(db);
+        const read = db.prepare(
+          "SELECT status, email, last_activity_at, wake_at, claimed_step FROM carts WHERE id = 'c_p'",
+        );
+        let version: number | null = null;
+        for (const step of steps) {
+          const cart = { ...makeCart({ id: 'c_p' }), ...step };
+          const result = await writes.save({ cart, expectedVersion: version, audit: [] });
+          expect(result.kind).toBe('saved');
+          version = (version ?? 0) + 1;
+          expect(read.get()).toEqual({
+            status: step.status,
+            email: step.email,
+            last_activity_at: step.lastActivityAt,
+            wake_at: step.wakeAt,
+            claimed_step: step.claimedStep,
+          });
+        }
+        db.close();
+      }),
+      { numRuns: 150 },
+    );
   });
 });
