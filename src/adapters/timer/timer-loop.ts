@@ -64,12 +64,41 @@ export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
   let plannedAt = Number.POSITIVE_INFINITY;
   let inFlight: Promise<unknown> = Promise.resolve();
 
-  async function runBatch(ids: readonly string[]): Promise<void> {
-    let next = 0;
+  /**
+   * Claims and runs wake-ups until a claim finds none due, or `keepGoing` says stop (the loop was
+   * stopped). The workers never wait for a whole batch: the one that finds the queue empty claims
+   * the next batch while the others are still mid-wake, so one group's files and commits are on
+   * the disk while another group decides and composes on the CPU. One claim at a time.
+   */
+  async function drainWhile(keepGoing: () => boolean): Promise<number> {
+    const queue: string[] = [];
+    let handled = 0;
+    let done = false;
+    let fault: { error: unknown } | null = null;
+    let claiming: Promise<void> | null = null;
+    const claimNext = async () => {
+      try {
+        const ids = keepGoing() ? await store.claimDue(clock.now(), batchSize, leaseMs) : [];
+        if (ids.length === 0) done = true;
+        queue.push(...ids);
+        handled += ids.length;
+      } catch (error) {
+        // The others finish the wake-ups they hold; the drain then fails with this.
+        fault = { error };
+        done = true;
+      } finally {
+        claiming = null;
+      }
+    };
     const worker = async () => {
-      while (next < ids.length) {
-        const id = ids[next++];
-        if (id === undefined) return;
+      for (;;) {
+        const id = queue.shift();
+        if (id === undefined) {
+          if (done) return;
+          claiming ??= claimNext();
+          await claiming;
+          continue;
+        }
         try {
           await onWake(id);
         } catch (error) {
@@ -78,18 +107,8 @@ export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
-  }
-
-  /** Claims and runs batches until none is due, or `keepGoing` says stop (the loop was stopped). */
-  async function drainWhile(keepGoing: () => boolean): Promise<number> {
-    let handled = 0;
-    while (keepGoing()) {
-      const ids = await store.claimDue(clock.now(), batchSize, leaseMs);
-      if (ids.length === 0) break;
-      await runBatch(ids);
-      handled += ids.length;
-    }
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    if (fault !== null) throw (fault as { error: unknown }).error;
     return handled;
   }
 
