@@ -188,7 +188,12 @@ function burstWriter(dir: string, writers: FileWriters, flushFolder: () => Promi
   };
 }
 
-export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
+export interface OutboxMailer extends Mailer {
+  /** Starts the writer threads ahead of the first send (a service starting its timer loop). */
+  startWriters(): void;
+}
+
+export function createOutboxMailer(options: OutboxMailerOptions): OutboxMailer {
   const now = options.now ?? Date.now;
   const flushFolder = sharedFlush(options.dir, options.syncDirectory ?? fsyncDirectory);
   const writers =
@@ -218,6 +223,10 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
 
     wasSent(messageId: string): Promise<boolean> {
       return outboxHolds(options.dir, messageId);
+    },
+
+    startWriters() {
+      writers.start?.();
     },
   };
 }
