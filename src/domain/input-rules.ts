@@ -74,19 +74,39 @@ export function isMonth(text: string): boolean {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const URL_UNSAFE = /[\u0000-\u0020\u007f-\u009f\u2028\u2029]/;
 
+/**
+ * The parser's spelling of each URL seen lately, or null for one that is not an http(s) URL.
+ * Every event's links are parsed twice (checked, then stored in normal form), and a store's
+ * product and image links recur from cart to cart, so parsing each once is a real share of an
+ * event's work. Bounded: it starts over when full.
+ */
+const parsedUrls = new Map<string, string | null>();
+const PARSED_URLS_KEPT = 2048;
+
+function parseHttpUrl(value: string): string | null {
+  const known = parsedUrls.get(value);
+  if (known !== undefined) return known;
+  let href: string | null = null;
+  if (!URL_UNSAFE.test(value)) {
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'https:' || url.protocol === 'http:') href = url.href;
+    } catch {
+      href = null;
+    }
+  }
+  if (parsedUrls.size >= PARSED_URLS_KEPT) parsedUrls.clear();
+  parsedUrls.set(value, href);
+  return href;
+}
+
 /** An http(s) URL without spaces or control characters (its length is LIMIT.url's to check). */
 export function isHttpUrl(value: string): boolean {
-  if (URL_UNSAFE.test(value)) return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
+  return parseHttpUrl(value) !== null;
 }
 
 export const HTTP_URL_RULE = 'must be an http(s) URL, without spaces or control characters';
 
 /** The one spelling a URL is stored and compared in (the parser's own): what is signed is sent. */
 export const normalUrl = (value: string | null | undefined): string | null =>
-  value === null || value === undefined ? null : new URL(value).href;
+  value === null || value === undefined ? null : (parseHttpUrl(value) ?? new URL(value).href);

@@ -58,7 +58,9 @@ function withEmail(known: readonly string[], email: string | null): readonly str
 /** Optional fields the event carries and is the newest source of. */
 function mergeOptionalFields(cart: Cart, event: CartEvent): Cart {
   const stamp = eventStamp(event);
-  let next: Cart = cart;
+  // One copy of the row with every field the event wins, not one copy per field: the cart has
+  // some thirty fields, and this runs on every event.
+  const won: Partial<Record<OptionalField, unknown>> = {};
   const stamps: Partial<Record<OptionalField, string>> = { ...cart.fieldStamps };
   for (const field of OPTIONAL_FIELDS) {
     const value = event.cart[field];
@@ -66,11 +68,12 @@ function mergeOptionalFields(cart: Cart, event: CartEvent): Cart {
     const current = stamps[field];
     if (current !== undefined && current >= stamp) continue;
     stamps[field] = stamp;
-    next = { ...next, [field]: value };
+    won[field] = value;
   }
   const savedLink = cart.savedLink || event.cart.savedLink;
   return {
-    ...next,
+    ...cart,
+    ...(won as Partial<Cart>),
     savedLink,
     fieldStamps: stamps,
     knownEmails: withEmail(cart.knownEmails, event.cart.email),

@@ -38,6 +38,10 @@ export function cartParams(cart: Cart, version: number, expectedVersion: number 
     claimedStep: cart.claimedStep,
     version,
     expectedVersion,
-    data: JSON.stringify({ ...cart, version }),
+    // toCart takes the version and due time from their columns: the copy in the JSON is not read,
+    // so the row is encoded as it comes, without a spread to a new object first.
+    data: JSON.stringify(cart),
   };
 }
+
+export type CartParams = ReturnType<typeof cartParams>;
