@@ -16,7 +16,7 @@
  * store.save), because building the data set is not what is measured.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../src/app/config.ts';
 import { openLocalRuntime } from '../src/cli/local-runtime.ts';
@@ -245,6 +245,8 @@ export interface WaiterResult {
   readonly lateness: Awaited<ReturnType<typeof lateness>>;
   readonly single: Awaited<ReturnType<typeof singleLateness>>;
   readonly samples: Record<Variant, number[]>;
+  /** The 1-minute load average before and after: on a shared machine, how much to trust it. */
+  readonly load: { readonly before: number; readonly after: number };
 }
 
 export async function benchWaiter({
@@ -255,6 +257,7 @@ export async function benchWaiter({
   singles = 200,
 } = {}): Promise<WaiterResult> {
   const template = mkdtempSync(join(tmpdir(), 'cr-bench-waiter-'));
+  const loadBefore = loadavg()[0] ?? Number.NaN;
   try {
     const seed = openLocalRuntime(configFor(template), { clock: createManualClock(NOW) });
     const t0 = performance.now();
@@ -287,6 +290,7 @@ export async function benchWaiter({
       claim: pick(samples.claim),
       lateness: await lateness(burst, 2000),
       single: await singleLateness(singles, 300),
+      load: { before: loadBefore, after: loadavg()[0] ?? Number.NaN },
       samples: {
         outbox: samples.outbox.map((x) => x.perSecond),
         noop: samples.noop.map((x) => x.perSecond),
@@ -310,7 +314,7 @@ export function waiterMarkdown(r: WaiterResult): string {
   return [
     '## The waiter (`loop.drain()` over due wake-ups)',
     '',
-    `${n(r.stored)} open carts stored in SQLite (inserted with one prepared statement in one transaction, ${fmt(r.insertSeconds, 1)} s), ${n(r.due)} of them due. Each run drains every due cart on a fresh copy of the file: claim, read the row, decide (gate: quiet hours, 20 h frequency cap, unsubscribe list, newest open cart of the address), claim the step, compose the email, send it, record the send and arm the next wake-up, with \`synchronous=FULL\`. Median of ${r.runs} runs, interleaved (claim, no-op, outbox, then again).`,
+    `${n(r.stored)} open carts stored in SQLite (inserted with one prepared statement in one transaction, ${fmt(r.insertSeconds, 1)} s), ${n(r.due)} of them due. Each run drains every due cart on a fresh copy of the file: claim, read the row, decide (gate: quiet hours, 20 h frequency cap, unsubscribe list, newest open cart of the address), claim the step, compose the email, send it, record the send and arm the next wake-up, with \`synchronous=FULL\`. Median of ${r.runs} runs, interleaved (claim, no-op, outbox, then again). Load average (1 min) ${fmt(r.load.before, 2)} before the bench and ${fmt(r.load.after, 2)} after, on ${cpus().length} cores: above about 1, another process was sharing the machine, so read the ratios to the baselines of the same run rather than the absolute figures.`,
     '',
     '| run | wake-ups/s | seconds for all due | each run (/s) |',
     '|---|---:|---:|---|',
