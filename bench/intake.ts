@@ -6,7 +6,7 @@
  * committed per event-loop turn, answered after the commit). The floor is the target's measure:
  * same disk, same fsync, no validation, no de-duplication, no merge.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cartEvent, signedHeaders } from '../test/support/signed-event.ts';
@@ -59,10 +59,27 @@ export function prepareEvents(
 const SERVERS = ['bare', 'floor', 'real', 'noFsync'] as const;
 type ServerName = (typeof SERVERS)[number];
 
+/** CPU seconds a process has used (user + system), from /proc: what the server costs per event. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** USER_HZ, 100 on every Linux build in use. */
+const TICKS_PER_SECOND = 100;
+
 /** One concurrency's figures, each the median of the runs. */
 export interface IntakeRow {
   readonly concurrency: number;
   readonly stats: Readonly<Record<ServerName, Stats>>;
+  /** The server process's CPU time per event answered (all its threads), microseconds. */
+  readonly cpuUs: Readonly<Record<ServerName, number>>;
   /** cart-recovery's events/s over the durable floor's, per run, and their median. */
   readonly floorRatio: number;
   readonly floorRatios: readonly number[];
@@ -118,12 +135,12 @@ export async function benchIntake({
   };
   const drive = async (name: ServerName, id: string, connections: number, runSeconds: number) => {
     const count = Math.ceil(best[name] * runSeconds * 2);
-    const stats = await wrkLoad(servers[name].port, prepareEvents(count, id), {
-      connections,
-      seconds: runSeconds,
-    });
+    const events = prepareEvents(count, id);
+    const cpuBefore = cpuSeconds(servers[name].child.pid);
+    const stats = await wrkLoad(servers[name].port, events, { connections, seconds: runSeconds });
+    const cpuUs = ((cpuSeconds(servers[name].child.pid) - cpuBefore) * 1e6) / stats.count;
     best[name] = Math.max(best[name], stats.perSecond);
-    return stats;
+    return { ...stats, cpuUs };
   };
   const rows: IntakeRow[] = [];
   try {
@@ -133,7 +150,12 @@ export async function benchIntake({
       for (const name of SERVERS) await drive(name, `warm${round}`, 16, 2);
     }
     for (const concurrency of concurrencies) {
-      const all: Record<ServerName, Stats[]> = { bare: [], floor: [], real: [], noFsync: [] };
+      const all: Record<ServerName, (Stats & { cpuUs: number })[]> = {
+        bare: [],
+        floor: [],
+        real: [],
+        noFsync: [],
+      };
       for (let run = 0; run < runs; run++) {
         for (const name of SERVERS) {
           all[name].push(await drive(name, `${name}${concurrency}r${run}`, concurrency, seconds));
@@ -145,10 +167,18 @@ export async function benchIntake({
         real: pick(all.real),
         noFsync: pick(all.noFsync),
       };
+      const cpu = (name: ServerName) => median(all[name].map((s) => s.cpuUs));
+      const cpuUs = {
+        bare: cpu('bare'),
+        floor: cpu('floor'),
+        real: cpu('real'),
+        noFsync: cpu('noFsync'),
+      };
       const floorRatios = all.real.map((s, i) => s.perSecond / (all.floor[i]?.perSecond ?? 1));
       rows.push({
         concurrency,
         stats,
+        cpuUs,
         floorRatio: median(floorRatios),
         floorRatios,
         bareRatio: stats.real.perSecond / stats.bare.perSecond,
@@ -177,7 +207,7 @@ export function intakeMarkdown(result: IntakeResult): string {
       const rate = name === 'real' ? `**${fmt(s.perSecond, 0)}**` : fmt(s.perSecond, 0);
       const shown =
         name === 'floor' ? '' : name === 'real' ? `**${fmt(ratio, 2)}**` : fmt(ratio, 2);
-      return `| ${row.concurrency} | ${LABEL[name]} | ${rate} | ${shown} | ${fmt(s.p50Ms, 2)} | ${fmt(s.p99Ms, 2)} |`;
+      return `| ${row.concurrency} | ${LABEL[name]} | ${rate} | ${shown} | ${fmt(s.p50Ms, 2)} | ${fmt(s.p99Ms, 2)} | ${fmt(row.cpuUs[name], 0)} |`;
     }),
   );
   const verdict =
@@ -192,8 +222,8 @@ export function intakeMarkdown(result: IntakeResult): string {
     '',
     `Load from wrk (one thread, its own process, keep-alive), ${result.secondsPerRun} s per run, median of ${result.runs} runs per server after a warm-up of 2 x 2 s on each, the servers taking turns. Every request is a distinct signed event (4 per cart, 1,024 carts apart, store-length links), each sent once. The baseline is the **durable floor**: node:http, the same HMAC check and JSON parse, then one UPSERT per event into SQLite with WAL and \`synchronous=FULL\`, the events of one event-loop turn committed together and answered after the commit. cart-recovery validates every field, de-duplicates by event id, merges into the stored row and writes it with its wake-up, also with \`synchronous=FULL\`: on disk before the 200. The bare server (no storage) and cart-recovery with fsync off show the scale of the disk's share.`,
     '',
-    '| in flight | server | events/s | ratio to the floor | p50 ms | p99 ms |',
-    '|---:|---|---:|---:|---:|---:|',
+    '| in flight | server | events/s | ratio to the floor | p50 ms | p99 ms | server CPU µs per event |',
+    '|---:|---|---:|---:|---:|---:|---:|',
     ...table,
     '',
     `Target (issue 19), at ${judged?.concurrency ?? 16} in flight: at least 0.8 of the durable floor, p99 under 15 ms. Result: ${verdict}.`,

@@ -3,6 +3,7 @@ import type { CartStore } from '../../ports/cart-store.ts';
 import type { SqliteDatabase } from './sqlite.ts';
 import { type AuditRow, toAuditEntry } from './sqlite-audit.ts';
 import { CART_COLUMNS, type CartRow, PAGE, toCart } from './sqlite-cart-rows.ts';
+import { type CartRowCache, cartRowCache } from './sqlite-row-cache.ts';
 
 /** The owner pages' reads (dayPage, dayCounts, searchCarts) are sqlite-cart-search.ts's. */
 export type SqliteCartReads = Omit<
@@ -10,8 +11,10 @@ export type SqliteCartReads = Omit<
   'save' | 'recordEvent' | 'appendAudit' | 'dayPage' | 'dayCounts' | 'searchCarts'
 >;
 
-export function createSqliteCartReads(db: SqliteDatabase): SqliteCartReads {
-  const getStmt = db.prepare<[string], CartRow>(`SELECT ${CART_COLUMNS} FROM carts WHERE id = ?`);
+export function createSqliteCartReads(
+  db: SqliteDatabase,
+  rows: CartRowCache = cartRowCache(db),
+): SqliteCartReads {
   const aliasOwner = db.prepare<[string], { cart_id: string }>(
     'SELECT cart_id FROM cart_aliases WHERE alias = ?',
   );
@@ -34,8 +37,7 @@ export function createSqliteCartReads(db: SqliteDatabase): SqliteCartReads {
   );
   return {
     async get(cartId) {
-      const row = getStmt.get(cartId);
-      return row === undefined ? null : toCart(row);
+      return rows.get(cartId);
     },
     async ownersOf(ids) {
       const owners = new Map<string, string>();

@@ -18,6 +18,7 @@ import {
   prepareDeleteAuditBefore,
   prepareForgetAddress,
 } from './sqlite-forget.ts';
+import { cartRowCache } from './sqlite-row-cache.ts';
 
 export type { ForgetReport } from './sqlite-forget.ts';
 
@@ -61,19 +62,25 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     "SELECT COUNT(*) AS n FROM carts WHERE status = 'open'",
   );
   const due = prepareDueRows(db);
+  const rows = cartRowCache(db);
+  const forget = prepareForgetAddress(db);
   const fault = (message: string, options: ErrorOptions) =>
     new CartStoreFaultError(message, options);
   return withSqliteFaults<SqliteCartStore>(
     {
-      ...createSqliteCartReads(db),
+      ...createSqliteCartReads(db, rows),
       ...createSqliteCartSearch(db, toCart),
-      ...createSqliteCartWrites(db),
+      ...createSqliteCartWrites(db, { rows }),
       claimDue: due.claimDue,
       recoverAfterRestart: due.recoverAfterRestart,
       nextDueAt: due.nextDueAt,
       countDue: due.countDue,
       countOpen: () => countOpenStmt.get()?.n ?? 0,
-      forgetAddress: prepareForgetAddress(db),
+      forgetAddress: (email) => {
+        // A forgotten address's carts leave memory too, not only the file.
+        rows.clear();
+        return forget(email);
+      },
       deleteAuditBefore: prepareDeleteAuditBefore(db),
     },
     fault,

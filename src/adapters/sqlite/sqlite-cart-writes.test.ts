@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -10,7 +10,7 @@ import type { SaveCart } from '../../ports/cart-store.ts';
 import { openDatabase, type SqliteDatabase } from './sqlite.ts';
 import { createSqliteCartStore } from './sqlite-cart-store.ts';
 import { createSqliteCartWrites } from './sqlite-cart-writes.ts';
-import { createWalSync } from './sqlite-wal-sync.ts';
+import { createFdatasync, createWalSync } from './sqlite-wal-sync.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -127,6 +127,22 @@ describe('the group commit flushes the WAL off the main thread', () => {
     const again = openDatabase({ path });
     expect(await createSqliteCartStore(again).get('c_real')).toMatchObject({ id: 'c_real' });
     again.close();
+  });
+
+  it('keeps the WAL descriptor open only while flushes follow one another', async () => {
+    const db = fileDatabase();
+    await createSqliteCartStore(db).save(newCart('c_fd'));
+    const open = () => readdirSync('/proc/self/fd').length;
+    const flush = createFdatasync();
+    await turn(); // the store's own flusher closes its descriptor
+    const before = open();
+    await Promise.all([flush(`${db.name}-wal`), flush(`${db.name}-wal`)]);
+    await flush(`${db.name}-wal`);
+    expect(open()).toBe(before + 1);
+    await turn();
+    await turn();
+    expect(open()).toBe(before);
+    await expect(flush(join(tmpdir(), 'cr-no-such-dir', 'x-wal'))).rejects.toThrow(/ENOENT/);
   });
 
   it('leaves the commit its own fsync where there is nothing to gain or more is asked', () => {

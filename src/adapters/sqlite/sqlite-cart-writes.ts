@@ -17,6 +17,7 @@ import {
   toCart,
 } from './sqlite-cart-rows.ts';
 import { createSqliteItemNames } from './sqlite-cart-search.ts';
+import { type CartRowCache, cartRowCache } from './sqlite-row-cache.ts';
 import { createWalSync, type SyncFile } from './sqlite-wal-sync.ts';
 
 export type SqliteCartWrites = Pick<CartStore, 'save' | 'recordEvent' | 'appendAudit'>;
@@ -70,7 +71,7 @@ function prepareUpdateRow(db: SqliteDatabase) {
   };
 }
 
-function prepareWriteCart(db: SqliteDatabase) {
+function prepareWriteCart(db: SqliteDatabase, rows: CartRowCache) {
   const getStmt = db.prepare<[string], CartRow>(`SELECT ${CART_COLUMNS} FROM carts WHERE id = ?`);
   const insertStmt = db.prepare(
     `INSERT INTO carts (id, status, email, last_activity_at, wake_at, claimed_step, version, data)
@@ -125,6 +126,7 @@ function prepareWriteCart(db: SqliteDatabase) {
     }
     for (const alias of aliases) insertAlias.run(alias, cart.id);
     writeAudit(audit.map((entry) => (entry.after === null ? entry : { ...entry, after: stored })));
+    rows.keep(stored);
     return stored;
   }
   return { writeCart, writeAudit };
@@ -190,9 +192,9 @@ function prepareOneWrite(db: SqliteDatabase, writeCart: (input: SaveCart) => Car
  */
 export function createSqliteCartWrites(
   db: SqliteDatabase,
-  options: { readonly syncFile?: SyncFile } = {},
+  options: { readonly syncFile?: SyncFile; readonly rows?: CartRowCache } = {},
 ): SqliteCartWrites {
-  const { writeCart, writeAudit } = prepareWriteCart(db);
+  const { writeCart, writeAudit } = prepareWriteCart(db, options.rows ?? cartRowCache(db));
   const runOne = prepareOneWrite(db, writeCart);
   const walSync = createWalSync(db, options.syncFile);
   const pending: Pending[] = [];

@@ -13,22 +13,43 @@
  * one, so at most two flushes are ever in flight. Everything else on the connection (the owner's
  * unsubscribes, the CLI) still commits with FULL, the connection's setting.
  */
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { SqliteDatabase } from './sqlite.ts';
 
 /** Flushes a file's data (and size) to disk; injectable so tests can hold or fail it. */
 export type SyncFile = (path: string) => Promise<void>;
 
-export const fdatasyncFile: SyncFile = async (path) => {
-  // Opened per flush, not kept: SQLite may delete and re-create the WAL (journal mode changes,
-  // the last connection closing), and an old descriptor would flush a file no longer read.
-  const handle = await open(path, 'r+');
-  try {
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-};
+/**
+ * fdatasync on a descriptor kept open while flushes follow one another: under load a flush is
+ * one thread-pool call, not three (open, flush, close). It is closed once no flush follows in the
+ * same turn of the event loop, so an idle store (or a test's many) holds no descriptor. SQLite
+ * deletes the WAL only when the last connection closes or the journal mode changes, and cuts it
+ * to size in place (journal_size_limit), so a descriptor stays the file's meanwhile.
+ */
+export function createFdatasync(): SyncFile {
+  let handle: Promise<FileHandle> | null = null;
+  let flushes = 0;
+  const closeIfIdle = (seen: number) => {
+    if (flushes !== seen || handle === null) return;
+    const closing = handle;
+    handle = null;
+    void closing.then((h) => h.close()).catch(() => undefined);
+  };
+  return async (path) => {
+    const seen = ++flushes;
+    handle ??= open(path, 'r+');
+    const opened = handle;
+    try {
+      await (await opened).datasync();
+    } catch (error) {
+      if (handle === opened) handle = null;
+      void opened.then((h) => h.close()).catch(() => undefined);
+      throw error;
+    } finally {
+      setImmediate(closeIfIdle, seen);
+    }
+  };
+}
 
 export interface WalSync {
   /** Runs `commit` with NORMAL, then resolves once a WAL flush begun after it has finished. */
@@ -42,21 +63,19 @@ const SYNCHRONOUS_FULL = 2;
  * right one (OFF: nothing to flush; EXTRA: the owner asked for more than the WAL's data; an
  * in-memory database has no file), and the caller commits as before.
  */
-export function createWalSync(
-  db: SqliteDatabase,
-  syncFile: SyncFile = fdatasyncFile,
-): WalSync | null {
+export function createWalSync(db: SqliteDatabase, syncFile?: SyncFile): WalSync | null {
   const level = db.pragma('synchronous', { simple: true });
   const mode = db.pragma('journal_mode', { simple: true });
   if (db.memory || level !== SYNCHRONOUS_FULL || mode !== 'wal') return null;
   const walPath = `${db.name}-wal`;
+  const flushFile = syncFile ?? createFdatasync();
   const toNormal = db.prepare('PRAGMA synchronous = NORMAL');
   const toFull = db.prepare('PRAGMA synchronous = FULL');
 
   let running: Promise<void> | null = null;
   let next: Promise<void> | null = null;
   const start = (): Promise<void> => {
-    const run = syncFile(walPath).finally(() => {
+    const run = flushFile(walPath).finally(() => {
       if (running === run) running = null;
     });
     running = run;
