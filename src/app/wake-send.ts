@@ -29,11 +29,15 @@ export function createStepSender(deps: StepSenderDeps) {
   /** Carts this process has claimed a step of and not yet recorded or released. */
   const sending = new Map<string, number>();
 
-  /** Records a sent step on the freshest row, whatever else happened to the cart meanwhile. */
-  async function recordSend(cartId: string, sent: SentStep): Promise<void> {
-    const giveUp = { cartId, what: `recording sent step ${sent.step}` };
+  /**
+   * Records a sent step on the freshest row, whatever else happened to the cart meanwhile. The
+   * first try writes over the claimed row without reading it again: the write is conditional on
+   * its version, so a change that landed during the send makes it a conflict and a fresh read.
+   */
+  async function recordSend(claimed: Cart, sent: SentStep): Promise<void> {
+    const giveUp = { cartId: claimed.id, what: `recording sent step ${sent.step}` };
     // Refused when already on record (a recovery settled it while this send was slow): once.
-    await changeFreshest(deps, giveUp, (cart) => markStepSent(cart, sent, policy));
+    await changeFreshest(deps, giveUp, (cart) => markStepSent(cart, sent, policy), claimed);
   }
 
   async function claimAndSend(cart: Cart, move: Nudge, now: number): Promise<Attempt<WakeReport>> {
@@ -59,7 +63,7 @@ export function createStepSender(deps: StepSenderDeps) {
     const sentAt = clock.now();
     const { messageId, to } = email;
     const { step, wakeAtAfter } = move;
-    await recordSend(cart.id, { step, sentAt, messageId, to, receipt, wakeAtAfter });
+    await recordSend(claimed.cart, { step, sentAt, messageId, to, receipt, wakeAtAfter });
     const dueAt = cart.lastActivityAt + (policy.cadenceMs[move.step - 1] ?? 0);
     metrics.reminderSent(move.step, sentAt - dueAt);
     log.info('reminder.sent', {

@@ -44,7 +44,7 @@ export interface LocalRuntimeOptions {
 
 export type LocalRuntime = Awaited<ReturnType<typeof openLocalRuntime>>;
 
-function mailerFor(config: Config): Mailer {
+function mailerFor(config: Config): Mailer & { startWriters?: () => void } {
   switch (config.mail.kind) {
     case 'outbox':
       return createOutboxMailer({ dir: join(config.dataDir, 'outbox') });
@@ -71,7 +71,8 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
   const store = createSqliteCartStore(db);
   const unsubscribes = createSqliteUnsubscribeList(db);
   const signOuts = createSqliteOwnerSignOuts(db);
-  const mailer = options.mailer ?? mailerFor(config);
+  const configured = options.mailer === undefined ? mailerFor(config) : undefined;
+  const mailer: Mailer = configured ?? (options.mailer as Mailer);
   const templates = loadTemplates(config.templatesDir ?? join(PACKAGE_ROOT, 'templates'));
   // CR_LINK_SECRET signs; every link secret the data dir has known still verifies.
   const stored = loaded.secrets;
@@ -124,6 +125,9 @@ export function openLocalRuntime(config: Config, options: LocalRuntimeOptions = 
     // Retried with the loop's back-off when it fails (a full disk), never fatal at start-up.
     prepare: () => {
       store.recoverAfterRestart(clock.now());
+      // Only a started loop (serve) sends on its own: its outbox threads start now, not at the
+      // first due cart. One-shot commands and drain() never start them unless they send.
+      configured?.startWriters?.();
     },
     onWake: async (cartId) => {
       await wake(cartId);

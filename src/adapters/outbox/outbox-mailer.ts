@@ -9,13 +9,15 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Mailer, OutgoingEmail, SentEmail } from '../../ports/mailer.ts';
-import { MailDeliveryError, toMessageOptions } from '../mime/mail-message.ts';
+import { MailDeliveryError } from '../mime/mail-message.ts';
+import { buildMime } from '../mime/mime-build.ts';
+import { createFileWriters, type FileWriters } from './outbox-writers.ts';
 
 export { MailDeliveryError } from '../mime/mail-message.ts';
+export { createFileWriters, type FileWriters, OutboxWriteError } from './outbox-writers.ts';
 
 export interface OutboxMailerOptions {
   readonly dir: string;
@@ -23,7 +25,20 @@ export interface OutboxMailerOptions {
   readonly now?: () => number;
   /** Flushes a folder's entries to disk; injectable so tests can hold or fail it. */
   readonly syncDirectory?: (dir: string) => Promise<void>;
+  /** Threads writing and fsyncing files, so many fsyncs of a burst are in flight at once. */
+  readonly writerThreads?: number;
+  /** Writes a burst's files; injectable so tests can fail some of them. */
+  readonly fileWriters?: FileWriters;
 }
+
+/**
+ * Enough fsyncs in flight for the disk to batch them into fewer journal commits. A burst of 128
+ * files (medians of 5, on the shared 2-core bench machine while other benches ran): 57 ms on
+ * libuv's 4 pool threads, 49 ms on 8 writer threads, 43 ms on 16; 8 because each thread is a
+ * small V8 isolate, and the main-thread saving (one message per share, not five pool round trips
+ * per file) is had with any number.
+ */
+const DEFAULT_WRITER_THREADS = 8;
 
 /** fsync on the folder itself, which makes its renames durable (Linux, macOS). */
 export async function fsyncDirectory(dir: string): Promise<void> {
@@ -98,25 +113,6 @@ async function outboxHolds(dir: string, messageId: string): Promise<boolean> {
   return names.some((name) => !name.startsWith('.') && name.endsWith('.eml') && name.includes(tag));
 }
 
-async function writeAtomically(dir: string, name: string, data: Buffer): Promise<string> {
-  const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
-  const target = join(dir, name);
-  const handle = await open(temp, 'wx');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  return target;
-}
-
 /**
  * Removes the dot-named temp files a killed send left behind (they never count as sent, and a
  * full disk needs their space). Only safe while no send can be writing: the caller holds the data
@@ -135,27 +131,85 @@ export function removeOutboxLeftovers(dir: string): number {
   return leftovers.length;
 }
 
-export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
+interface Queued {
+  readonly name: string;
+  readonly text: string;
+  resolve(path: string): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * A waiter burst: sends asked for in the same event-loop turn (the waiters of one claimed batch
+ * reach their send together) write and fsync their files in parallel on the writer threads, then
+ * share ONE folder flush, and only then are all reported sent, together, so their records share
+ * one SQLite commit too. A file that failed to write fails its own send only; a failed folder
+ * flush fails every send of the burst (none of their renames is known to be durable).
+ */
+function burstWriter(dir: string, writers: FileWriters, flushFolder: () => Promise<void>) {
+  let queued: Queued[] = [];
+  async function writeBurst(burst: readonly Queued[]): Promise<void> {
+    const files = burst.map(({ name, text }) => ({
+      temp: join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`),
+      target: join(dir, name),
+      text,
+    }));
+    let failures: ReadonlyArray<Error | null>;
+    try {
+      failures = await writers.write(files);
+    } catch (error) {
+      for (const item of burst) item.reject(error);
+      return;
+    }
+    const renamed = burst.filter((item, i) => {
+      const failure = failures[i] ?? null;
+      if (failure !== null) item.reject(failure);
+      return failure === null;
+    });
+    if (renamed.length === 0) return;
+    try {
+      // Begins after every rename above: sharedFlush never lets a later rename ride an earlier flush.
+      await flushFolder();
+    } catch (error) {
+      for (const item of renamed) item.reject(error);
+      return;
+    }
+    for (const item of renamed) item.resolve(join(dir, item.name));
+  }
+  return function write(name: string, text: string): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      queued.push({ name, text, resolve, reject });
+      if (queued.length > 1) return;
+      setImmediate(() => {
+        const burst = queued;
+        queued = [];
+        void writeBurst(burst);
+      });
+    });
+  };
+}
+
+export interface OutboxMailer extends Mailer {
+  /** Starts the writer threads ahead of the first send (a service starting its timer loop). */
+  startWriters(): void;
+}
+
+export function createOutboxMailer(options: OutboxMailerOptions): OutboxMailer {
   const now = options.now ?? Date.now;
   const flushFolder = sharedFlush(options.dir, options.syncDirectory ?? fsyncDirectory);
+  const writers =
+    options.fileWriters ?? createFileWriters(options.writerThreads ?? DEFAULT_WRITER_THREADS);
+  const write = burstWriter(options.dir, writers, flushFolder);
   let ready: Promise<unknown> | null = null;
 
   return {
     async send(email: OutgoingEmail): Promise<SentEmail> {
       const sentAt = now();
-      const message = toMessageOptions(email, new Date(sentAt));
+      // Built before anything touches the disk: an unsafe message is refused, permanently.
+      const raw = buildMime(email, new Date(sentAt));
       ready ??= mkdir(options.dir, { recursive: true });
       try {
         await ready;
-        // RFC 5322 line ends, as a message fetched from a mailbox would have.
-        const raw = await new MailComposer({ ...message, newline: 'windows' }).compile().build();
-        const path = await writeAtomically(
-          options.dir,
-          outboxFileName(sentAt, email.messageId),
-          raw,
-        );
-        await flushFolder();
-        return { receipt: path };
+        return { receipt: await write(outboxFileName(sentAt, email.messageId), raw) };
       } catch (error) {
         ready = null;
         // A full disk or a missing permission may clear up; the caller can retry.
@@ -169,6 +223,10 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
 
     wasSent(messageId: string): Promise<boolean> {
       return outboxHolds(options.dir, messageId);
+    },
+
+    startWriters() {
+      writers.start?.();
     },
   };
 }
