@@ -18,7 +18,6 @@ import {
 } from './sqlite-cart-rows.ts';
 import { createSqliteItemNames } from './sqlite-cart-search.ts';
 import { type CartRowCache, cartRowCache } from './sqlite-row-cache.ts';
-import { createWalSync, type SyncFile } from './sqlite-wal-sync.ts';
 
 export type SqliteCartWrites = Pick<CartStore, 'save' | 'recordEvent' | 'appendAudit'>;
 
@@ -192,11 +191,10 @@ function prepareOneWrite(db: SqliteDatabase, writeCart: (input: SaveCart) => Car
  */
 export function createSqliteCartWrites(
   db: SqliteDatabase,
-  options: { readonly syncFile?: SyncFile; readonly rows?: CartRowCache } = {},
+  options: { readonly rows?: CartRowCache } = {},
 ): SqliteCartWrites {
   const { writeCart, writeAudit } = prepareWriteCart(db, options.rows ?? cartRowCache(db));
   const runOne = prepareOneWrite(db, writeCart);
-  const walSync = createWalSync(db, options.syncFile);
   const pending: Pending[] = [];
   const batchTx = db.transaction((batch: readonly Pending[]) =>
     batch.map(({ write }) => runOne(write)),
@@ -225,23 +223,7 @@ export function createSqliteCartWrites(
   }
   function flush(): void {
     const batch = pending.splice(0);
-    if (walSync === null) {
-      deliver(batch, commit(batch));
-      return;
-    }
-    const { result, durable } = walSync.commitThenFlush(() => commit(batch));
-    durable.then(
-      () => deliver(batch, result),
-      (error: unknown) => {
-        // Committed but perhaps not on disk: no caller may hear "saved". A retry finds its event
-        // id recorded, so a disk that recovers answers it as a duplicate of what is now there.
-        const failed = new Error(
-          `flushing the SQLite WAL ${db.name}-wal failed after a commit of ${batch.length} write(s): ${(error as Error).message}`,
-          { cause: error },
-        );
-        for (const item of batch) item.reject(failed);
-      },
-    );
+    deliver(batch, commit(batch));
   }
   function enqueue<T extends Outcome>(write: Write): Promise<T> {
     return new Promise<T>((resolve, reject) => {
