@@ -3,11 +3,11 @@
 // then one UPSERT per event into SQLite (WAL, synchronous=FULL), the events that arrive in one
 // event-loop turn sharing one transaction and one fsync, each answered after that commit.
 // No validation, no de-duplication, no merge: what cart-recovery does beyond this is its cost.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { onSignedBody } from './signed-body.mjs';
 
 const secret = process.env.CR_WEBHOOK_SECRET;
 const dir = process.env.CR_DATA_DIR;
@@ -39,25 +39,12 @@ function flush() {
   }
 }
 
-const server = createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    const raw = Buffer.concat(chunks);
-    const header = req.headers['x-cr-signature'] ?? '';
-    const t = /t=(\d+)/.exec(header)?.[1];
-    const v1 = /v1=([0-9a-f]{64})/.exec(header)?.[1];
-    const expected = createHmac('sha256', secret).update(`${t}.`).update(raw).digest();
-    if (!t || !v1 || !timingSafeEqual(Buffer.from(v1, 'hex'), expected)) {
-      res.writeHead(401).end();
-      return;
-    }
-    const text = raw.toString('utf8');
-    const body = JSON.parse(text);
+const server = createServer(
+  onSignedBody(secret, (body, text, res) => {
     pending.push({ res, cartId: body.cart.id, eventId: body.id, text });
     if (pending.length === 1) setImmediate(flush);
-  });
-});
+  }),
+);
 server.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${server.address().port}\n`));
 process.on('SIGTERM', () =>
   server.close(() => {

@@ -3,7 +3,7 @@ import type { CartStore } from '../../ports/cart-store.ts';
 import type { SqliteDatabase } from './sqlite.ts';
 import { type AuditRow, toAuditEntry } from './sqlite-audit.ts';
 import { CART_COLUMNS, type CartRow, PAGE, toCart } from './sqlite-cart-rows.ts';
-import { type CartRowCache, cartRowCache } from './sqlite-row-cache.ts';
+import { cartRowCache } from './sqlite-row-cache.ts';
 
 /** The owner pages' reads (dayPage, dayCounts, searchCarts) are sqlite-cart-search.ts's. */
 export type SqliteCartReads = Omit<
@@ -11,10 +11,8 @@ export type SqliteCartReads = Omit<
   'save' | 'recordEvent' | 'appendAudit' | 'dayPage' | 'dayCounts' | 'searchCarts'
 >;
 
-export function createSqliteCartReads(
-  db: SqliteDatabase,
-  rows: CartRowCache = cartRowCache(db),
-): SqliteCartReads {
+export function createSqliteCartReads(db: SqliteDatabase): SqliteCartReads {
+  const rows = cartRowCache(db);
   const aliasOwner = db.prepare<[string], { cart_id: string }>(
     'SELECT cart_id FROM cart_aliases WHERE alias = ?',
   );

@@ -68,9 +68,9 @@ export function createSqliteCartStore(db: SqliteDatabase): SqliteCartStore {
     new CartStoreFaultError(message, options);
   return withSqliteFaults<SqliteCartStore>(
     {
-      ...createSqliteCartReads(db, rows),
+      ...createSqliteCartReads(db),
       ...createSqliteCartSearch(db, toCart),
-      ...createSqliteCartWrites(db, { rows }),
+      ...createSqliteCartWrites(db),
       claimDue: due.claimDue,
       recoverAfterRestart: due.recoverAfterRestart,
       nextDueAt: due.nextDueAt,

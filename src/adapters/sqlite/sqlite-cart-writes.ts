@@ -9,15 +9,9 @@ import { type Cart, purchaseEmails } from '../../domain/cart.ts';
 import type { CartStore, RecordEventResult, SaveCart, SaveResult } from '../../ports/cart-store.ts';
 import type { SqliteDatabase } from './sqlite.ts';
 import { prepareAuditInsert } from './sqlite-audit.ts';
-import {
-  CART_COLUMNS,
-  type CartParams,
-  type CartRow,
-  cartParams,
-  toCart,
-} from './sqlite-cart-rows.ts';
+import { type CartParams, cartParams } from './sqlite-cart-rows.ts';
 import { createSqliteItemNames } from './sqlite-cart-search.ts';
-import { type CartRowCache, cartRowCache } from './sqlite-row-cache.ts';
+import { cartRowCache } from './sqlite-row-cache.ts';
 
 export type SqliteCartWrites = Pick<CartStore, 'save' | 'recordEvent' | 'appendAudit'>;
 
@@ -70,8 +64,8 @@ function prepareUpdateRow(db: SqliteDatabase) {
   };
 }
 
-function prepareWriteCart(db: SqliteDatabase, rows: CartRowCache) {
-  const getStmt = db.prepare<[string], CartRow>(`SELECT ${CART_COLUMNS} FROM carts WHERE id = ?`);
+function prepareWriteCart(db: SqliteDatabase) {
+  const rows = cartRowCache(db);
   const insertStmt = db.prepare(
     `INSERT INTO carts (id, status, email, last_activity_at, wake_at, claimed_step, version, data)
      VALUES (@id, @status, @email, @lastActivityAt, @wakeAt, @claimedStep, @version, @data)
@@ -109,15 +103,15 @@ function prepareWriteCart(db: SqliteDatabase, rows: CartRowCache) {
     }
     // A tombstone (CR_RETAIN_CARTS) takes the cart's purchase records with it: they name the
     // addresses it had, and the purchase guard reads none that old (config checks the minimum).
-    const previous = cart.tombstone === undefined ? undefined : getStmt.get(cart.id);
+    const previous = cart.tombstone === undefined ? null : rows.get(cart.id);
     const params = cartParams(cart, version, expectedVersion);
     const written =
       expectedVersion === null ? insertStmt.run(params).changes === 1 : updateRow(params);
     if (!written) return null;
     const stored: Cart = { ...cart, version };
     indexItemNames(cart);
-    if (previous !== undefined) {
-      for (const email of purchaseEmails(toCart(previous))) deletePurchase.run(email, cart.id);
+    if (previous !== null) {
+      for (const email of purchaseEmails(previous)) deletePurchase.run(email, cart.id);
     }
     // A bought row is on record under every address it was known by (a handful at most).
     if (cart.status === 'bought' && cart.boughtAt !== null) {
@@ -189,11 +183,8 @@ function prepareOneWrite(db: SqliteDatabase, writeCart: (input: SaveCart) => Car
  * write in a transaction of its own: only the faulty one fails, with its own cause. A full or
  * failing disk (SQLITE_FULL, SQLITE_IOERR) then fails each write that needs the disk.
  */
-export function createSqliteCartWrites(
-  db: SqliteDatabase,
-  options: { readonly rows?: CartRowCache } = {},
-): SqliteCartWrites {
-  const { writeCart, writeAudit } = prepareWriteCart(db, options.rows ?? cartRowCache(db));
+export function createSqliteCartWrites(db: SqliteDatabase): SqliteCartWrites {
+  const { writeCart, writeAudit } = prepareWriteCart(db);
   const runOne = prepareOneWrite(db, writeCart);
   const pending: Pending[] = [];
   const batchTx = db.transaction((batch: readonly Pending[]) =>
